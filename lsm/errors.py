@@ -1,0 +1,151 @@
+"""The one exception family of lsm-checkpoints.
+
+Every failure the library raises on purpose is an :class:`Error`, and every
+``Error`` carries a ``hint``: one sentence naming what the caller (or the
+person reading the message) can do about it. The hook layer catches
+``Error`` (and, as a last resort, ``Exception``), prints one warning line and
+exits 0; the CLI maps it to a non-zero exit with the hint on stderr.
+
+Hierarchy::
+
+    Error
+    ├── ConfigError            bad setting or configuration file
+    ├── InputError             bad input from a caller (hook JSON, paths, ...)
+    │   └── PathOutsideRepoError
+    ├── StoreError             the store cannot do what was asked
+    │   ├── StoreLockedError   the writer lock was not taken before the deadline
+    │   ├── StoreClosedError   the Store was used after close()
+    │   ├── StoreFullError     the disk (or a quota) is full; nothing was acknowledged
+    │   ├── FormatVersionError a file was written by a newer, incompatible format
+    │   ├── NetworkFilesystemError  LMDB refused on NFS/SMB/sshfs
+    │   └── CorruptionError    bytes on disk fail their checks
+    │       └── CorruptRecordError  one frame at (segment, offset) is bad
+    ├── NotFoundError          a log, checkpoint, blob or session does not exist
+    └── LegacyFormatError      a git-ai working-log file cannot be read
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "CorruptRecordError",
+    "CorruptionError",
+    "Error",
+    "FormatVersionError",
+    "InputError",
+    "LegacyFormatError",
+    "NetworkFilesystemError",
+    "NotFoundError",
+    "PathOutsideRepoError",
+    "StoreClosedError",
+    "StoreError",
+    "StoreFullError",
+    "StoreLockedError",
+]
+
+
+class Error(Exception):
+    """Base class of every error lsm-checkpoints raises on purpose.
+
+    :param what: what went wrong, in one sentence.
+    :param hint: what to do about it; defaults to the class's ``HINT``.
+    """
+
+    #: Default hint for the class; instances may override it.
+    HINT = "This is a bug in lsm-checkpoints if it persists; please report it."
+
+    def __init__(self, what: str, *, hint: str | None = None) -> None:
+        self.what = what
+        self.hint = hint if hint is not None else self.HINT
+        super().__init__(f"{what} (hint: {self.hint})")
+
+
+class ConfigError(Error):
+    """A setting has a bad value, or the configuration file cannot be parsed."""
+
+    HINT = "Fix the value in ai/ckptlog.toml or the CKPTLOG_* environment variable."
+
+
+class InputError(Error):
+    """Input from a caller is malformed (hook JSON, arguments, paths)."""
+
+    HINT = "Check the arguments or the hook payload; nothing was written."
+
+
+class PathOutsideRepoError(InputError):
+    """A path lies outside the repository, or reaches out of it through a symlink."""
+
+    HINT = "Only files inside the repository's work tree can be checkpointed."
+
+
+class StoreError(Error):
+    """The store cannot carry out the operation."""
+
+    HINT = "Run `ckptlog verify` to check the store."
+
+
+class StoreLockedError(StoreError):
+    """The writer lock was held by another process past the deadline."""
+
+    HINT = (
+        "Another ckptlog process holds the store's LOCK; the checkpoint was skipped. "
+        "If this persists, look for a hung process (`fuser <store>/LOCK`)."
+    )
+
+
+class StoreClosedError(StoreError):
+    """The :class:`~lsm.store.Store` was used after ``close()``."""
+
+    HINT = "Open the store again with Store.open()."
+
+
+class StoreFullError(StoreError):
+    """A write failed with ENOSPC/EDQUOT; the partial write was rolled back."""
+
+    HINT = "Free disk space (or raise the quota); no acknowledged checkpoint was lost."
+
+
+class FormatVersionError(StoreError):
+    """A segment or index was written by a newer format this version cannot read."""
+
+    HINT = "Upgrade lsm-checkpoints, or move the store aside and re-import git-ai's files."
+
+
+class NetworkFilesystemError(StoreError):
+    """The store lies on a network filesystem, where LMDB's locking is unsafe."""
+
+    HINT = (
+        "Put the store on a local disk: set storage.path in ai/ckptlog.toml "
+        "(or CKPTLOG_STORAGE_PATH) to a local directory."
+    )
+
+
+class CorruptionError(StoreError):
+    """Bytes on disk fail their checksum or structure checks."""
+
+    HINT = "Run `ckptlog verify` to list the damage and `ckptlog verify --fix` to repair the index."
+
+
+class CorruptRecordError(CorruptionError):
+    """One frame in a segment is damaged; no wrong data was returned.
+
+    :param segment: the segment id.
+    :param offset: the byte offset of the frame in the segment file.
+    """
+
+    def __init__(self, what: str, *, segment: int, offset: int, hint: str | None = None) -> None:
+        self.segment = segment
+        self.offset = offset
+        super().__init__(f"segment {segment:08d} offset {offset}: {what}", hint=hint)
+
+
+class NotFoundError(Error):
+    """The named log, checkpoint, blob or session does not exist."""
+
+    HINT = "List what exists with `ckptlog inspect logs` or `ckptlog inspect stats`."
+
+
+class LegacyFormatError(Error):
+    """A git-ai working-log file (checkpoints.jsonl, INITIAL) cannot be read."""
+
+    HINT = "The legacy file was left untouched; inspect it or move it aside."
