@@ -1,7 +1,91 @@
-"""lsm-checkpoints: a log-structured store for AI-authorship checkpoints."""
+"""lsm-checkpoints: a log-structured store for AI-authorship checkpoints.
+
+Checkpoints (git-ai's ``checkpoint/1.0.0`` records) go into immutable,
+zstd-compressed segment files of CBOR records, each framed with a length
+and a CRC; an LMDB index maps every file of every working log to its
+newest entry, so an append costs O(changed files) and never reads the
+history::
+
+    >>> from lsm import Store, Checkpoint, CheckpointKind, FileEntry
+    >>> with Store.open(".git/ai/lsm") as store:                # doctest: +SKIP
+    ...     seq = store.append("<base oid>", checkpoint, blobs={sha: data})
+    ...     store.latest("<base oid>", "src/app.py")
+
+See docs/architecture.md for the write, read and recovery paths, and
+docs/format.md for the bytes on disk.
+"""
 
 from __future__ import annotations
 
+from lsm.errors import (
+    ConfigError,
+    CorruptionError,
+    CorruptRecordError,
+    Error,
+    FormatVersionError,
+    InputError,
+    LegacyFormatError,
+    NetworkFilesystemError,
+    NotFoundError,
+    PathOutsideRepoError,
+    StoreClosedError,
+    StoreError,
+    StoreFullError,
+    StoreLockedError,
+)
+from lsm.model import (
+    API_VERSION,
+    AgentId,
+    Attribution,
+    AttributionColumns,
+    Checkpoint,
+    CheckpointKind,
+    FileEntry,
+    InitialAttributions,
+    KnownHumanMetadata,
+    LineAttribution,
+    LineStats,
+)
+from lsm.options import Durability, StoreOptions
+from lsm.store import Store
+from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
+from lsm.writer import Writer
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "API_VERSION",
+    "AgentId",
+    "Attribution",
+    "AttributionColumns",
+    "Checkpoint",
+    "CheckpointKind",
+    "ConfigError",
+    "CorruptRecordError",
+    "CorruptionError",
+    "Durability",
+    "Error",
+    "FileEntry",
+    "FileState",
+    "FormatVersionError",
+    "InitialAttributions",
+    "InputError",
+    "KnownHumanMetadata",
+    "LegacyFormatError",
+    "LineAttribution",
+    "LineStats",
+    "LogInfo",
+    "NetworkFilesystemError",
+    "NotFoundError",
+    "PathOutsideRepoError",
+    "Store",
+    "StoreClosedError",
+    "StoreError",
+    "StoreFullError",
+    "StoreLockedError",
+    "StoreOptions",
+    "StoredCheckpoint",
+    "StoredEntry",
+    "Writer",
+    "__version__",
+]

@@ -111,7 +111,7 @@ class LineStats(NamedTuple):
     additions_sloc: int = 0
     deletions_sloc: int = 0
 
-    def __add__(self, other: object) -> LineStats:  # type: ignore[override]
+    def __add__(self, other: object) -> LineStats:
         if not isinstance(other, LineStats):
             return NotImplemented
         return LineStats(
@@ -251,7 +251,7 @@ class Checkpoint:
     timestamp: int
     agent_id: AgentId | None = None
     agent_metadata: dict[str, str] | None = None
-    line_stats: LineStats = LineStats()
+    line_stats: LineStats = LineStats()  # noqa: RUF009 - an immutable NamedTuple
     api_version: str = API_VERSION
     git_ai_version: str | None = None
     known_human_metadata: KnownHumanMetadata | None = None

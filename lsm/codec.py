@@ -1,0 +1,548 @@
+"""Records <-> frame payloads: CBOR maps inside zstd frames.
+
+This module knows the *schema* of each record type (docs/format.md,
+"Records") and nothing of files or the index. Encoding cannot fail for
+model objects that type-check; decoding raises :class:`RecordError` for a
+payload that passed its CRC yet does not follow the schema (a bug or a
+newer writer), which callers turn into a
+:class:`~lsm.errors.CorruptRecordError` with the frame's location.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cbor2
+import zstandard
+
+from lsm.frame import FLAG_DICT, FLAG_ZSTD, RecordType, encode_frame
+from lsm.model import (
+    AgentId,
+    Attribution,
+    AttributionColumns,
+    Checkpoint,
+    CheckpointKind,
+    FileEntry,
+    InitialAttributions,
+    JsonObject,
+    KnownHumanMetadata,
+    LineAttribution,
+    LineStats,
+)
+
+__all__ = [
+    "KIND_BY_CODE",
+    "KIND_CODE",
+    "MAX_RECORD_BYTES",
+    "BlobRecord",
+    "CheckpointRecord",
+    "Codec",
+    "EntryRecord",
+    "EventRecord",
+    "InitialRecord",
+    "RecordError",
+    "SegmentInfoRecord",
+    "TranscriptRecord",
+    "decode_path",
+    "encode_path",
+    "sha_from_wire",
+    "sha_to_wire",
+]
+
+#: Largest decompressed payload accepted (a guard against zstd bombs).
+MAX_RECORD_BYTES = 1 << 30
+
+_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+#: Checkpoint kinds as stored in records and index values.
+KIND_CODE = {
+    CheckpointKind.HUMAN: 0,
+    CheckpointKind.AI_AGENT: 1,
+    CheckpointKind.AI_TAB: 2,
+    CheckpointKind.KNOWN_HUMAN: 3,
+}
+KIND_BY_CODE = {v: k for k, v in KIND_CODE.items()}
+
+
+class RecordError(ValueError):
+    """A payload that passed its CRC does not decode to a valid record."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def encode_path(path: str) -> str | bytes:
+    """A path as CBOR text, or as bytes when it holds undecodable (surrogate-escaped) bytes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape")
+    return path
+
+
+def decode_path(value: object) -> str:
+    """Inverse of :func:`encode_path`."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    raise RecordError(f"path has type {type(value).__name__}")
+
+
+def sha_to_wire(sha: str) -> str | bytes:
+    """A sha256 hex string as 32 raw bytes; anything else (legacy values) as text."""
+    if len(sha) == 64 and _HEX64.match(sha):
+        return bytes.fromhex(sha)
+    return sha
+
+
+def sha_from_wire(value: object) -> str:
+    """Inverse of :func:`sha_to_wire`."""
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, str):
+        return value
+    raise RecordError(f"sha has type {type(value).__name__}")
+
+
+def _req(obj: Mapping[str, Any], key: str, typ: type | tuple[type, ...]) -> Any:
+    value = obj.get(key)
+    if not isinstance(value, typ):
+        raise RecordError(f"field {key!r} is missing or has type {type(value).__name__}")
+    return value
+
+
+def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise RecordError(f"field {key!r} has type {type(value).__name__}")
+
+
+def _encode_line_attrs(items: Sequence[LineAttribution]) -> list[list[Any]]:
+    return [[la.start_line, la.end_line, la.author_id, la.overrode] for la in items]
+
+
+def _decode_line_attrs(raw: object) -> list[LineAttribution]:
+    if not isinstance(raw, list):
+        raise RecordError("line attributions are not a list")
+    out = []
+    for item in raw:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise RecordError("bad line attribution")
+        sl, el, author, overrode = item
+        if not (isinstance(sl, int) and isinstance(el, int) and isinstance(author, str)):
+            raise RecordError("bad line attribution fields")
+        if overrode is not None and not isinstance(overrode, str):
+            raise RecordError("bad overrode")
+        out.append(LineAttribution(sl, el, author, overrode))
+    return out
+
+
+def _encode_attrs(attrs: Sequence[Attribution]) -> dict[str, Any]:
+    cols = AttributionColumns.from_attributions(attrs)
+    return {
+        "authors": list(cols.authors),
+        "start": list(cols.starts),
+        "end": list(cols.ends),
+        "author": list(cols.author_idx),
+        "ts": list(cols.ts),
+    }
+
+
+def _decode_attrs(raw: object) -> AttributionColumns:
+    if not isinstance(raw, dict):
+        raise RecordError("attributions are not a map")
+    try:
+        cols = AttributionColumns(
+            raw["start"], raw["end"], raw["authors"], raw["author"], raw["ts"]
+        )
+    except (KeyError, ValueError) as exc:
+        raise RecordError(f"bad attribution columns: {exc}") from None
+    n_authors = len(cols.authors)
+    if any(not isinstance(a, str) for a in cols.authors) or (
+        cols.author_idx and not (min(cols.author_idx) >= 0 and max(cols.author_idx) < n_authors)
+    ):
+        raise RecordError("attribution author index out of range")
+    return cols
+
+
+def _initial_to_wire(initial: InitialAttributions) -> dict[str, Any]:
+    return {
+        "files": {encode_path(p): _encode_line_attrs(v) for p, v in initial.files.items()},
+        "prompts": initial.prompts,
+        "file_blobs": {encode_path(p): s for p, s in initial.file_blobs.items()},
+        "humans": initial.humans,
+        "sessions": initial.sessions,
+    }
+
+
+def _initial_from_wire(raw: object) -> InitialAttributions:
+    if not isinstance(raw, dict):
+        raise RecordError("INITIAL is not a map")
+    files_raw = raw.get("files") or {}
+    blobs_raw = raw.get("file_blobs") or {}
+    if not isinstance(files_raw, dict) or not isinstance(blobs_raw, dict):
+        raise RecordError("INITIAL files/file_blobs are not maps")
+    return InitialAttributions(
+        files={decode_path(p): _decode_line_attrs(v) for p, v in files_raw.items()},
+        prompts=dict(raw.get("prompts") or {}),
+        file_blobs={decode_path(p): str(s) for p, s in blobs_raw.items()},
+        humans=dict(raw.get("humans") or {}),
+        sessions=dict(raw.get("sessions") or {}),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRecord:
+    """A decoded checkpoint header: the checkpoint without its entries."""
+
+    seq: int
+    run: int
+    log: str
+    n_entries: int
+    imported: bool
+    checkpoint: Checkpoint
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """A decoded file entry of checkpoint ``seq`` (``index`` within it).
+
+    ``kind`` and ``timestamp`` repeat the checkpoint's, so that one entry is
+    readable (and listable in a file's history) with a single read.
+    """
+
+    seq: int
+    index: int
+    kind: CheckpointKind
+    timestamp: int
+    entry: FileEntry
+
+
+@dataclass(frozen=True, slots=True)
+class BlobRecord:
+    """File content addressed by its sha256."""
+
+    sha: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """A working-log lifecycle event (``op`` with its arguments)."""
+
+    seq: int
+    op: str
+    args: JsonObject
+
+
+@dataclass(frozen=True, slots=True)
+class InitialRecord:
+    """A log's INITIAL attributions as of ``seq`` (empty = deleted)."""
+
+    seq: int
+    log: str
+    initial: InitialAttributions
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptRecord:
+    """A batch of parsed transcript messages of one agent session."""
+
+    seq: int
+    agent: str
+    session: str
+    start: int
+    end: int
+    messages: list[JsonObject]
+    meta: JsonObject
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentInfoRecord:
+    """What a compacted segment replaces, and how it was made."""
+
+    replaces: list[int]
+    policy: str
+    created_ms: int
+
+
+Record = (
+    CheckpointRecord
+    | EntryRecord
+    | BlobRecord
+    | EventRecord
+    | InitialRecord
+    | TranscriptRecord
+    | SegmentInfoRecord
+)
+
+
+# --------------------------------------------------------------------------- codec
+
+
+class Codec:
+    """Encodes records to frames and decodes frame payloads back.
+
+    A Codec owns zstd contexts, which are not thread-safe: use one per thread.
+
+    :param level: zstd level for new frames (3 measured best for hooks).
+    """
+
+    def __init__(self, level: int = 3) -> None:
+        self._cctx = zstandard.ZstdCompressor(level=level, write_content_size=True)
+        self._dctx = zstandard.ZstdDecompressor()
+        self._dict_dctx: dict[bytes, zstandard.ZstdDecompressor] = {}
+
+    # -- low level
+
+    def pack(self, rtype: int, obj: object) -> bytes:
+        """CBOR-encode ``obj``, compress it and frame it."""
+        return encode_frame(rtype, self._cctx.compress(cbor2.dumps(obj)), FLAG_ZSTD)
+
+    def add_dictionary(self, sha: bytes, data: bytes) -> None:
+        """Make a zstd dictionary available for frames flagged FLAG_DICT."""
+        if sha not in self._dict_dctx:
+            self._dict_dctx[sha] = zstandard.ZstdDecompressor(
+                dict_data=zstandard.ZstdCompressionDict(data)
+            )
+
+    def has_dictionary(self, sha: bytes) -> bool:
+        """True once :meth:`add_dictionary` was called for ``sha``."""
+        return sha in self._dict_dctx
+
+    def unpack(self, flags: int, payload: bytes, dict_sha: bytes | None = None) -> object:
+        """Decompress and CBOR-decode a frame payload.
+
+        :raises RecordError: bad zstd data, an oversized payload, bad CBOR,
+            or a dictionary that is not loaded.
+        """
+        data = payload
+        if flags & FLAG_ZSTD:
+            dctx = self._dctx
+            if flags & FLAG_DICT:
+                found = self._dict_dctx.get(dict_sha or b"")
+                if found is None:
+                    raise RecordError("frame needs a zstd dictionary that is not loaded")
+                dctx = found
+            try:
+                params = zstandard.get_frame_parameters(payload)
+                size = params.content_size
+                if size > MAX_RECORD_BYTES and size != zstandard.CONTENTSIZE_UNKNOWN:
+                    raise RecordError(f"payload claims {size} bytes decompressed")
+                data = dctx.decompress(payload, max_output_size=MAX_RECORD_BYTES)
+            except zstandard.ZstdError as exc:
+                raise RecordError(f"zstd: {exc}") from None
+        try:
+            return cbor2.loads(data, allow_indefinite=False, max_depth=64)
+        except (cbor2.CBORDecodeError, ValueError, TypeError, RecursionError) as exc:
+            raise RecordError(f"cbor: {exc}") from None
+
+    # -- encoding
+
+    def checkpoint_frames(
+        self, seq: int, run: int, log: str, cp: Checkpoint, *, imported: bool = False
+    ) -> list[bytes]:
+        """The header frame followed by one frame per entry, in entry order."""
+        head: dict[str, Any] = {
+            "seq": seq,
+            "run": run,
+            "log": log,
+            "n": len(cp.entries),
+            "imported": imported,
+            "kind": KIND_CODE[cp.kind],
+            "diff": cp.diff,
+            "author": cp.author,
+            "timestamp": cp.timestamp,
+            "line_stats": list(cp.line_stats),
+            "api_version": cp.api_version,
+        }
+        if cp.agent_id is not None:
+            head["agent_id"] = [cp.agent_id.tool, cp.agent_id.id, cp.agent_id.model]
+        if cp.agent_metadata is not None:
+            head["agent_metadata"] = cp.agent_metadata
+        if cp.git_ai_version is not None:
+            head["git_ai_version"] = cp.git_ai_version
+        if cp.known_human_metadata is not None:
+            k = cp.known_human_metadata
+            head["known_human_metadata"] = [k.editor, k.editor_version, k.extension_version]
+        if cp.trace_id is not None:
+            head["trace_id"] = cp.trace_id
+        frames = [self.pack(RecordType.CHECKPOINT, head)]
+        for i, entry in enumerate(cp.entries):
+            frames.append(
+                self.pack(RecordType.ENTRY, self.entry_map(seq, i, cp.kind, cp.timestamp, entry))
+            )
+        return frames
+
+    @staticmethod
+    def entry_map(
+        seq: int, index: int, kind: CheckpointKind, timestamp: int, entry: FileEntry
+    ) -> dict[str, Any]:
+        """The CBOR map of one entry record."""
+        obj: dict[str, Any] = {
+            "seq": seq,
+            "i": index,
+            "kind": KIND_CODE[kind],
+            "timestamp": timestamp,
+            "file": encode_path(entry.file),
+            "blob_sha": sha_to_wire(entry.blob_sha),
+        }
+        if entry.attributions:
+            obj["attributions"] = _encode_attrs(entry.attributions)
+        if entry.line_attributions:
+            obj["line_attributions"] = _encode_line_attrs(entry.line_attributions)
+        return obj
+
+    def blob_frame(self, sha: str, data: bytes) -> bytes:
+        """A blob record."""
+        return self.pack(RecordType.BLOB, {"sha": bytes.fromhex(sha), "data": data})
+
+    def event_frame(self, seq: int, op: str, args: Mapping[str, Any]) -> bytes:
+        """A working-log event record."""
+        return self.pack(RecordType.LOG_EVENT, {"seq": seq, "op": op, **args})
+
+    def initial_frame(self, seq: int, log: str, initial: InitialAttributions) -> bytes:
+        """An INITIAL record (an empty one deletes the log's INITIAL)."""
+        return self.pack(
+            RecordType.INITIAL, {"seq": seq, "log": log, "initial": _initial_to_wire(initial)}
+        )
+
+    def transcript_frame(
+        self,
+        seq: int,
+        agent: str,
+        session: str,
+        start: int,
+        end: int,
+        messages: Iterable[JsonObject],
+        meta: Mapping[str, Any],
+    ) -> bytes:
+        """A transcript batch record."""
+        return self.pack(
+            RecordType.TRANSCRIPT,
+            {
+                "seq": seq,
+                "agent": agent,
+                "session": session,
+                "start": start,
+                "end": end,
+                "messages": list(messages),
+                "meta": dict(meta),
+            },
+        )
+
+    def segment_info_frame(self, replaces: Sequence[int], policy: str, created_ms: int) -> bytes:
+        """The first frame of a compacted segment."""
+        return self.pack(
+            RecordType.SEGMENT_INFO,
+            {"replaces": list(replaces), "policy": policy, "created": created_ms},
+        )
+
+    # -- decoding
+
+    def decode(self, rtype: int, obj: object) -> Record | None:
+        """Turn a decoded payload into its record; None for ignorable unknown types.
+
+        :raises RecordError: schema violations, or an unknown type without the
+            safe-to-ignore bit.
+        """
+        if not isinstance(obj, dict):
+            raise RecordError("payload is not a map")
+        if rtype == RecordType.ENTRY:
+            return decode_entry(obj)
+        if rtype == RecordType.CHECKPOINT:
+            return decode_checkpoint(obj)
+        if rtype == RecordType.BLOB:
+            sha = _req(obj, "sha", bytes)
+            return BlobRecord(sha.hex(), _req(obj, "data", bytes))
+        if rtype == RecordType.LOG_EVENT:
+            args = {k: v for k, v in obj.items() if k not in ("seq", "op")}
+            return EventRecord(_req(obj, "seq", int), _req(obj, "op", str), args)
+        if rtype == RecordType.INITIAL:
+            return InitialRecord(
+                _req(obj, "seq", int),
+                decode_path(obj.get("log")),
+                _initial_from_wire(obj.get("initial")),
+            )
+        if rtype == RecordType.TRANSCRIPT:
+            return TranscriptRecord(
+                _req(obj, "seq", int),
+                _req(obj, "agent", str),
+                _req(obj, "session", str),
+                _req(obj, "start", int),
+                _req(obj, "end", int),
+                _req(obj, "messages", list),
+                _req(obj, "meta", dict),
+            )
+        if rtype == RecordType.SEGMENT_INFO:
+            return SegmentInfoRecord(
+                [int(x) for x in _req(obj, "replaces", list)],
+                _req(obj, "policy", str),
+                _req(obj, "created", int),
+            )
+        if rtype & 0x80:
+            return None
+        raise RecordError(f"unknown record type 0x{rtype:02x}")
+
+
+def decode_checkpoint(obj: Mapping[str, Any]) -> CheckpointRecord:
+    """Decode a checkpoint header map (entries left empty)."""
+    kind = KIND_BY_CODE.get(obj.get("kind"))  # type: ignore[arg-type]
+    if kind is None:
+        raise RecordError("bad checkpoint kind")
+    stats = _req(obj, "line_stats", list)
+    agent = obj.get("agent_id")
+    khm = obj.get("known_human_metadata")
+    meta = obj.get("agent_metadata")
+    if meta is not None and not isinstance(meta, dict):
+        raise RecordError("agent_metadata is not a map")
+    try:
+        cp = Checkpoint(
+            kind=kind,
+            diff=_req(obj, "diff", str),
+            author=_req(obj, "author", str),
+            entries=[],
+            timestamp=_req(obj, "timestamp", int),
+            agent_id=AgentId(*agent) if agent is not None else None,
+            agent_metadata=meta,
+            line_stats=LineStats(*stats),
+            api_version=_req(obj, "api_version", str),
+            git_ai_version=_opt_str(obj, "git_ai_version"),
+            known_human_metadata=KnownHumanMetadata(*khm) if khm is not None else None,
+            trace_id=_opt_str(obj, "trace_id"),
+        )
+    except TypeError as exc:
+        raise RecordError(f"bad checkpoint fields: {exc}") from None
+    return CheckpointRecord(
+        _req(obj, "seq", int),
+        _req(obj, "run", int),
+        decode_path(obj.get("log")),
+        _req(obj, "n", int),
+        bool(obj.get("imported", False)),
+        cp,
+    )
+
+
+def decode_entry(obj: Mapping[str, Any]) -> EntryRecord:
+    """Decode an entry map."""
+    attrs_raw = obj.get("attributions")
+    lines_raw = obj.get("line_attributions")
+    entry = FileEntry(
+        file=decode_path(obj.get("file")),
+        blob_sha=sha_from_wire(obj.get("blob_sha", "")),
+        attributions=_decode_attrs(attrs_raw) if attrs_raw is not None else (),
+        line_attributions=_decode_line_attrs(lines_raw) if lines_raw is not None else (),
+    )
+    kind = KIND_BY_CODE.get(obj.get("kind"))  # type: ignore[arg-type]
+    if kind is None:
+        raise RecordError("bad entry kind")
+    return EntryRecord(
+        _req(obj, "seq", int), _req(obj, "i", int), kind, _req(obj, "timestamp", int), entry
+    )

@@ -1,0 +1,212 @@
+"""Reading segments back as records: tail recovery, resynchronisation, quarantine.
+
+Two situations, two rules (LevelDB/RocksDB point-in-time semantics):
+
+* **The tail of the active segment**, past the index's durable offset, is
+  what a crashed writer left. Complete, valid checkpoint groups there are
+  indexed (they were written, just not acknowledged); the first short,
+  CRC-failing or incomplete frame ends the valid data, and everything from
+  it on is *copied* to ``quarantine/`` before the file is truncated.
+* **A sealed segment** is immutable. A bad frame in it is corruption: it is
+  reported, the damaged bytes are copied to quarantine, the scan
+  resynchronises on the next valid frame, and no record from the damaged
+  range is ever returned.
+
+A checkpoint is indexed only when its header and all ``n`` entry frames
+are present and valid, so a torn multi-frame write never yields half a
+checkpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsm import killpoints
+from lsm.codec import CheckpointRecord, Codec, EntryRecord, Record, RecordError
+from lsm.frame import FRAME_HEADER, FrameProblem, check_frame
+from lsm.fsutil import fsync_dir, pread_exact, sync_fd, write_all
+from lsm.index import Pointer
+from lsm.segment import ScanStop, scan_frames
+
+__all__ = [
+    "CheckpointGroup",
+    "Damage",
+    "SegmentScan",
+    "find_next_frame",
+    "quarantine_bytes",
+    "scan_segment",
+]
+
+
+@dataclass(slots=True)
+class CheckpointGroup:
+    """A checkpoint header and its entries, with the pointer covering them all."""
+
+    header: CheckpointRecord
+    pointer: Pointer
+    entries: list[tuple[EntryRecord, Pointer]]
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A byte range that holds no valid record, and why."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(slots=True)
+class SegmentScan:
+    """What :func:`scan_segment` found after the iteration ended.
+
+    :ivar valid_end: offset just past the last complete record/group.
+    :ivar damage: damaged ranges (tail or, for sealed segments, inside).
+    """
+
+    valid_end: int = 0
+    damage: list[Damage] = field(default_factory=list)
+    frames: int = 0
+
+
+def _decode(
+    codec: Codec, flags: int, rtype: int, payload: bytes, dict_sha: bytes | None
+) -> Record | None:
+    return codec.decode(rtype, codec.unpack(flags, payload, dict_sha))
+
+
+def scan_segment(
+    fd: int,
+    segment: int,
+    codec: Codec,
+    start: int,
+    end: int,
+    result: SegmentScan,
+    *,
+    dict_sha: bytes | None = None,
+    resync: bool = False,
+) -> Iterator[CheckpointGroup | tuple[Record, Pointer]]:
+    """Yield complete records of ``[start, end)``: checkpoint groups and single records.
+
+    Ignorable unknown records are skipped. When the scan meets a bad frame
+    or an incomplete checkpoint it records a :class:`Damage`; with
+    ``resync`` (sealed segments) it continues at the next valid frame,
+    otherwise (a tail) it stops there. ``result`` is filled in as the
+    iteration proceeds and is complete once it is exhausted.
+    """
+    result.valid_end = start
+    pos = start
+    pending: CheckpointGroup | None = None
+    pending_start = 0
+    while pos < end:
+        stopped: ScanStop | None = None
+        for item in scan_frames(fd, pos, end):
+            if isinstance(item, ScanStop):
+                stopped = item
+                break
+            result.frames += 1
+            ptr = Pointer(segment, item.offset, item.header.size)
+            try:
+                record = _decode(codec, item.header.flags, item.header.type, item.payload, dict_sha)
+            except RecordError as exc:
+                stopped = ScanStop(item.offset, FrameProblem.BAD_CRC)
+                result.damage.append(Damage(item.offset, item.end, f"undecodable: {exc}"))
+                break
+            if pending is not None:
+                if isinstance(record, EntryRecord) and record.seq == pending.header.seq:
+                    pending.entries.append((record, ptr))
+                    if len(pending.entries) == pending.header.n_entries:
+                        pending.pointer = Pointer(segment, pending_start, item.end - pending_start)
+                        yield pending
+                        pending = None
+                        result.valid_end = item.end
+                    continue
+                # The group was interrupted: its checkpoint is incomplete.
+                result.damage.append(Damage(pending_start, item.offset, "incomplete checkpoint"))
+                pending = None
+            if isinstance(record, CheckpointRecord):
+                if record.n_entries == 0:
+                    yield CheckpointGroup(record, ptr, [])
+                    result.valid_end = item.end
+                else:
+                    pending = CheckpointGroup(record, ptr, [])
+                    pending_start = item.offset
+                continue
+            if isinstance(record, EntryRecord):
+                result.damage.append(Damage(item.offset, item.end, "entry without its checkpoint"))
+                result.valid_end = item.end
+                continue
+            if record is not None:
+                yield record, ptr
+            result.valid_end = item.end
+        else:
+            stopped = None
+        if pending is not None:
+            # A group cut by the end of the data or by a bad frame.
+            result.damage.append(
+                Damage(pending_start, stopped.offset if stopped else end, "incomplete checkpoint")
+            )
+            pending = None
+        if stopped is None:
+            return
+        bad = stopped.offset
+        if not resync:
+            result.damage.append(Damage(bad, end, stopped.problem.value))
+            return
+        nxt = find_next_frame(fd, bad + 1, end)
+        result.damage.append(Damage(bad, nxt, stopped.problem.value))
+        pos = nxt
+
+
+def find_next_frame(fd: int, start: int, end: int) -> int:
+    """The first offset in ``[start, end)`` where a CRC-valid frame begins, else ``end``."""
+    chunk = 1 << 20
+    pos = start
+    while pos < end:
+        data = pread_exact(fd, min(chunk + FRAME_HEADER, end - pos), pos)
+        limit = min(chunk, len(data) - FRAME_HEADER + 1)
+        for i in range(max(limit, 0)):
+            length = int.from_bytes(data[i + 4 : i + 8], "little")
+            if pos + i + FRAME_HEADER + length > end or data[i + 8] == 0:
+                continue
+            frame = (
+                data[i:]
+                if i + FRAME_HEADER + length <= len(data)
+                else pread_exact(fd, FRAME_HEADER + length, pos + i)
+            )
+            if not isinstance(check_frame(frame, 0), FrameProblem):
+                return pos + i
+        pos += chunk
+    return end
+
+
+def quarantine_bytes(root: Path, segment: int, fd: int, start: int, end: int) -> Path:
+    """Copy ``[start, end)`` of a segment into ``quarantine/`` durably; returns the file.
+
+    The copy is synced (and its directory) before the caller cuts or
+    skips the bytes, so recovery never destroys the only copy of anything.
+    """
+    qdir = root / "quarantine"
+    qdir.mkdir(exist_ok=True)
+    path = qdir / f"{segment:08d}-{start:012d}-{int(time.time() * 1000)}.bin"
+    out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        pos = start
+        off = 0
+        while pos < end:
+            data = pread_exact(fd, min(1 << 20, end - pos), pos)
+            if not data:
+                break
+            write_all(out, data, off)
+            off += len(data)
+            pos += len(data)
+        sync_fd(out)
+    finally:
+        os.close(out)
+    fsync_dir(qdir)
+    killpoints.reached("recover.after_quarantine")
+    return path

@@ -1,0 +1,687 @@
+"""The write path: everything that changes a store happens here, under the writer lock.
+
+One append (docs/architecture.md, "Write path"):
+
+1. the writer lock is held (taken by :meth:`lsm.store.Store.writer`);
+2. the active segment's tail is recovered if a crashed writer left frames
+   past the durable offset the index records;
+3. all frames of the operation are built in memory and written with one
+   ``pwrite`` at the durable offset, then synced per the durability setting;
+4. one LMDB write transaction records every pointer, the new ``latest``
+   states and the new durable offset;
+5. only then does the call return: the checkpoint is acknowledged.
+
+No step reads the history: the previous state of a file comes from its
+``latest`` key. If step 3 or 4 fails, the segment is truncated back to the
+old durable offset and the error re-raised, so a failed call leaves
+nothing behind (and if even that truncation fails, step 2 of the next
+writer cleans up).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import lmdb
+
+from lsm import killpoints
+from lsm.codec import (
+    BlobRecord,
+    CheckpointRecord,
+    EntryRecord,
+    EventRecord,
+    InitialRecord,
+    TranscriptRecord,
+)
+from lsm.errors import FormatVersionError, InputError, StoreError, StoreFullError
+from lsm.frame import FORMAT_VERSION, SEGMENT_HEADER
+from lsm.fsutil import DISK_FULL_ERRNOS
+from lsm.index import (
+    META_ACTIVE,
+    META_DURABLE,
+    META_FORMAT,
+    META_NEXT_RUN,
+    META_NEXT_SEGMENT,
+    META_NEXT_SEQ,
+    Pointer,
+    dumps,
+    get_u64,
+    loads,
+    put_u64,
+    u64,
+)
+from lsm.indexer import Applier
+from lsm.model import Checkpoint, FileEntry, InitialAttributions, JsonObject
+from lsm.options import Durability
+from lsm.recovery import SegmentScan, quarantine_bytes, scan_segment
+from lsm.segment import SegmentWriter, create_segment, segment_path
+
+if TYPE_CHECKING:
+    from lsm.store import Store
+
+__all__ = ["MAX_BLOB_BYTES", "Writer", "merge_initial"]
+
+#: Largest blob the store accepts (a frame payload must fit 64 MiB compressed).
+MAX_BLOB_BYTES = 48 << 20
+_MAX_LOG_NAME = 255
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _check_log_name(name: str) -> None:
+    raw = name.encode("utf-8", "surrogateescape")
+    if not raw or len(raw) > _MAX_LOG_NAME or b"\x00" in raw:
+        raise InputError(f"bad working-log name {name!r}")
+
+
+def merge_initial(old: InitialAttributions, new: InitialAttributions) -> InitialAttributions:
+    """git-ai's INITIAL merge on a base change: key by key, the OLD base wins shared keys."""
+    return InitialAttributions(
+        files={**new.files, **old.files},
+        prompts={**new.prompts, **old.prompts},
+        file_blobs={**new.file_blobs, **old.file_blobs},
+        humans={**new.humans, **old.humans},
+        sessions={**new.sessions, **old.sessions},
+    )
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Frames of one commit, with what the index must learn from each."""
+
+    frames: list[bytes] = field(default_factory=list)
+    # ("group", CheckpointRecord, [EntryRecord]) | ("blob", BlobRecord, size)
+    # | ("event", EventRecord) | ("initial", InitialRecord) | ("transcript", TranscriptRecord)
+    items: list[tuple[Any, ...]] = field(default_factory=list)
+    size: int = 0
+    logs: dict[str, int] = field(default_factory=dict)
+    blobs: set[str] = field(default_factory=set)
+
+    def add(self, frame: bytes, item: tuple[Any, ...] | None) -> None:
+        self.frames.append(frame)
+        self.size += len(frame)
+        if item is not None:
+            self.items.append(item)
+
+
+class Writer:
+    """All mutations of a store. Obtain one with ``Store.writer()``; it holds the lock.
+
+    Every public method is atomic: it commits its frames and index changes
+    together, or (on an exception) leaves the store as it was. Methods
+    raise :class:`~lsm.errors.StoreFullError` when the disk is full.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._index = store._index
+        self._codec = store._codec
+        self._meta = store._index.db("meta")
+        self._seg: SegmentWriter | None = None
+        self._active = 0
+        self._durable = 0
+        self._next_seq = 1
+        self._next_run = 1
+        self._next_segment = 1
+        self._load()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def _sync(self) -> bool:
+        return self._store.options.durability is not Durability.OFF
+
+    def _read_meta(self) -> int:
+        with self._index.read() as txn:
+            fmt = get_u64(txn, self._meta, META_FORMAT, 0)
+            self._active = get_u64(txn, self._meta, META_ACTIVE, 0)
+            self._durable = get_u64(txn, self._meta, META_DURABLE, 0)
+            self._next_seq = get_u64(txn, self._meta, META_NEXT_SEQ, 1)
+            self._next_run = get_u64(txn, self._meta, META_NEXT_RUN, 1)
+            self._next_segment = get_u64(txn, self._meta, META_NEXT_SEGMENT, 1)
+        return fmt
+
+    def _load(self) -> None:
+        fmt = self._read_meta()
+        if fmt > FORMAT_VERSION:
+            raise FormatVersionError(
+                f"the index has format version {fmt}; this version reads up to {FORMAT_VERSION}"
+            )
+        if fmt == 0:
+            if self._store._segment_ids():
+                # The index is gone but segments exist: they are the truth.
+                self._store.events.record("index_missing_rebuild")
+                self.rebuild_index()
+            else:
+                self._initialize()
+            self._read_meta()
+        self._open_active()
+        size = self._seg_writer.size()
+        if size > self._durable:
+            self._recover_tail(size)
+        elif size < self._durable:
+            # Bytes the index relies on are gone (power loss with
+            # durability=off, or outside damage): rebuild from what exists.
+            self._store.events.record(
+                "segment_shorter_than_index",
+                segment=self._active,
+                size=size,
+                durable=self._durable,
+            )
+            self.rebuild_index()
+
+    @property
+    def _seg_writer(self) -> SegmentWriter:
+        if self._seg is None:
+            raise StoreError("the writer is closed")
+        return self._seg
+
+    def _open_active(self) -> None:
+        if self._seg is not None and self._seg.segment_id == self._active:
+            return
+        if self._seg is not None:
+            self._seg.close()
+        path = segment_path(self._store.segments_dir, self._active)
+        if not path.exists():
+            self._store.events.record("active_segment_missing", segment=self._active)
+            create_segment(self._store.segments_dir, self._active, sync=self._sync)
+        self._seg = SegmentWriter(path, self._active)
+
+    def _initialize(self) -> None:
+        create_segment(self._store.segments_dir, 1, sync=self._sync)
+        now = _now_ms()
+
+        def fn(txn: lmdb.Transaction) -> None:
+            put_u64(txn, self._meta, META_FORMAT, FORMAT_VERSION)
+            put_u64(txn, self._meta, META_NEXT_SEQ, 1)
+            put_u64(txn, self._meta, META_NEXT_RUN, 1)
+            put_u64(txn, self._meta, META_NEXT_SEGMENT, 2)
+            put_u64(txn, self._meta, META_ACTIVE, 1)
+            put_u64(txn, self._meta, META_DURABLE, SEGMENT_HEADER)
+            txn.put(
+                u64(1),
+                dumps(_segment_info(now, "active", SEGMENT_HEADER)),
+                db=self._index.db("segments"),
+            )
+
+        self._index.write(fn)
+
+    def close(self) -> None:
+        """Close the active segment's descriptor (the lock is released by the store)."""
+        if self._seg is not None:
+            self._seg.close()
+            self._seg = None
+
+    # ------------------------------------------------------------------ recovery
+
+    def _recover_tail(self, size: int) -> None:
+        seg = self._seg_writer
+        fd = seg._fd
+        scan = SegmentScan()
+        items = list(scan_segment(fd, self._active, self._codec, self._durable, size, scan))
+        quarantined = None
+        if scan.valid_end < size:
+            quarantined = quarantine_bytes(self._store.root, self._active, fd, scan.valid_end, size)
+            seg.truncate(scan.valid_end, sync=self._sync)
+            killpoints.reached("recover.after_truncate")
+        end = scan.valid_end
+
+        def fn(txn: lmdb.Transaction) -> None:
+            ap = Applier(self._index, txn)
+            for item in items:
+                _apply_scanned(ap, item)
+            ap.finish()
+            put_u64(txn, self._meta, META_DURABLE, end)
+            self._touch_segment(txn, end, None, None, 0)
+
+        self._index.write(fn)
+        self._store.events.record(
+            "recovered_tail",
+            segment=self._active,
+            durable=self._durable,
+            size=size,
+            indexed=len(items),
+            valid_end=end,
+            quarantined=str(quarantined) if quarantined else None,
+            damage=[d.reason for d in scan.damage],
+        )
+        self._read_meta()
+
+    def rebuild_index(self) -> dict[str, Any]:
+        """Recreate the whole index from the segments (see lsm.rebuild)."""
+        from lsm.rebuild import rebuild
+
+        report = rebuild(self._store, self._index, self._codec, sync=self._sync)
+        if self._seg is not None:
+            self._seg.close()
+            self._seg = None
+        self._read_meta()
+        self._open_active()
+        return report
+
+    # ------------------------------------------------------------------ commit
+
+    def _touch_segment(
+        self, txn: lmdb.Transaction, size: int, first: int | None, last: int | None, frames: int
+    ) -> None:
+        db = self._index.db("segments")
+        key = u64(self._active)
+        raw = txn.get(key, db=db)
+        info: dict[str, Any] = (
+            dict(loads(raw)) if raw is not None else _segment_info(_now_ms(), "active", size)
+        )
+        info["size"] = size
+        if first is not None and info.get("first_seq") is None:
+            info["first_seq"] = first
+        if last is not None:
+            info["last_seq"] = max(int(info.get("last_seq") or 0), last)
+        info["frames"] = int(info.get("frames", 0)) + frames
+        txn.put(key, dumps(info), db=db)
+
+    def _commit(self, p: _Pending) -> None:
+        if not p.frames:
+            return
+        seg = self._seg_writer
+        offset = self._durable
+        data = b"".join(p.frames)
+        try:
+            end = seg.append(data, offset, sync=self._sync)
+        except OSError as exc:
+            self._read_meta()
+            if exc.errno in DISK_FULL_ERRNOS:
+                raise StoreFullError(f"segment write failed: {exc}") from exc
+            raise
+        sizes = [len(f) for f in p.frames]
+        seg_id = self._active
+        seqs = [it[1].seq for it in p.items if it[0] != "blob"]
+
+        def fn(txn: lmdb.Transaction) -> None:
+            ap = Applier(self._index, txn)
+            pos = offset
+            fi = 0
+            for item in p.items:
+                kind = item[0]
+                if kind == "group":
+                    start = pos
+                    ptrs = []
+                    for _ in range(1 + len(item[2])):
+                        ptrs.append(Pointer(seg_id, pos, sizes[fi]))
+                        pos += sizes[fi]
+                        fi += 1
+                    ap.checkpoint(
+                        item[1],
+                        Pointer(seg_id, start, pos - start),
+                        list(zip(item[2], ptrs[1:], strict=True)),
+                    )
+                    continue
+                ptr = Pointer(seg_id, pos, sizes[fi])
+                pos += sizes[fi]
+                fi += 1
+                if kind == "blob":
+                    ap.blob(item[1], ptr, item[2])
+                elif kind == "event":
+                    ap.event(item[1])
+                elif kind == "initial":
+                    ap.initial(item[1], ptr)
+                elif kind == "transcript":
+                    ap.transcript(item[1], ptr)
+            ap.finish()
+            killpoints.reached("append.in_index_txn")
+            put_u64(txn, self._meta, META_DURABLE, end)
+            self._touch_segment(
+                txn, end, min(seqs, default=None), max(seqs, default=None), len(sizes)
+            )
+
+        try:
+            self._index.write(fn)
+        except BaseException:
+            # Nothing was acknowledged: take the frames back out.
+            with contextlib.suppress(OSError):
+                seg.truncate(offset, sync=self._sync)
+            self._read_meta()
+            raise
+        killpoints.reached("append.after_commit")
+        self._durable = end
+        if end >= self._store.options.segment_bytes:
+            self._seal()
+
+    def _seal(self) -> None:
+        new_id = self._next_segment
+        old_id = self._active
+        create_segment(self._store.segments_dir, new_id, sync=self._sync)
+        killpoints.reached("seal.after_file")
+        now = _now_ms()
+        durable = self._durable
+
+        def fn(txn: lmdb.Transaction) -> None:
+            db = self._index.db("segments")
+            raw = txn.get(u64(old_id), db=db)
+            info: dict[str, Any] = (
+                dict(loads(raw)) if raw is not None else _segment_info(now, "active", durable)
+            )
+            info["state"] = "sealed"
+            info["size"] = durable
+            info["sealed"] = now
+            txn.put(u64(old_id), dumps(info), db=db)
+            txn.put(u64(new_id), dumps(_segment_info(now, "active", SEGMENT_HEADER)), db=db)
+            put_u64(txn, self._meta, META_ACTIVE, new_id)
+            put_u64(txn, self._meta, META_DURABLE, SEGMENT_HEADER)
+            put_u64(txn, self._meta, META_NEXT_SEGMENT, new_id + 1)
+
+        self._index.write(fn)
+        killpoints.reached("seal.after_commit")
+        self._read_meta()
+        self._open_active()
+
+    # ------------------------------------------------------------------ building frames
+
+    def _seq(self) -> int:
+        seq = self._next_seq
+        self._next_seq += 1
+        return seq
+
+    def _log_runs(self, name: str) -> list[int] | None:
+        info = self._store._log_raw(name)
+        return None if info is None else [int(r) for r in info["runs"]]
+
+    def _ensure_log(self, name: str, p: _Pending) -> int:
+        """The head run of log ``name``, creating the log (in ``p``) if needed."""
+        _check_log_name(name)
+        if name in p.logs:
+            return p.logs[name]
+        runs = self._log_runs(name)
+        if runs:
+            p.logs[name] = runs[-1]
+            return runs[-1]
+        run = self._next_run
+        self._next_run += 1
+        self._add_event(p, "create", {"log": name, "run": run, "at": _now_ms()})
+        p.logs[name] = run
+        return run
+
+    def _add_event(self, p: _Pending, op: str, args: dict[str, Any]) -> int:
+        seq = self._seq()
+        p.add(self._codec.event_frame(seq, op, args), ("event", EventRecord(seq, op, args)))
+        return seq
+
+    def _add_blobs(self, p: _Pending, blobs: Mapping[str, bytes] | None) -> None:
+        for sha, data in (blobs or {}).items():
+            self._add_blob(p, data, sha)
+
+    def _add_blob(self, p: _Pending, data: bytes, sha: str | None = None) -> str:
+        if len(data) > MAX_BLOB_BYTES:
+            raise InputError(f"a blob of {len(data)} bytes exceeds the {MAX_BLOB_BYTES}-byte limit")
+        actual = hashlib.sha256(data).hexdigest()
+        if sha is not None and sha != actual:
+            raise InputError(f"blob content does not match its sha256 {sha}")
+        if actual in p.blobs or self._store.has_blob(actual):
+            return actual
+        p.blobs.add(actual)
+        p.add(self._codec.blob_frame(actual, data), ("blob", BlobRecord(actual, b""), len(data)))
+        return actual
+
+    def _add_checkpoint(
+        self, p: _Pending, run: int, log: str, cp: Checkpoint, imported: bool
+    ) -> int:
+        seq = self._seq()
+        frames = self._codec.checkpoint_frames(seq, run, log, cp, imported=imported)
+        header = CheckpointRecord(seq, run, log, len(cp.entries), imported, cp)
+        entries = [EntryRecord(seq, i, cp.kind, cp.timestamp, e) for i, e in enumerate(cp.entries)]
+        for f in frames:
+            p.add(f, None)
+        p.items.append(("group", header, entries))
+        return seq
+
+    # ------------------------------------------------------------------ public operations
+
+    def append(
+        self,
+        log: str,
+        checkpoint: Checkpoint,
+        *,
+        blobs: Mapping[str, bytes] | None = None,
+        imported: bool = False,
+    ) -> int:
+        """Append one checkpoint (and its new blobs) to ``log``; returns its seq.
+
+        The log is created if it does not exist. ``blobs`` maps sha256 hex to
+        content; blobs already stored are skipped (deduplicated).
+
+        :raises InputError: a blob's content does not match its sha, a path
+            holds NUL, or the log name is invalid.
+        :raises StoreFullError: the disk is full; nothing was written.
+        """
+        _check_entries(checkpoint.entries)
+        p = _Pending()
+        run = self._ensure_log(log, p)
+        self._add_blobs(p, blobs)
+        seq = self._add_checkpoint(p, run, log, checkpoint, imported)
+        self._commit(p)
+        return seq
+
+    def append_many(
+        self,
+        log: str,
+        checkpoints: Iterable[Checkpoint],
+        *,
+        imported: bool = False,
+        batch_bytes: int = 8 << 20,
+    ) -> int:
+        """Append many checkpoints in order, committing every ``batch_bytes``; returns the count.
+
+        Memory is bounded by one batch. Each batch is atomic; a failure
+        leaves the batches before it committed.
+        """
+        p = _Pending()
+        run = self._ensure_log(log, p)
+        count = 0
+        for cp in checkpoints:
+            _check_entries(cp.entries)
+            self._add_checkpoint(p, run, log, cp, imported)
+            count += 1
+            if p.size >= batch_bytes:
+                self._commit(p)
+                p = _Pending(logs={log: run})
+        self._commit(p)
+        return count
+
+    def put_blob(self, data: bytes) -> str:
+        """Store content (deduplicated); returns its sha256 hex."""
+        p = _Pending()
+        sha = self._add_blob(p, data)
+        self._commit(p)
+        return sha
+
+    def create_log(self, name: str) -> None:
+        """Create an empty working log (no-op if it exists)."""
+        p = _Pending()
+        self._ensure_log(name, p)
+        self._commit(p)
+
+    def reset_log(self, name: str) -> None:
+        """Empty a log: no checkpoints, no INITIAL (git-ai ``reset_working_log``)."""
+        _check_log_name(name)
+        p = _Pending()
+        run = self._next_run
+        self._next_run += 1
+        self._add_event(p, "reset", {"log": name, "run": run, "at": _now_ms()})
+        self._commit(p)
+
+    def rename_log(self, old: str, new: str) -> str:
+        """Move a log to a new base (git-ai ``rename_working_log``).
+
+        Nothing happens if ``old == new`` or ``old`` does not exist. If
+        ``new`` does not exist the log is renamed; otherwise the two are
+        merged: ``old``'s checkpoints first, then ``new``'s, and INITIAL
+        merged key by key with ``old`` winning. Returns ``"none"``,
+        ``"renamed"`` or ``"merged"``.
+        """
+        _check_log_name(old)
+        _check_log_name(new)
+        if old == new or self._log_runs(old) is None:
+            return "none"
+        p = _Pending()
+        if self._log_runs(new) is None:
+            self._add_event(p, "rename", {"old": old, "new": new, "at": _now_ms()})
+            self._commit(p)
+            return "renamed"
+        old_initial = self._store.get_initial(old)
+        new_initial = self._store.get_initial(new)
+        self._add_event(p, "merge", {"old": old, "new": new, "at": _now_ms()})
+        if not (old_initial.is_empty() and new_initial.is_empty()):
+            self._add_initial(p, new, merge_initial(old_initial, new_initial))
+        self._commit(p)
+        return "merged"
+
+    def archive_log(
+        self, name: str, *, to: str | None = None, at_ms: int | None = None
+    ) -> str | None:
+        """Archive ``name`` as ``to`` (default ``old-<name>``), replacing any log there.
+
+        Returns the archive's name, or None if ``name`` does not exist.
+        """
+        _check_log_name(name)
+        if self._log_runs(name) is None:
+            return None
+        target = to if to is not None else f"old-{name}"
+        _check_log_name(target)
+        p = _Pending()
+        self._add_event(
+            p,
+            "archive",
+            {"log": name, "to": target, "at": at_ms if at_ms is not None else _now_ms()},
+        )
+        self._commit(p)
+        return target
+
+    def drop_log(self, name: str) -> bool:
+        """Delete a log from the index (its records become garbage for compaction)."""
+        _check_log_name(name)
+        if self._log_runs(name) is None:
+            return False
+        p = _Pending()
+        self._add_event(p, "drop", {"log": name, "at": _now_ms()})
+        self._commit(p)
+        return True
+
+    def prune_archived(self, retention_s: float, *, now_ms: int | None = None) -> list[str]:
+        """Drop archived logs at least ``retention_s`` old (git-ai: 7 days); returns their names."""
+        now = now_ms if now_ms is not None else _now_ms()
+        victims = [
+            info.name
+            for info in self._store.logs()
+            if info.archived_ms is not None and now - info.archived_ms >= retention_s * 1000
+        ]
+        if not victims:
+            return []
+        p = _Pending()
+        for name in victims:
+            self._add_event(p, "drop", {"log": name, "at": now})
+        self._commit(p)
+        return victims
+
+    def set_import_state(self, name: str, state: JsonObject | None) -> None:
+        """Record the legacy-import state of a log (created if missing)."""
+        p = _Pending()
+        self._ensure_log(name, p)
+        self._add_event(p, "import", {"log": name, "state": state, "at": _now_ms()})
+        self._commit(p)
+
+    def _add_initial(self, p: _Pending, log: str, initial: InitialAttributions) -> None:
+        seq = self._seq()
+        p.add(
+            self._codec.initial_frame(seq, log, initial),
+            ("initial", InitialRecord(seq, log, initial)),
+        )
+
+    def set_initial(
+        self, log: str, initial: InitialAttributions, *, blobs: Mapping[str, bytes] | None = None
+    ) -> None:
+        """Replace a log's INITIAL attributions (an empty one deletes it).
+
+        As git-ai does, files with no attributions are dropped, and so are
+        ``file_blobs`` of files not in ``files``. Every remaining snapshot
+        blob must be in ``blobs`` or already stored.
+
+        :raises InputError: a snapshot blob is missing.
+        """
+        files = {k: v for k, v in initial.files.items() if v}
+        cleaned = InitialAttributions(
+            files=files,
+            prompts=initial.prompts,
+            file_blobs={k: v for k, v in initial.file_blobs.items() if k in files},
+            humans=initial.humans,
+            sessions=initial.sessions,
+        )
+        p = _Pending()
+        self._ensure_log(log, p)
+        self._add_blobs(p, blobs)
+        for path, sha in cleaned.file_blobs.items():
+            if sha not in p.blobs and not self._store.has_blob(sha):
+                raise InputError(f"INITIAL snapshot blob {sha} for {path} is not stored")
+        self._add_initial(p, log, cleaned)
+        self._commit(p)
+
+    def add_transcript(
+        self,
+        agent: str,
+        session: str,
+        start: int,
+        end: int,
+        messages: Iterable[JsonObject],
+        meta: Mapping[str, Any],
+    ) -> int:
+        """Store one batch of parsed transcript messages and advance the session watermark."""
+        p = _Pending()
+        seq = self._seq()
+        msgs = list(messages)
+        p.add(
+            self._codec.transcript_frame(seq, agent, session, start, end, msgs, meta),
+            ("transcript", TranscriptRecord(seq, agent, session, start, end, [], dict(meta))),
+        )
+        self._commit(p)
+        return seq
+
+
+def _check_entries(entries: list[FileEntry]) -> None:
+    for e in entries:
+        if "\x00" in e.file:
+            raise InputError(f"path {e.file!r} contains a NUL byte")
+
+
+def _segment_info(now: int, state: str, size: int) -> dict[str, Any]:
+    return {
+        "state": state,
+        "size": size,
+        "created": now,
+        "first_seq": None,
+        "last_seq": None,
+        "frames": 0,
+        "compacted": False,
+        "dict": None,
+        "replaces": [],
+    }
+
+
+def _apply_scanned(ap: Applier, item: Any) -> None:
+    from lsm.recovery import CheckpointGroup
+
+    if isinstance(item, CheckpointGroup):
+        ap.checkpoint(item.header, item.pointer, item.entries)
+        return
+    record, ptr = item
+    if isinstance(record, BlobRecord):
+        ap.blob(record, ptr)
+    elif isinstance(record, EventRecord):
+        ap.event(record)
+    elif isinstance(record, InitialRecord):
+        ap.initial(record, ptr)
+    elif isinstance(record, TranscriptRecord):
+        ap.transcript(record, ptr)
