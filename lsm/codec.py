@@ -537,8 +537,8 @@ def decode_entry(obj: Mapping[str, Any]) -> EntryRecord:
     entry = FileEntry(
         file=decode_path(obj.get("file")),
         blob_sha=sha_from_wire(obj.get("blob_sha", "")),
-        attributions=_decode_attrs(attrs_raw) if attrs_raw is not None else (),
-        line_attributions=_decode_line_attrs(lines_raw) if lines_raw is not None else (),
+        attributions=_decode_attrs(attrs_raw) if attrs_raw is not None else [],
+        line_attributions=_decode_line_attrs(lines_raw) if lines_raw is not None else [],
     )
     kind = KIND_BY_CODE.get(obj.get("kind"))  # type: ignore[arg-type]
     if kind is None:

@@ -44,6 +44,7 @@ __all__ = [
     "META_NEXT_RUN",
     "META_NEXT_SEGMENT",
     "META_NEXT_SEQ",
+    "META_TAIL",
     "Index",
     "Pointer",
     "checkpoint_key",
@@ -81,6 +82,8 @@ META_NEXT_RUN = b"next_run"
 META_NEXT_SEGMENT = b"next_segment"
 META_ACTIVE = b"active_segment"
 META_DURABLE = b"durable_offset"
+#: Start of the last committed write in the active segment (checked on open).
+META_TAIL = b"tail_offset"
 
 # Paths up to this many bytes are stored in keys verbatim; longer ones hashed.
 _MAX_INLINE_PATH = 400

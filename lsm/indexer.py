@@ -200,7 +200,9 @@ class Applier:
         run, seq = rec.run, rec.seq
         self._saw_seq(seq)
         self._saw_run(run)
-        txn.put(checkpoint_key(run, seq), group.pack(), db=self.db_checkpoints)
+        ckey = checkpoint_key(run, seq)
+        is_new = txn.get(ckey, db=self.db_checkpoints) is None
+        txn.put(ckey, group.pack(), db=self.db_checkpoints)
         for erec, ptr in entries:
             entry = erec.entry
             path = entry.file
@@ -230,7 +232,8 @@ class Applier:
                 if old.ai_touched and not ai:
                     new = _with_ai(new)
             txn.put(lkey, new.encode(lkey[8:9] == b"p"), db=self.db_latest)
-        self._count_run(rec)
+        if is_new:
+            self._count_run(rec)
 
     def _count_run(self, rec: CheckpointRecord) -> None:
         key = run_prefix(rec.run)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["ENV_VAR", "armed", "reached"]
+__all__ = ["ENV_VAR", "die", "reached", "triggered"]
 
 ENV_VAR = "CKPTLOG_KILL_AT"
 
@@ -39,16 +39,25 @@ _TARGET = _parse(os.environ.get(ENV_VAR))
 _hits = 0
 
 
-def armed(point: str) -> bool:
-    """True if this process is set to die at ``point`` the next time it is reached."""
-    return _TARGET is not None and _TARGET[0] == point and _hits + 1 >= _TARGET[1]
+def triggered(point: str) -> bool:
+    """Count one pass through ``point``; True when this pass is the one to die at.
+
+    For points that must do something before dying (a torn write writes
+    half its buffer first); the caller then calls :func:`die`.
+    """
+    global _hits
+    if _TARGET is None or _TARGET[0] != point:
+        return False
+    _hits += 1
+    return _hits == _TARGET[1]
+
+
+def die() -> None:
+    """Exit at once, as a kill would: no cleanup, no flushing."""
+    os._exit(137)
 
 
 def reached(point: str) -> None:
-    """Die here (``os._exit(137)``) if the kill point is armed for ``point``."""
-    global _hits
-    if _TARGET is None or _TARGET[0] != point:
-        return
-    _hits += 1
-    if _hits >= _TARGET[1]:
-        os._exit(137)
+    """Die here (``os._exit(137)``) if the kill point is set for this pass of ``point``."""
+    if triggered(point):
+        die()

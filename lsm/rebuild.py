@@ -33,6 +33,7 @@ from lsm.index import (
     META_DURABLE,
     META_FORMAT,
     META_NEXT_SEGMENT,
+    META_TAIL,
     Index,
     dumps,
     put_u64,
@@ -113,6 +114,7 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
         quarantined: list[str] = []
         done_damage: set[tuple[int, int]] = set()
         truncate_to: dict[int, int] = {}
+        tail_of_active = [SEGMENT_HEADER]
         stats = {"checkpoints": 0, "records": 0, "damaged_ranges": 0}
 
         def fn(txn: lmdb.Transaction) -> None:
@@ -149,16 +151,24 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                     if seq is not None:
                         first = seq if first is None else min(first, seq)
                         last = seq if last is None else max(last, seq)
-                for d in scan.damage:
-                    stats["damaged_ranges"] += 1
-                    if (sid, d.start) not in done_damage and d.end > d.start:
-                        done_damage.add((sid, d.start))
-                        quarantined.append(
-                            str(quarantine_bytes(store.root, sid, fd, d.start, d.end))
-                        )
+                # The active segment's bad tail is one range (it is cut off);
+                # inside sealed segments each damaged range is copied out.
+                ranges = (
+                    [(scan.valid_end, size)]
+                    if sid == active and scan.valid_end < size
+                    else []
+                    if sid == active
+                    else [(d.start, d.end) for d in scan.damage]
+                )
+                stats["damaged_ranges"] += len(scan.damage)
+                for start, stop in ranges:
+                    if (sid, start) not in done_damage and stop > start:
+                        done_damage.add((sid, start))
+                        quarantined.append(str(quarantine_bytes(store.root, sid, fd, start, stop)))
                 end = size
                 if sid == active:
                     end = scan.valid_end
+                    tail_of_active[0] = scan.last_start
                     if end < size:
                         truncate_to[sid] = end
                 info = infos.get(sid)
@@ -196,6 +206,7 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                     META_DURABLE,
                     truncate_to.get(active, os.fstat(opened[active][0]).st_size),
                 )
+                put_u64(txn, meta, META_TAIL, tail_of_active[0])
 
         index.write(fn)
         for sid, end in truncate_to.items():

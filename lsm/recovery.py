@@ -39,6 +39,7 @@ __all__ = [
     "find_next_frame",
     "quarantine_bytes",
     "scan_segment",
+    "tail_intact",
 ]
 
 
@@ -65,10 +66,12 @@ class SegmentScan:
     """What :func:`scan_segment` found after the iteration ended.
 
     :ivar valid_end: offset just past the last complete record/group.
+    :ivar last_start: offset where that last complete record/group starts.
     :ivar damage: damaged ranges (tail or, for sealed segments, inside).
     """
 
     valid_end: int = 0
+    last_start: int = 0
     damage: list[Damage] = field(default_factory=list)
     frames: int = 0
 
@@ -99,9 +102,15 @@ def scan_segment(
     iteration proceeds and is complete once it is exhausted.
     """
     result.valid_end = start
+    result.last_start = start
     pos = start
     pending: CheckpointGroup | None = None
     pending_start = 0
+
+    def done(unit_start: int, unit_end: int) -> None:
+        result.valid_end = unit_end
+        result.last_start = unit_start
+
     while pos < end:
         stopped: ScanStop | None = None
         for item in scan_frames(fd, pos, end):
@@ -110,12 +119,16 @@ def scan_segment(
                 break
             result.frames += 1
             ptr = Pointer(segment, item.offset, item.header.size)
+            record: Record | None
+            problem: str | None
             try:
                 record = _decode(codec, item.header.flags, item.header.type, item.payload, dict_sha)
             except RecordError as exc:
-                stopped = ScanStop(item.offset, FrameProblem.BAD_CRC)
-                result.damage.append(Damage(item.offset, item.end, f"undecodable: {exc}"))
-                break
+                # CRC-valid but not a record we can read (a bug or a newer writer).
+                record = None
+                problem = f"undecodable: {exc}"
+            else:
+                problem = None
             if pending is not None:
                 if isinstance(record, EntryRecord) and record.seq == pending.header.seq:
                     pending.entries.append((record, ptr))
@@ -123,34 +136,39 @@ def scan_segment(
                         pending.pointer = Pointer(segment, pending_start, item.end - pending_start)
                         yield pending
                         pending = None
-                        result.valid_end = item.end
+                        done(pending_start, item.end)
                     continue
                 # The group was interrupted: its checkpoint is incomplete.
                 result.damage.append(Damage(pending_start, item.offset, "incomplete checkpoint"))
                 pending = None
+                if not resync:
+                    return
+            if problem is None and isinstance(record, EntryRecord):
+                problem = "entry without its checkpoint"
+            if problem is not None:
+                result.damage.append(Damage(item.offset, item.end, problem))
+                if not resync:
+                    return
+                continue
             if isinstance(record, CheckpointRecord):
                 if record.n_entries == 0:
                     yield CheckpointGroup(record, ptr, [])
-                    result.valid_end = item.end
+                    done(item.offset, item.end)
                 else:
                     pending = CheckpointGroup(record, ptr, [])
                     pending_start = item.offset
                 continue
-            if isinstance(record, EntryRecord):
-                result.damage.append(Damage(item.offset, item.end, "entry without its checkpoint"))
-                result.valid_end = item.end
-                continue
             if record is not None:
                 yield record, ptr
-            result.valid_end = item.end
-        else:
-            stopped = None
+            done(item.offset, item.end)
         if pending is not None:
             # A group cut by the end of the data or by a bad frame.
             result.damage.append(
                 Damage(pending_start, stopped.offset if stopped else end, "incomplete checkpoint")
             )
             pending = None
+            if not resync:
+                return
         if stopped is None:
             return
         bad = stopped.offset
@@ -160,6 +178,25 @@ def scan_segment(
         nxt = find_next_frame(fd, bad + 1, end)
         result.damage.append(Damage(bad, nxt, stopped.problem.value))
         pos = nxt
+
+
+def tail_intact(fd: int, tail: int, durable: int) -> bool:
+    """True if ``[tail, durable)`` still holds valid frames ending exactly at ``durable``.
+
+    The last committed write is checked on every open: a segment cut below
+    its durable offset and then extended (by garbage, zeros, or another
+    write) would otherwise go unnoticed until a read hit it.
+    """
+    if durable <= tail:
+        return durable == tail
+    data = pread_exact(fd, durable - tail, tail)
+    pos = 0
+    while pos < len(data):
+        found = check_frame(data, pos)
+        if isinstance(found, FrameProblem):
+            return False
+        pos += found.size
+    return pos == durable - tail
 
 
 def find_next_frame(fd: int, start: int, end: int) -> int:

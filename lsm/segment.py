@@ -179,9 +179,9 @@ class SegmentWriter:
         written stays behind a failed append.
         """
         killpoints.reached("append.before_write")
-        if killpoints.armed("append.torn_write"):
+        if killpoints.triggered("append.torn_write"):
             write_all(self._fd, data[: max(1, len(data) // 2)], offset)
-            killpoints.reached("append.torn_write")
+            killpoints.die()
         try:
             write_all(self._fd, data, offset)
             killpoints.reached("append.after_write")

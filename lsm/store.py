@@ -40,7 +40,7 @@ from lsm.errors import (
     FormatVersionError,
     NetworkFilesystemError,
     StoreClosedError,
-    StoreError,
+    StoreLockedError,
 )
 from lsm.events import EventLog
 from lsm.frame import FORMAT_VERSION
@@ -49,6 +49,7 @@ from lsm.index import (
     META_ACTIVE,
     META_DURABLE,
     META_FORMAT,
+    META_TAIL,
     Index,
     Pointer,
     checkpoint_key,
@@ -65,6 +66,7 @@ from lsm.locking import FileLock
 from lsm.model import Checkpoint, InitialAttributions
 from lsm.options import Durability, StoreOptions
 from lsm.reading import SegmentGone, SegmentReader
+from lsm.recovery import tail_intact
 from lsm.segment import segment_id_of, segment_path
 from lsm.stored import LogInfo, StoredCheckpoint, StoredEntry
 from lsm.writer import Writer
@@ -132,6 +134,7 @@ class Store:
             fmt = get_u64(txn, meta, META_FORMAT, 0)
             active = get_u64(txn, meta, META_ACTIVE, 0)
             durable = get_u64(txn, meta, META_DURABLE, 0)
+            tail = get_u64(txn, meta, META_TAIL, 0)
         if fmt > FORMAT_VERSION:
             raise FormatVersionError(
                 f"{self.root} has format version {fmt}; this version reads up to {FORMAT_VERSION}"
@@ -141,12 +144,19 @@ class Store:
             dirty = bool(self._segment_ids())
         else:
             try:
-                dirty = os.stat(segment_path(self.segments_dir, active)).st_size != durable
+                fd = os.open(segment_path(self.segments_dir, active), os.O_RDONLY)
             except FileNotFoundError:
                 dirty = True
+            else:
+                try:
+                    dirty = os.fstat(fd).st_size != durable or not tail_intact(fd, tail, durable)
+                finally:
+                    os.close(fd)
         if dirty:
-            with contextlib.suppress(StoreError), self.writer(timeout=0.2):
-                pass  # Writer() runs recovery on acquisition.
+            # Writer() runs recovery on acquisition. If another process holds
+            # the lock, that live writer recovers instead.
+            with contextlib.suppress(StoreLockedError), self.writer(timeout=0.2):
+                pass
 
     def close(self) -> None:
         """Release descriptors and the index handle (idempotent)."""

@@ -48,6 +48,7 @@ from lsm.index import (
     META_NEXT_RUN,
     META_NEXT_SEGMENT,
     META_NEXT_SEQ,
+    META_TAIL,
     Pointer,
     dumps,
     get_u64,
@@ -58,7 +59,7 @@ from lsm.index import (
 from lsm.indexer import Applier
 from lsm.model import Checkpoint, FileEntry, InitialAttributions, JsonObject
 from lsm.options import Durability
-from lsm.recovery import SegmentScan, quarantine_bytes, scan_segment
+from lsm.recovery import SegmentScan, quarantine_bytes, scan_segment, tail_intact
 from lsm.segment import SegmentWriter, create_segment, segment_path
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class Writer:
         self._next_seq = 1
         self._next_run = 1
         self._next_segment = 1
+        self._tail = SEGMENT_HEADER
         self._load()
 
     # ------------------------------------------------------------------ state
@@ -146,6 +148,7 @@ class Writer:
             self._next_seq = get_u64(txn, self._meta, META_NEXT_SEQ, 1)
             self._next_run = get_u64(txn, self._meta, META_NEXT_RUN, 1)
             self._next_segment = get_u64(txn, self._meta, META_NEXT_SEGMENT, 1)
+            self._tail = get_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
         return fmt
 
     def _load(self) -> None:
@@ -164,18 +167,18 @@ class Writer:
             self._read_meta()
         self._open_active()
         size = self._seg_writer.size()
-        if size > self._durable:
-            self._recover_tail(size)
-        elif size < self._durable:
-            # Bytes the index relies on are gone (power loss with
+        if size < self._durable or not tail_intact(self._seg_writer._fd, self._tail, self._durable):
+            # Bytes the index relies on are gone or changed (power loss with
             # durability=off, or outside damage): rebuild from what exists.
             self._store.events.record(
-                "segment_shorter_than_index",
+                "segment_damaged_below_durable_offset",
                 segment=self._active,
                 size=size,
                 durable=self._durable,
             )
             self.rebuild_index()
+        elif size > self._durable:
+            self._recover_tail(size)
 
     @property
     def _seg_writer(self) -> SegmentWriter:
@@ -205,6 +208,7 @@ class Writer:
             put_u64(txn, self._meta, META_NEXT_SEGMENT, 2)
             put_u64(txn, self._meta, META_ACTIVE, 1)
             put_u64(txn, self._meta, META_DURABLE, SEGMENT_HEADER)
+            put_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
             txn.put(
                 u64(1),
                 dumps(_segment_info(now, "active", SEGMENT_HEADER)),
@@ -239,6 +243,8 @@ class Writer:
                 _apply_scanned(ap, item)
             ap.finish()
             put_u64(txn, self._meta, META_DURABLE, end)
+            if items:
+                put_u64(txn, self._meta, META_TAIL, scan.last_start)
             self._touch_segment(txn, end, None, None, 0)
 
         self._index.write(fn)
@@ -335,6 +341,7 @@ class Writer:
             ap.finish()
             killpoints.reached("append.in_index_txn")
             put_u64(txn, self._meta, META_DURABLE, end)
+            put_u64(txn, self._meta, META_TAIL, offset)
             self._touch_segment(
                 txn, end, min(seqs, default=None), max(seqs, default=None), len(sizes)
             )
@@ -373,6 +380,7 @@ class Writer:
             txn.put(u64(new_id), dumps(_segment_info(now, "active", SEGMENT_HEADER)), db=db)
             put_u64(txn, self._meta, META_ACTIVE, new_id)
             put_u64(txn, self._meta, META_DURABLE, SEGMENT_HEADER)
+            put_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
             put_u64(txn, self._meta, META_NEXT_SEGMENT, new_id + 1)
 
         self._index.write(fn)

@@ -1,0 +1,392 @@
+"""Checking a store end to end (diskcache's ``check(fix=False)`` pattern).
+
+:func:`verify` reads every byte the store relies on and reports what is
+wrong as a list of :class:`Problem` (empty = healthy):
+
+* every frame of every segment passes its CRC and decodes (``corrupt-frame``);
+  bytes past the active segment's durable offset are ``orphan-tail``;
+* every index pointer lands on a valid frame of the right kind with the
+  right seq/path/sha (``bad-pointer``, ``missing-segment``);
+* ``latest`` names the newest ``history`` entry of each file (``stale-latest``);
+* a complete checkpoint of a live run that the index does not know is an
+  ``orphan-checkpoint``;
+* entries and INITIAL snapshots naming content the store lacks are
+  ``missing-blob`` (a warning: legacy imports may lack blobs git-ai lost);
+* working logs, runs and counters agree (``log-inconsistent``);
+* LMDB's own structure passes ``lmdb.verify`` (``lmdb-structure``).
+
+``fix=True`` then rebuilds the index from the segments, which copies
+unreadable bytes to ``quarantine/`` and never deletes data. The whole check
+runs under the writer lock so that it sees a still store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lsm.codec import (
+    BlobRecord,
+    CheckpointRecord,
+    EntryRecord,
+    InitialRecord,
+    TranscriptRecord,
+)
+from lsm.errors import CorruptRecordError
+from lsm.frame import SEGMENT_HEADER
+from lsm.index import (
+    META_ACTIVE,
+    META_DURABLE,
+    Pointer,
+    checkpoint_key,
+    get_u64,
+    loads,
+    run_prefix,
+)
+from lsm.indexer import FileState
+from lsm.reading import SegmentGone
+from lsm.recovery import CheckpointGroup, SegmentScan, scan_segment
+from lsm.segment import read_header, segment_path
+
+if TYPE_CHECKING:
+    from lsm.store import Store
+
+__all__ = ["Problem", "verify"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding. ``severity`` is ``error`` (data at risk) or ``warning``."""
+
+    code: str
+    severity: str
+    message: str
+    segment: int | None = None
+    offset: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "segment": self.segment,
+            "offset": self.offset,
+        }
+
+
+def verify(store: Store, *, fix: bool = False, lmdb_check: bool = True) -> list[Problem]:
+    """Check ``store``; with ``fix``, rebuild the index afterwards if anything is wrong.
+
+    Returns the problems found *before* any fix. Raises only
+    :class:`~lsm.errors.StoreLockedError` (the writer lock is taken).
+    """
+    with store.writer():
+        problems = _check(store, lmdb_check=lmdb_check)
+        if fix and any(p.severity == "error" for p in problems):
+            store.rebuild_index()
+    return problems
+
+
+def _check(store: Store, *, lmdb_check: bool) -> list[Problem]:
+    out: list[Problem] = []
+    index = store._index
+    with index.read() as txn:
+        active = get_u64(txn, index.db("meta"), META_ACTIVE, 0)
+        durable = get_u64(txn, index.db("meta"), META_DURABLE, 0)
+        live_runs = {int.from_bytes(bytes(k), "big") for k, _ in txn.cursor(db=index.db("runs"))}
+        known_segments = {
+            int.from_bytes(bytes(k), "big"): loads(v)
+            for k, v in txn.cursor(db=index.db("segments"))
+        }
+    _check_segments(store, out, active, durable, live_runs, known_segments)
+    _check_pointers(store, out)
+    _check_logs(store, out, live_runs)
+    if lmdb_check:
+        import lmdb.verify
+
+        for msg in lmdb.verify.verify(str(index.path)):  # type: ignore[no-untyped-call]
+            out.append(Problem("lmdb-structure", "error", str(msg)))
+    return out
+
+
+def _check_segments(
+    store: Store,
+    out: list[Problem],
+    active: int,
+    durable: int,
+    live_runs: set[int],
+    known: dict[int, Any],
+) -> None:
+    index = store._index
+    replaced: set[int] = set()
+    for info in known.values():
+        replaced.update(int(x) for x in info.get("replaces") or [])
+    for sid in store._segment_ids():
+        if sid in replaced and sid not in known:
+            continue
+        path = segment_path(store.segments_dir, sid)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            header = read_header(fd)
+            if isinstance(header, str):
+                out.append(Problem("corrupt-frame", "error", header, sid, 0))
+                continue
+            if sid not in known:
+                out.append(
+                    Problem("unknown-segment", "warning", "segment file not in the index", sid)
+                )
+                continue
+            size = os.fstat(fd).st_size
+            end = durable if sid == active else size
+            if sid == active and size > durable:
+                out.append(
+                    Problem(
+                        "orphan-tail",
+                        "warning",
+                        f"{size - durable} bytes past the durable offset (an interrupted write)",
+                        sid,
+                        durable,
+                    )
+                )
+            if size < end:
+                out.append(
+                    Problem(
+                        "truncated-segment",
+                        "error",
+                        f"segment is {size} bytes but the index relies on {end}",
+                        sid,
+                        size,
+                    )
+                )
+                end = size
+            scan = SegmentScan()
+            dsha = header.dict_sha if header.has_dict else None
+            if dsha is not None:
+                store._reader._open(sid)  # loads the dictionary into the codec
+            with index.read() as txn:
+                cdb = index.db("checkpoints")
+                for item in scan_segment(
+                    fd, sid, store._codec, SEGMENT_HEADER, end, scan, dict_sha=dsha, resync=True
+                ):
+                    if not isinstance(item, CheckpointGroup):
+                        continue
+                    h = item.header
+                    if h.run in live_runs and txn.get(checkpoint_key(h.run, h.seq), db=cdb) is None:
+                        out.append(
+                            Problem(
+                                "orphan-checkpoint",
+                                "error",
+                                f"checkpoint {h.seq} of run {h.run} is not indexed",
+                                sid,
+                                item.pointer.offset,
+                            )
+                        )
+            for d in scan.damage:
+                out.append(Problem("corrupt-frame", "error", d.reason, sid, d.start))
+        finally:
+            os.close(fd)
+
+
+def _read(store: Store, ptr: Pointer, out: list[Problem], what: str) -> list[Any] | None:
+    try:
+        return [r for _, r in store._reader.read_records(ptr)]
+    except SegmentGone:
+        out.append(
+            Problem(
+                "missing-segment",
+                "error",
+                f"{what} points into a missing segment",
+                ptr.segment,
+                ptr.offset,
+            )
+        )
+    except CorruptRecordError as exc:
+        out.append(Problem("bad-pointer", "error", f"{what}: {exc.what}", ptr.segment, ptr.offset))
+    return None
+
+
+def _check_pointers(store: Store, out: list[Problem]) -> None:
+    index = store._index
+    with index.read() as txn:
+        for key, val in txn.cursor(db=index.db("checkpoints")):
+            key = bytes(key)
+            run, seq = int.from_bytes(key[:8], "big"), int.from_bytes(key[8:16], "big")
+            recs = _read(store, Pointer.unpack(val), out, f"checkpoint {seq}")
+            if recs is None:
+                continue
+            head = recs[0]
+            ok = (
+                isinstance(head, CheckpointRecord)
+                and head.seq == seq
+                and head.run == run
+                and len(recs) == 1 + head.n_entries
+                and all(isinstance(r, EntryRecord) and r.seq == seq for r in recs[1:])
+            )
+            if not ok:
+                p = Pointer.unpack(val)
+                out.append(
+                    Problem(
+                        "bad-pointer",
+                        "error",
+                        f"checkpoint {seq}: wrong or incomplete group",
+                        p.segment,
+                        p.offset,
+                    )
+                )
+        history_max: dict[bytes, int] = {}
+        for key, val in txn.cursor(db=index.db("history")):
+            key = bytes(key)
+            seq = int.from_bytes(key[-8:], "big")
+            prefix = key[:-8]
+            history_max[prefix] = max(history_max.get(prefix, 0), seq)
+            recs = _read(store, Pointer.unpack(val), out, f"history entry {seq}")
+            if recs is not None and not (isinstance(recs[0], EntryRecord) and recs[0].seq == seq):
+                p = Pointer.unpack(val)
+                out.append(
+                    Problem(
+                        "bad-pointer",
+                        "error",
+                        f"history entry {seq}: wrong frame",
+                        p.segment,
+                        p.offset,
+                    )
+                )
+        blobs_db = index.db("blobs")
+        for key, val in txn.cursor(db=index.db("latest")):
+            key = bytes(key)
+            run = int.from_bytes(key[:8], "big")
+            state = FileState.decode(val, "?", run)
+            if history_max.get(key) != state.seq:
+                out.append(
+                    Problem(
+                        "stale-latest",
+                        "error",
+                        f"latest entry of run {run} is seq {state.seq}, "
+                        f"history says {history_max.get(key)}",
+                    )
+                )
+            recs = _read(store, state.pointer, out, f"latest entry {state.seq}")
+            if recs is not None:
+                rec = recs[0]
+                if not (isinstance(rec, EntryRecord) and rec.seq == state.seq):
+                    out.append(
+                        Problem(
+                            "bad-pointer",
+                            "error",
+                            f"latest entry {state.seq}: wrong frame",
+                            state.pointer.segment,
+                            state.pointer.offset,
+                        )
+                    )
+                elif (
+                    len(state.blob_sha) == 64
+                    and state.blob_sha == rec.entry.blob_sha
+                    and txn.get(bytes.fromhex(state.blob_sha), db=blobs_db) is None
+                    and _is_hex(state.blob_sha)
+                ):
+                    out.append(
+                        Problem(
+                            "missing-blob",
+                            "warning",
+                            f"{rec.entry.file}: content {state.blob_sha[:12]} is not stored",
+                        )
+                    )
+        for key, val in txn.cursor(db=blobs_db):
+            sha = bytes(key).hex()
+            recs = _read(store, Pointer.unpack(val), out, f"blob {sha[:12]}")
+            if recs is not None and not (isinstance(recs[0], BlobRecord) and recs[0].sha == sha):
+                p = Pointer.unpack(val)
+                out.append(
+                    Problem(
+                        "bad-pointer", "error", f"blob {sha[:12]}: wrong frame", p.segment, p.offset
+                    )
+                )
+        for _key, val in txn.cursor(db=index.db("transcripts")):
+            recs = _read(store, Pointer.unpack(val), out, "transcript batch")
+            if recs is not None and not isinstance(recs[0], TranscriptRecord):
+                p = Pointer.unpack(val)
+                out.append(
+                    Problem(
+                        "bad-pointer", "error", "transcript batch: wrong frame", p.segment, p.offset
+                    )
+                )
+        for key, val in txn.cursor(db=index.db("logs")):
+            info = loads(val)
+            name = bytes(key).decode("utf-8", "surrogateescape")
+            if info.get("initial") is None:
+                continue
+            ptr = Pointer.from_list(info["initial"])
+            recs = _read(store, ptr, out, f"INITIAL of {name}")
+            if recs is None:
+                continue
+            if not isinstance(recs[0], InitialRecord):
+                out.append(
+                    Problem(
+                        "bad-pointer",
+                        "error",
+                        f"INITIAL of {name}: wrong frame",
+                        ptr.segment,
+                        ptr.offset,
+                    )
+                )
+                continue
+            for path, sha in recs[0].initial.file_blobs.items():
+                if _is_hex(sha) and txn.get(bytes.fromhex(sha), db=blobs_db) is None:
+                    out.append(
+                        Problem(
+                            "missing-blob",
+                            "warning",
+                            f"INITIAL of {name}: snapshot of {path} is not stored",
+                        )
+                    )
+
+
+def _is_hex(sha: str) -> bool:
+    return len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)
+
+
+def _check_logs(store: Store, out: list[Problem], live_runs: set[int]) -> None:
+    index = store._index
+    owned: dict[int, str] = {}
+    with index.read() as txn:
+        for key, val in txn.cursor(db=index.db("logs")):
+            name = bytes(key).decode("utf-8", "surrogateescape")
+            for run in loads(val).get("runs", []):
+                run = int(run)
+                if run in owned:
+                    out.append(
+                        Problem(
+                            "log-inconsistent",
+                            "error",
+                            f"run {run} belongs to {owned[run]} and {name}",
+                        )
+                    )
+                owned[run] = name
+                if run not in live_runs:
+                    out.append(
+                        Problem("log-inconsistent", "error", f"log {name} names missing run {run}")
+                    )
+        cdb = index.db("checkpoints")
+        for run in sorted(live_runs):
+            if run not in owned:
+                out.append(Problem("log-inconsistent", "warning", f"run {run} belongs to no log"))
+            raw = txn.get(run_prefix(run), db=index.db("runs"))
+            counted = int(loads(raw).get("checkpoints", 0)) if raw is not None else 0
+            actual = 0
+            with txn.cursor(db=cdb) as cur:
+                prefix = run_prefix(run)
+                if cur.set_range(prefix):
+                    for key in cur.iternext(values=False):
+                        if bytes(key)[:8] != prefix:
+                            break
+                        actual += 1
+            if counted != actual:
+                out.append(
+                    Problem(
+                        "log-inconsistent",
+                        "error",
+                        f"run {run} counts {counted} checkpoints but indexes {actual}",
+                    )
+                )
