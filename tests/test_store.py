@@ -96,8 +96,8 @@ def test_blobs_are_deduplicated(store: Store) -> None:
     assert store.put_blob(b"same") == sha == hashlib.sha256(b"same").hexdigest()
     size_after = sum(p.stat().st_size for p in (store.root / "segments").iterdir())
     assert size_before == size_after
+    cp, _ = make_checkpoint("a", 1, "p")
     with pytest.raises(InputError, match="does not match"):
-        cp, _ = make_checkpoint("a", 1, "p")
         store.append("base", cp, blobs={"0" * 64: b"other"})
 
 
@@ -111,8 +111,8 @@ def test_long_and_non_utf8_paths(store: Store) -> None:
         assert entry is not None and entry.entry.file == path
     assert {f.path for f in store.files("base")} == {long_path, weird, "ok.txt"}
     assert [e.entry.file for e in store.history("base", long_path)] == [long_path]
+    cp, blobs = make_checkpoint("a", 9, "bad\x00path")
     with pytest.raises(InputError, match="NUL"):
-        cp, blobs = make_checkpoint("a", 9, "bad\x00path")
         store.append("base", cp, blobs=blobs)
     assert_healthy(store)
 
