@@ -18,11 +18,15 @@ __all__ = ["Durability", "StoreOptions"]
 class Durability(enum.Enum):
     """How hard an append works to survive a power loss.
 
-    * ``full``: the segment is fdatasync'ed (F_FULLFSYNC on macOS) and the
-      index commit is synced before an append returns. Survives power loss.
-    * ``normal``: the segment is synced; the index meta page is not
-      (LMDB ``metasync=False``). A power loss may roll back the last index
-      commit; the next writer re-indexes those frames from the segment.
+    * ``normal`` (default): the segment is fdatasync'ed (F_FULLFSYNC on
+      macOS) before the index commits, and the index commit flushes its
+      data pages but defers its meta page (LMDB ``metasync=False``). An
+      acknowledged checkpoint survives a power loss: if the index's last
+      commit is undone, the frames past the durable offset it records are
+      re-indexed from the segment on the next open. One sync fewer than
+      ``full``.
+    * ``full``: as ``normal``, and the index meta page is synced too, so the
+      index never needs that redo.
     * ``off``: nothing is synced. Survives process crashes only; after a
       power loss the store may need ``ckptlog verify --fix``.
     """
@@ -56,7 +60,7 @@ class StoreOptions:
     :param allow_network_fs: open a store on NFS/SMB anyway (unsafe for LMDB).
     """
 
-    durability: Durability = Durability.FULL
+    durability: Durability = Durability.NORMAL
     segment_bytes: int = 32 << 20
     lock_timeout: float = 2.0
     map_size: int = 64 << 20

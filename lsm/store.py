@@ -208,17 +208,26 @@ class Store:
         :raises StoreLockedError: the lock was not free before the deadline.
         """
         self._check()
-        if self._writer is not None:
+        if self._lock.held and self._writer is not None:
             yield self._writer
             return
         self._lock.acquire(self.options.lock_timeout if timeout is None else timeout)
         try:
-            self._writer = Writer(self)
+            try:
+                if self._writer is None:
+                    self._writer = Writer(self)
+                else:
+                    self._writer.refresh()
+            except BaseException:
+                if self._writer is not None:
+                    self._writer.close()
+                    self._writer = None
+                raise
+            self._writer._session = True
             yield self._writer
         finally:
             if self._writer is not None:
-                self._writer.close()
-                self._writer = None
+                self._writer._session = False
             self._lock.release()
 
     def append(

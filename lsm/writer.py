@@ -132,7 +132,12 @@ class Writer:
         self._next_run = 1
         self._next_segment = 1
         self._tail = SEGMENT_HEADER
-        self._load()
+        # (active, durable, tail) as this writer last left or verified them:
+        # when a later session finds them unchanged, no other process wrote in
+        # between and the tail check can be skipped.
+        self._checked: tuple[int, int, int] | None = None
+        self._session = True
+        self.refresh()
 
     # ------------------------------------------------------------------ state
 
@@ -151,7 +156,12 @@ class Writer:
             self._tail = get_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
         return fmt
 
-    def _load(self) -> None:
+    def refresh(self) -> None:
+        """Bring this writer up to date after (re)taking the lock; recovers if needed.
+
+        Reads the index meta (other processes may have written), reopens the
+        active segment if it changed, and repairs a crashed writer's tail.
+        """
         fmt = self._read_meta()
         if fmt > FORMAT_VERSION:
             raise FormatVersionError(
@@ -167,7 +177,11 @@ class Writer:
             self._read_meta()
         self._open_active()
         size = self._seg_writer.size()
-        if size < self._durable or not tail_intact(self._seg_writer._fd, self._tail, self._durable):
+        seen = (self._active, self._durable, self._tail)
+        if size < self._durable or (
+            seen != self._checked
+            and not tail_intact(self._seg_writer._fd, self._tail, self._durable)
+        ):
             # Bytes the index relies on are gone or changed (power loss with
             # durability=off, or outside damage): rebuild from what exists.
             self._store.events.record(
@@ -179,6 +193,7 @@ class Writer:
             self.rebuild_index()
         elif size > self._durable:
             self._recover_tail(size)
+        self._checked = (self._active, self._durable, self._tail)
 
     @property
     def _seg_writer(self) -> SegmentWriter:
@@ -292,6 +307,8 @@ class Writer:
         txn.put(key, dumps(info), db=db)
 
     def _commit(self, p: _Pending) -> None:
+        if not self._session:
+            raise StoreError("a Writer was used outside its `with store.writer()` block")
         if not p.frames:
             return
         seg = self._seg_writer
@@ -356,6 +373,8 @@ class Writer:
             raise
         killpoints.reached("append.after_commit")
         self._durable = end
+        self._tail = offset
+        self._checked = (self._active, end, offset)
         if end >= self._store.options.segment_bytes:
             self._seal()
 
@@ -387,6 +406,7 @@ class Writer:
         killpoints.reached("seal.after_commit")
         self._read_meta()
         self._open_active()
+        self._checked = (self._active, self._durable, self._tail)
 
     # ------------------------------------------------------------------ building frames
 
