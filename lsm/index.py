@@ -25,8 +25,7 @@ import hashlib
 import os
 import struct
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -256,20 +255,19 @@ class Index:
                 hint="Open the store again in the child (LMDB environments do not survive fork).",
             )
 
-    @contextmanager
-    def read(self) -> Iterator[lmdb.Transaction]:
-        """A read-only snapshot transaction (MVCC: never blocks, never blocked)."""
+    def read(self) -> lmdb.Transaction:
+        """A read-only snapshot transaction (MVCC: never blocks, never blocked).
+
+        Use it as a context manager (``with index.read() as txn``): leaving
+        the block ends the transaction and frees its reader slot.
+        """
         self._check()
         try:
-            txn = self.env.begin(buffers=False)
+            return self.env.begin(buffers=False)
         except lmdb.MapResizedError:
             # Another process grew the map: adopt its size and retry.
             self.env.set_mapsize(0)
-            txn = self.env.begin(buffers=False)
-        try:
-            yield txn
-        finally:
-            txn.abort()
+            return self.env.begin(buffers=False)
 
     def write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         """Run ``fn`` in one write transaction and commit it; atomic.

@@ -57,7 +57,6 @@ from lsm.index import (
     history_prefix,
     latest_key,
     loads,
-    path_key,
     run_prefix,
     u64,
 )
@@ -328,7 +327,6 @@ class Store:
         runs was AI-made or carries an AI author.
         """
         self._check()
-        path_key(path)  # validates
         db_logs = self._index.db("logs")
         db_latest = self._index.db("latest")
         with self._index.read() as txn:
