@@ -17,6 +17,7 @@ docs/format.md for the bytes on disk.
 
 from __future__ import annotations
 
+from lsm.config import Settings, load_settings
 from lsm.errors import (
     ConfigError,
     CorruptionError,
@@ -47,8 +48,11 @@ from lsm.model import (
     LineStats,
 )
 from lsm.options import Durability, StoreOptions
+from lsm.repostore import open_repo_store, repo_settings
 from lsm.store import Store
 from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
+from lsm.verify import Problem
+from lsm.verify import verify as verify_store
 from lsm.writer import Writer
 
 __version__ = "0.1.0"
@@ -78,6 +82,8 @@ __all__ = [
     "NetworkFilesystemError",
     "NotFoundError",
     "PathOutsideRepoError",
+    "Problem",
+    "Settings",
     "Store",
     "StoreClosedError",
     "StoreError",
@@ -88,4 +94,8 @@ __all__ = [
     "StoredEntry",
     "Writer",
     "__version__",
+    "load_settings",
+    "open_repo_store",
+    "repo_settings",
+    "verify_store",
 ]

@@ -1,0 +1,5 @@
+"""``python -m cli`` runs ``ckptlog``."""
+
+from cli.main import main
+
+main()

@@ -1,0 +1,339 @@
+"""Running one checkpoint request against a repository and its store.
+
+The steps follow git-ai's ``execute_resolved_checkpoint`` and
+``get_checkpoint_entries`` (src/daemon/checkpoint.rs), with the storage
+replaced:
+
+1. find the repository from the request's ``cwd`` and the base commit
+   (full HEAD oid, or ``initial``);
+2. resolve the paths (or ask ``git status``), reject those outside the
+   work tree, apply the ignore rules and the content caps;
+3. under the store's writer lock: import git-ai's legacy working log on
+   first touch, read each file's previous state from the index (never the
+   history), compute the entries, and append one checkpoint.
+
+Nothing here prints: warnings, cap hits and skips are returned in
+:class:`CheckpointResult` (and recorded as events) for the caller to show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsm import __version__
+from lsm.checkpoint.content import ContentBudget, Skip, read_contents
+from lsm.checkpoint.gitrepo import Repo, find_repo
+from lsm.checkpoint.request import CheckpointRequest
+from lsm.config import Settings
+from lsm.errors import InputError
+from lsm.ids import ai_author_id, human_short_hash, new_trace_id
+from lsm.model import API_VERSION, Checkpoint, CheckpointKind, FileEntry, LineStats
+from lsm.store import Store
+
+__all__ = ["CheckpointResult", "log_name", "open_store", "run_request"]
+
+#: git-ai drops a KnownHuman save this soon after an AI edit of the same file
+#: (likely the IDE saving what the agent wrote; KNOWN_HUMAN_MIN_SECS_AFTER_AI).
+KNOWN_HUMAN_MIN_SECS_AFTER_AI = 1
+
+
+@dataclass(slots=True)
+class CheckpointResult:
+    """What a checkpoint did.
+
+    :ivar seq: the appended checkpoint's seq, or None if nothing changed.
+    :ivar files: files considered after resolution and caps.
+    :ivar warnings: one line each, for stderr.
+    :ivar cap_hits: caps that degraded the checkpoint (also recorded as events).
+    """
+
+    seq: int | None = None
+    log: str = ""
+    kind: CheckpointKind = CheckpointKind.HUMAN
+    files: list[str] = field(default_factory=list)
+    entries: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cap_hits: list[dict[str, Any]] = field(default_factory=list)
+    imported: int = 0
+    duration_ms: float = 0.0
+    dropped_reason: str | None = None
+
+
+def log_name(repo: Repo, base: str) -> str:
+    """The store's working-log name: the base, namespaced for linked worktrees.
+
+    git-ai keeps a linked worktree's logs in ``ai/worktrees/<name>/``; the
+    store lives in the common dir, so their names carry that prefix.
+    """
+    return base if repo.worktree is None else f"worktrees/{repo.worktree}/{base}"
+
+
+def open_store(repo: Repo, settings: Settings) -> Store:
+    """Open the repository's store (``<common dir>/ai/lsm`` unless configured)."""
+    return Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
+
+
+def _author_id(req: CheckpointRequest, author: Callable[[], str], trace_id: str) -> str:
+    if req.kind is CheckpointKind.HUMAN:
+        return "human"
+    if req.kind is CheckpointKind.KNOWN_HUMAN:
+        return human_short_hash(author())
+    if req.agent_id is None:
+        return req.kind.to_str()
+    return ai_author_id(req.agent_id.tool, req.agent_id.id, trace_id)
+
+
+def _resolve_paths(req: CheckpointRequest, repo: Repo, result: CheckpointResult) -> list[str]:
+    cwd = Path(req.cwd)
+    rels: list[str] = []
+    seen: set[str] = set()
+    if req.discover and not req.paths:
+        candidates: list[str] = [str(repo.root / p) for p in repo.status_paths()]
+    else:
+        candidates = list(req.paths)
+    for p in candidates:
+        rel = repo.relative(p, cwd)
+        if rel is None:
+            result.skipped.append(
+                Skip(str(p), "outside the repository (or reached through a symlink)")
+            )
+            continue
+        if rel not in seen:
+            seen.add(rel)
+            rels.append(rel)
+    return rels
+
+
+def run_request(
+    req: CheckpointRequest,
+    settings: Settings,
+    *,
+    trace_id: str | None = None,
+    now_ms: int | None = None,
+    store: Store | None = None,
+    repo: Repo | None = None,
+) -> CheckpointResult:
+    """Make one checkpoint. Raises lsm errors; the hook layer turns them into warnings.
+
+    :raises InputError: the directory is not in a git work tree, or an AI
+        request lacks its agent.
+    :raises StoreLockedError: the writer lock stayed busy past its deadline.
+    """
+    started = time.perf_counter()
+    ts_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+    trace = trace_id or new_trace_id()
+    result = CheckpointResult(kind=req.kind)
+    if req.kind.is_ai and req.agent_id is None:
+        raise InputError("an AI checkpoint needs an agent id (tool, session, model)")
+    repo = repo if repo is not None else find_repo(req.cwd)
+    base = repo.base_name()
+    log = log_name(repo, base)
+    result.log = log
+
+    rels = _resolve_paths(req, repo, result)
+    caps = settings.caps
+    if len(rels) > caps.max_paths:
+        result.cap_hits.append({"cap": "max_paths", "value": len(rels), "limit": caps.max_paths})
+        result.skipped.extend(
+            Skip(r, "over the path-count cap", "max_paths") for r in rels[caps.max_paths :]
+        )
+        rels = rels[: caps.max_paths]
+    from lsm.checkpoint.ignore import IgnoreRules
+
+    rules = IgnoreRules.load(repo.root)
+    kept = []
+    for rel in rels:
+        if rules.is_ignored(rel):
+            result.skipped.append(Skip(rel, "ignored (git-ai ignore rules)"))
+        else:
+            kept.append(rel)
+    overrides = None
+    if req.dirty_files:
+        overrides = {}
+        for p, text in req.dirty_files.items():
+            rel = repo.relative(p, Path(req.cwd))
+            if rel is not None:
+                overrides[rel] = text
+    contents = read_contents(
+        repo.root,
+        kept,
+        max_file_bytes=caps.max_file_bytes,
+        budget=ContentBudget(caps.max_total_bytes, caps.max_total_lines),
+        overrides=overrides,
+    )
+    result.skipped.extend(contents.skipped)
+    for skip in result.skipped:
+        if skip.cap is not None and skip.cap != "max_paths":
+            result.cap_hits.append(
+                {"cap": skip.cap, "path": skip.path, "value": skip.value, "limit": skip.limit}
+            )
+    result.files = list(contents.texts)
+    for skip in result.skipped:
+        result.warnings.append(f"skipped {skip.path}: {skip.reason}")
+
+    own_store = store is None
+    st = store if store is not None else open_store(repo, settings)
+    try:
+        _checkpoint_under_lock(
+            st, repo, base, log, req, settings, contents.texts, contents.raw, trace, ts_ms, result
+        )
+    finally:
+        if own_store:
+            st.close()
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _checkpoint_under_lock(
+    store: Store,
+    repo: Repo,
+    base: str,
+    log: str,
+    req: CheckpointRequest,
+    settings: Settings,
+    texts: dict[str, str],
+    raw: dict[str, bytes],
+    trace: str,
+    ts_ms: int,
+    result: CheckpointResult,
+) -> None:
+    from lsm.checkpoint.entry import PreviousState, compute_entry
+
+    if not texts and not _legacy_pending(store, repo, base, log):
+        return
+    author_cache: list[str] = []
+
+    def author() -> str:
+        if not author_cache:
+            author_cache.append(repo.author_identity())
+        return author_cache[0]
+
+    with store.writer() as w:
+        result.imported = _import_legacy_if_needed(store, w, repo, base, log, settings, result)
+        if not texts:
+            return
+        states = {rel: store.latest_state(log, rel) for rel in texts}
+        if req.kind is CheckpointKind.KNOWN_HUMAN:
+            now_s = ts_ms // 1000
+            for s in states.values():
+                if (
+                    s is not None
+                    and s.kind.is_ai
+                    and now_s - s.timestamp < KNOWN_HUMAN_MIN_SECS_AFTER_AI
+                ):
+                    result.dropped_reason = (
+                        "a KnownHuman save within 1 s of an AI edit of the same file"
+                    )
+                    return
+        initial = store.get_initial(log)
+        initial_contents: dict[str, str] = {}
+        for path in initial.files:
+            sha = initial.file_blobs.get(path)
+            data = store.get_blob(sha) if sha else None
+            if data is not None:
+                initial_contents[path] = data.decode("utf-8", "replace")
+        need_head = [rel for rel, s in states.items() if s is None]
+        head = repo.head_contents(base, need_head) if base != "initial" and need_head else {}
+        author_id = _author_id(req, author, trace)
+        entries: list[FileEntry] = []
+        stats = LineStats()
+        shas: dict[str, str] = {}
+        blobs: dict[str, bytes] = {}
+        for rel, text in texts.items():
+            sha = hashlib.sha256(raw[rel]).hexdigest()
+            shas[rel] = sha
+            state = states[rel]
+            previous = None
+            if state is not None:
+                prev_data = store.get_blob(state.blob_sha) if len(state.blob_sha) == 64 else None
+                prev_attrs: Any = ()
+                if state.has_attributions:
+                    prev_entry = store.latest(log, rel)
+                    prev_attrs = prev_entry.entry.attributions if prev_entry is not None else ()
+                previous = PreviousState(
+                    content=prev_data.decode("utf-8", "replace") if prev_data is not None else "",
+                    attributions=list(prev_attrs),
+                )
+            head_bytes = head.get(rel)
+            computed = compute_entry(
+                path=rel,
+                current=text,
+                kind=req.kind,
+                author_id=author_id,
+                ts_ms=ts_ms,
+                ai_touched=(state is not None and state.ai_touched) or rel in initial.files,
+                previous=previous,
+                head_content=head_bytes.decode("utf-8", "replace")
+                if head_bytes is not None
+                else None,
+                initial_attrs=initial.files.get(rel) or None,
+                initial_content=initial_contents.get(rel),
+                blob_sha=sha,
+            )
+            if computed is None:
+                continue
+            entry, file_stats = computed
+            entries.append(entry)
+            stats = stats + file_stats
+            blobs[sha] = raw[rel]
+        if not entries:
+            return
+        diff = hashlib.sha256()
+        for rel in sorted(shas):
+            diff.update(rel.encode("utf-8", "surrogateescape"))
+            diff.update(shas[rel].encode())
+        cp = Checkpoint(
+            kind=req.kind,
+            diff=diff.hexdigest(),
+            author=author(),
+            entries=entries,
+            timestamp=ts_ms // 1000,
+            line_stats=stats,
+            api_version=API_VERSION,
+            git_ai_version=f"ckptlog-{__version__}",
+            trace_id=trace,
+        )
+        if req.kind.is_ai:
+            cp.agent_id = req.agent_id
+            cp.agent_metadata = dict(req.metadata) if req.metadata else None
+        elif req.kind is CheckpointKind.KNOWN_HUMAN and req.metadata.get("kh_editor"):
+            from lsm.model import KnownHumanMetadata
+
+            cp.known_human_metadata = KnownHumanMetadata(
+                req.metadata.get("kh_editor", ""),
+                req.metadata.get("kh_editor_version", ""),
+                req.metadata.get("kh_extension_version", ""),
+            )
+        result.seq = w.append(log, cp, blobs=blobs)
+        result.entries = len(entries)
+
+
+def _legacy_pending(store: Store, repo: Repo, base: str, log: str) -> bool:
+    from lsm.legacy.importer import legacy_import_pending
+
+    return legacy_import_pending(store, repo.ai_dir, base, log)
+
+
+def _import_legacy_if_needed(
+    store: Store,
+    w: Any,
+    repo: Repo,
+    base: str,
+    log: str,
+    settings: Settings,
+    result: CheckpointResult,
+) -> int:
+    from lsm.legacy.importer import import_working_log, legacy_import_pending
+
+    if not legacy_import_pending(store, repo.ai_dir, base, log):
+        return 0
+    report = import_working_log(store, repo.ai_dir, base, log, settings)
+    result.warnings.extend(report.warnings)
+    result.cap_hits.extend(report.cap_hits)
+    return report.checkpoints

@@ -1,0 +1,249 @@
+"""User settings: one TOML file, overridable by environment variables.
+
+The file is ``<git common dir>/ai/ckptlog.toml`` (next to git-ai's own
+files). Every key can be overridden by ``CKPTLOG_<SECTION>_<KEY>`` (for
+example ``CKPTLOG_STORAGE_MODE=legacy``), and the content caps also by
+git-ai's own variables (``GIT_AI_MAX_CHECKPOINT_FILE_SIZE_BYTES`` ...), so a
+hook environment written for git-ai keeps working. Precedence: CKPTLOG_*
+variable > git-ai variable > file > default.
+
+What can fail: :class:`~lsm.errors.ConfigError` for an unreadable file, an
+unknown key or a bad value, naming the key and where it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from lsm.errors import ConfigError
+from lsm.options import Durability, StoreOptions
+
+__all__ = [
+    "CONFIG_FILE",
+    "CapsSettings",
+    "CompactionSettings",
+    "Settings",
+    "StorageSettings",
+    "TranscriptSettings",
+    "load_settings",
+]
+
+CONFIG_FILE = "ckptlog.toml"
+
+_MODES = ("lsm", "legacy", "dual")
+_OVERSIZE = ("import", "skip")
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    """Where and how checkpoints are stored."""
+
+    #: ``lsm`` (the store), ``legacy`` (git-ai's files only) or ``dual`` (both).
+    mode: str = "lsm"
+    #: Store directory; empty means ``<git common dir>/ai/lsm``.
+    path: str = ""
+    #: ``normal``, ``full`` or ``off`` (see lsm.options.Durability).
+    durability: str = "normal"
+    #: Seal the active segment at this size (bytes).
+    segment_bytes: int = 32 << 20
+    #: Seconds a hook waits for the writer lock before degrading.
+    lock_timeout: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class CapsSettings:
+    """git-ai's content caps, plus ours on legacy history; a hit degrades, never fails."""
+
+    max_file_bytes: int = 3 << 20
+    max_total_bytes: int = 32 << 20
+    max_total_lines: int = 500_000
+    max_paths: int = 1000
+    #: Legacy ``checkpoints.jsonl`` above this size is "oversized".
+    max_checkpoint_jsonl_bytes: int = 64_000_000
+    #: What to do with oversized legacy history: ``import`` (bounded) or ``skip``.
+    oversized_history: str = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptSettings:
+    """Agent transcript parsing."""
+
+    max_transcript_bytes: int = 32_000_000
+    max_line_bytes: int = 1 << 20
+    redact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CompactionSettings:
+    """When and how the compactor runs."""
+
+    #: ``full``, ``git-ai``, ``time:<interval>`` or ``latest``.
+    policy: str = "git-ai"
+    #: Start ``ckptlog compact --auto`` in the background when thresholds pass.
+    auto: bool = True
+    min_sealed_segments: int = 4
+    min_sealed_bytes: int = 64 << 20
+    min_garbage_ratio: float = 0.3
+    #: Archived working logs older than this are dropped (git-ai: 7 days).
+    archive_retention_days: float = 7.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings, with where each non-default value came from."""
+
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    caps: CapsSettings = field(default_factory=CapsSettings)
+    transcripts: TranscriptSettings = field(default_factory=TranscriptSettings)
+    compaction: CompactionSettings = field(default_factory=CompactionSettings)
+    #: "section.key" -> "file" | "env:<NAME>", for ``ckptlog config``.
+    sources: dict[str, str] = field(default_factory=dict)
+    #: The configuration file read, if any.
+    file: str | None = None
+
+    def store_options(self) -> StoreOptions:
+        """The engine options these settings imply."""
+        return StoreOptions(
+            durability=Durability.parse(self.storage.durability),
+            segment_bytes=self.storage.segment_bytes,
+            lock_timeout=self.storage.lock_timeout,
+        )
+
+    def store_path(self, common_dir: Path) -> Path:
+        """The store directory for a repository."""
+        if self.storage.path:
+            p = Path(self.storage.path).expanduser()
+            return p if p.is_absolute() else common_dir / p
+        return common_dir / "ai" / "lsm"
+
+    def to_json(self) -> dict[str, Any]:
+        """Every setting as nested dicts (plus sources), for display."""
+        return {
+            "storage": dataclasses.asdict(self.storage),
+            "caps": dataclasses.asdict(self.caps),
+            "transcripts": dataclasses.asdict(self.transcripts),
+            "compaction": dataclasses.asdict(self.compaction),
+            "sources": dict(self.sources),
+            "file": self.file,
+        }
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "storage": StorageSettings,
+    "caps": CapsSettings,
+    "transcripts": TranscriptSettings,
+    "compaction": CompactionSettings,
+}
+
+# git-ai's own environment variables for its caps (src/config.rs).
+_GITAI_ENV = {
+    ("caps", "max_file_bytes"): "GIT_AI_MAX_CHECKPOINT_FILE_SIZE_BYTES",
+    ("caps", "max_total_bytes"): "GIT_AI_MAX_CHECKPOINT_TOTAL_SIZE_BYTES",
+    ("caps", "max_total_lines"): "GIT_AI_MAX_CHECKPOINT_TOTAL_LINES",
+}
+
+
+def _coerce(section: str, key: str, typ: Any, value: Any, source: str) -> Any:
+    where = f"{section}.{key} ({source})"
+    try:
+        if typ is bool or typ == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if typ is int or typ == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            n = int(value)
+            if n < 0:
+                raise ValueError(value)
+            return n
+        if typ is float or typ == "float":
+            x = float(value)
+            if x < 0:
+                raise ValueError(value)
+            return x
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"bad value {value!r} for {where}") from None
+
+
+def _validate(s: Settings) -> None:
+    if s.storage.mode not in _MODES:
+        raise ConfigError(
+            f"storage.mode must be one of {', '.join(_MODES)}, not {s.storage.mode!r}"
+        )
+    Durability.parse(s.storage.durability)
+    if s.caps.oversized_history not in _OVERSIZE:
+        raise ConfigError(
+            f"caps.oversized_history must be import or skip, not {s.caps.oversized_history!r}"
+        )
+    policy = s.compaction.policy
+    if policy not in ("full", "git-ai", "latest") and not policy.startswith("time:"):
+        raise ConfigError(
+            f"compaction.policy must be full, git-ai, time:<interval> or latest, not {policy!r}"
+        )
+    s.store_options()  # range checks
+
+
+def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``<ai_dir>/ckptlog.toml`` (if present) and apply environment overrides.
+
+    :param ai_dir: git-ai's ``ai`` directory of the repository, or None for
+        defaults plus environment only.
+    :raises ConfigError: unreadable file, unknown section or key, bad value.
+    """
+    environ = os.environ if env is None else env
+    values: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
+    sources: dict[str, str] = {}
+    file_used: str | None = None
+    if ai_dir is not None:
+        path = ai_dir / CONFIG_FILE
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raw = None
+        except OSError as exc:
+            raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        if raw is not None:
+            file_used = str(path)
+            try:
+                doc = tomllib.loads(raw.decode("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+            for section, body in doc.items():
+                if section not in _SECTIONS or not isinstance(body, dict):
+                    raise ConfigError(f"{path}: unknown section [{section}]")
+                known = {f.name: f.type for f in fields(_SECTIONS[section])}
+                for key, value in body.items():
+                    if key not in known:
+                        raise ConfigError(f"{path}: unknown key {section}.{key}")
+                    values[section][key] = _coerce(section, key, known[key], value, "file")
+                    sources[f"{section}.{key}"] = "file"
+    for section, cls in _SECTIONS.items():
+        for f in fields(cls):
+            gitai = _GITAI_ENV.get((section, f.name))
+            for name in (gitai, f"CKPTLOG_{section.upper()}_{f.name.upper()}"):
+                if name and name in environ:
+                    values[section][f.name] = _coerce(section, f.name, f.type, environ[name], name)
+                    sources[f"{section}.{f.name}"] = f"env:{name}"
+    settings = Settings(
+        storage=StorageSettings(**values["storage"]),
+        caps=CapsSettings(**values["caps"]),
+        transcripts=TranscriptSettings(**values["transcripts"]),
+        compaction=CompactionSettings(**values["compaction"]),
+        sources=sources,
+        file=file_used,
+    )
+    _validate(settings)
+    return settings

@@ -1,0 +1,36 @@
+"""Finding a repository's store and settings from a working directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from lsm.checkpoint.gitrepo import find_repo
+from lsm.config import Settings, load_settings
+from lsm.store import Store
+
+__all__ = ["open_repo_store", "repo_settings"]
+
+
+def repo_settings(
+    cwd: str | os.PathLike[str] = ".", env: Mapping[str, str] | None = None
+) -> Settings:
+    """The settings of the repository containing ``cwd`` (file + environment).
+
+    :raises InputError: ``cwd`` is not inside a git work tree.
+    :raises ConfigError: the configuration is invalid.
+    """
+    repo = find_repo(cwd)
+    return load_settings(repo.ai_dir, env)
+
+
+def open_repo_store(
+    cwd: str | os.PathLike[str] = ".", env: Mapping[str, str] | None = None
+) -> Store:
+    """Open the store of the repository containing ``cwd`` (``<common dir>/ai/lsm`` by default).
+
+    :raises InputError: ``cwd`` is not inside a git work tree.
+    """
+    repo = find_repo(cwd)
+    settings = load_settings(repo.ai_dir, env)
+    return Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
