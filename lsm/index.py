@@ -73,6 +73,7 @@ DB_NAMES: Final = (
     "segments",
     "sessions",
     "transcripts",
+    "session_runs",
 )
 
 META_FORMAT = b"format_version"

@@ -45,12 +45,14 @@ from lsm.index import (
     loads,
     put_u64,
     run_prefix,
+    u64,
 )
 from lsm.model import AttributionColumns, CheckpointKind, FileEntry
 
 __all__ = [
     "Applier",
     "FileState",
+    "HistoryRef",
     "entry_is_ai",
     "session_key",
     "transcript_key",
@@ -122,6 +124,37 @@ class FileState:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryRef:
+    """A ``history`` value: where one entry is, and what a listing needs without reading it."""
+
+    seq: int
+    pointer: Pointer
+    timestamp: int
+    blob_sha: str
+    kind: CheckpointKind
+
+    def encode(self) -> bytes:
+        """CBOR ``[segment, offset, length, timestamp, blob_sha, kind]``."""
+        p = self.pointer
+        return dumps(
+            [
+                p.segment,
+                p.offset,
+                p.length,
+                self.timestamp,
+                sha_to_wire(self.blob_sha),
+                KIND_CODE[self.kind],
+            ]
+        )
+
+    @classmethod
+    def decode(cls, raw: bytes | memoryview, seq: int) -> HistoryRef:
+        """Inverse of :meth:`encode` (``seq`` comes from the key)."""
+        seg, off, length, ts, sha, kind = loads(raw)
+        return cls(seq, Pointer(seg, off, length), ts, sha_from_wire(sha), KIND_BY_CODE[kind])
+
+
 def entry_is_ai(kind: CheckpointKind, entry: FileEntry) -> bool:
     """git-ai's rule for ``ai_touched_files``: an AI checkpoint, or any AI author id."""
     if kind.is_ai:
@@ -171,6 +204,7 @@ class Applier:
         self.db_blobs = index.db("blobs")
         self.db_sessions = index.db("sessions")
         self.db_transcripts = index.db("transcripts")
+        self.db_session_runs = index.db("session_runs")
         self._max_seq = -1
 
     # -- sequence bookkeeping
@@ -206,7 +240,13 @@ class Applier:
         for erec, ptr in entries:
             entry = erec.entry
             path = entry.file
-            txn.put(history_key(run, path, seq), ptr.pack(), db=self.db_history)
+            txn.put(
+                history_key(run, path, seq),
+                HistoryRef(
+                    seq, ptr, rec.checkpoint.timestamp, entry.blob_sha, rec.checkpoint.kind
+                ).encode(),
+                db=self.db_history,
+            )
             lkey = latest_key(run, path)
             ai = entry_is_ai(rec.checkpoint.kind, entry)
             raw = txn.get(lkey, db=self.db_latest)
@@ -234,6 +274,11 @@ class Applier:
             txn.put(lkey, new.encode(lkey[8:9] == b"p"), db=self.db_latest)
         if is_new:
             self._count_run(rec)
+        agent = rec.checkpoint.agent_id
+        if agent is not None:
+            # Transcripts follow their sessions: compaction keeps a session's
+            # transcript while one of its runs is live.
+            txn.put(session_key(agent.tool, agent.id) + u64(run), b"", db=self.db_session_runs)
 
     def _count_run(self, rec: CheckpointRecord) -> None:
         key = run_prefix(rec.run)
@@ -305,6 +350,11 @@ class Applier:
                             if not cur.delete():
                                 break
             self.txn.delete(prefix, db=self.db_runs)
+            # session_runs keys end with the run id; they are few, so scan them.
+            with self.txn.cursor(db=self.db_session_runs) as cur:
+                stale = [bytes(k) for k in cur.iternext(values=False) if bytes(k)[-8:] == prefix]
+            for k in stale:
+                self.txn.delete(k, db=self.db_session_runs)
 
     def _new_run(self, run: int, log: str, at: int) -> None:
         self._saw_run(run)
@@ -392,6 +442,7 @@ class Applier:
         if info is None:
             return
         info["initial"] = None if rec.initial.is_empty() else ptr.to_list()
+        info["initial_seq"] = None if rec.initial.is_empty() else rec.seq
         self._put_log(rec.log, info)
 
 

@@ -60,7 +60,7 @@ from lsm.index import (
     run_prefix,
     u64,
 )
-from lsm.indexer import FileState
+from lsm.indexer import FileState, HistoryRef
 from lsm.locking import FileLock
 from lsm.model import Checkpoint, InitialAttributions
 from lsm.options import Durability, StoreOptions
@@ -371,33 +371,37 @@ class Store:
             )
         return StoredEntry(rec.seq, rec.kind, rec.timestamp, rec.entry)
 
-    def history(self, log: str, path: str) -> Iterator[StoredEntry]:
-        """Every retained entry of ``path`` in ``log``, newest first (log order)."""
+    def history_refs(self, log: str, path: str) -> list[tuple[int, HistoryRef]]:
+        """``(run, ref)`` for every retained entry of ``path`` in ``log``, newest first.
+
+        Index only: each ref carries the entry's seq, pointer, timestamp,
+        blob sha and kind.
+        """
         self._check()
         db = self._index.db("history")
-        refs: list[tuple[int, int, Pointer]] = []
+        refs: list[tuple[int, HistoryRef]] = []
         with self._index.read() as txn:
             for run in reversed(self._runs(log)):
                 prefix = history_prefix(run, path)
                 plen = len(prefix)
                 with txn.cursor(db=db) as cur:
-                    if not cur.set_range(prefix + b"\xff" * 8):
-                        if not cur.last():
-                            continue
-                    else:
-                        if not cur.prev():
-                            continue
+                    found = cur.set_range(prefix + b"\xff" * 8)
+                    if not (cur.prev() if found else cur.last()):
+                        continue
                     while True:
                         key = bytes(cur.key())
                         if key[:plen] != prefix or len(key) != plen + 8:
                             break
-                        refs.append(
-                            (run, int.from_bytes(key[plen:], "big"), Pointer.unpack(cur.value()))
-                        )
+                        seq = int.from_bytes(key[plen:], "big")
+                        refs.append((run, HistoryRef.decode(cur.value(), seq)))
                         if not cur.prev():
                             break
-        for run, seq, ptr in refs:
-            yield self._retrying(functools.partial(self._entry_at, run, path, seq, ptr))
+        return refs
+
+    def history(self, log: str, path: str) -> Iterator[StoredEntry]:
+        """Every retained entry of ``path`` in ``log``, newest first (log order)."""
+        for run, ref in self.history_refs(log, path):
+            yield self._retrying(functools.partial(self._entry_at, run, path, ref.seq, ref.pointer))
 
     def _entry_at(self, run: int, path: str, seq: int, ptr: Pointer) -> StoredEntry:
         try:
@@ -407,7 +411,7 @@ class Store:
                 raw = txn.get(history_prefix(run, path) + u64(seq), db=self._index.db("history"))
             if raw is None:
                 raise
-            return self._read_entry(Pointer.unpack(raw))
+            return self._read_entry(HistoryRef.decode(raw, seq).pointer)
 
     def files(self, log: str) -> Iterator[FileState]:
         """The newest state of every file in ``log`` (index only), in path-key order."""

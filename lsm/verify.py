@@ -44,7 +44,7 @@ from lsm.index import (
     loads,
     run_prefix,
 )
-from lsm.indexer import FileState
+from lsm.indexer import FileState, HistoryRef
 from lsm.reading import SegmentGone
 from lsm.recovery import CheckpointGroup, SegmentScan, scan_segment
 from lsm.segment import read_header, segment_path
@@ -241,9 +241,14 @@ def _check_pointers(store: Store, out: list[Problem]) -> None:
             seq = int.from_bytes(key[-8:], "big")
             prefix = key[:-8]
             history_max[prefix] = max(history_max.get(prefix, 0), seq)
-            recs = _read(store, Pointer.unpack(val), out, f"history entry {seq}")
-            if recs is not None and not (isinstance(recs[0], EntryRecord) and recs[0].seq == seq):
-                p = Pointer.unpack(val)
+            ref = HistoryRef.decode(val, seq)
+            recs = _read(store, ref.pointer, out, f"history entry {seq}")
+            if recs is not None and not (
+                isinstance(recs[0], EntryRecord)
+                and recs[0].seq == seq
+                and recs[0].entry.blob_sha == ref.blob_sha
+            ):
+                p = ref.pointer
                 out.append(
                     Problem(
                         "bad-pointer",

@@ -157,9 +157,9 @@ def run_request(
     if req.dirty_files:
         overrides = {}
         for p, text in req.dirty_files.items():
-            rel = repo.relative(p, Path(req.cwd))
-            if rel is not None:
-                overrides[rel] = text
+            dirty_rel = repo.relative(p, Path(req.cwd))
+            if dirty_rel is not None:
+                overrides[dirty_rel] = text
     contents = read_contents(
         repo.root,
         kept,
