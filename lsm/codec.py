@@ -317,28 +317,35 @@ class Codec:
         """True once :meth:`add_dictionary` was called for ``sha``."""
         return sha in self._dict_dctx
 
+    def decompress(self, flags: int, payload: bytes, dict_sha: bytes | None = None) -> bytes:
+        """The payload's bytes after zstd (if ``FLAG_ZSTD``), with the bomb guard.
+
+        :raises RecordError: bad zstd data, an oversized payload, or a
+            dictionary that is not loaded.
+        """
+        if not flags & FLAG_ZSTD:
+            return payload
+        dctx = self._dctx
+        if flags & FLAG_DICT:
+            found = self._dict_dctx.get(dict_sha or b"")
+            if found is None:
+                raise RecordError("frame needs a zstd dictionary that is not loaded")
+            dctx = found
+        try:
+            size = zstandard.get_frame_parameters(payload).content_size
+            if size > MAX_RECORD_BYTES and size != zstandard.CONTENTSIZE_UNKNOWN:
+                raise RecordError(f"payload claims {size} bytes decompressed")
+            return dctx.decompress(payload, max_output_size=MAX_RECORD_BYTES)
+        except zstandard.ZstdError as exc:
+            raise RecordError(f"zstd: {exc}") from None
+
     def unpack(self, flags: int, payload: bytes, dict_sha: bytes | None = None) -> object:
         """Decompress and CBOR-decode a frame payload.
 
         :raises RecordError: bad zstd data, an oversized payload, bad CBOR,
             or a dictionary that is not loaded.
         """
-        data = payload
-        if flags & FLAG_ZSTD:
-            dctx = self._dctx
-            if flags & FLAG_DICT:
-                found = self._dict_dctx.get(dict_sha or b"")
-                if found is None:
-                    raise RecordError("frame needs a zstd dictionary that is not loaded")
-                dctx = found
-            try:
-                params = zstandard.get_frame_parameters(payload)
-                size = params.content_size
-                if size > MAX_RECORD_BYTES and size != zstandard.CONTENTSIZE_UNKNOWN:
-                    raise RecordError(f"payload claims {size} bytes decompressed")
-                data = dctx.decompress(payload, max_output_size=MAX_RECORD_BYTES)
-            except zstandard.ZstdError as exc:
-                raise RecordError(f"zstd: {exc}") from None
+        data = self.decompress(flags, payload, dict_sha)
         try:
             return cbor2.loads(data, allow_indefinite=False, max_depth=64)
         except (cbor2.CBORDecodeError, ValueError, TypeError, RecursionError) as exc:

@@ -14,6 +14,7 @@ Hierarchy::
     │   └── PathOutsideRepoError
     ├── StoreError             the store cannot do what was asked
     │   ├── StoreLockedError   the writer lock was not taken before the deadline
+    │   │   └── CompactionBusyError  another compactor is running
     │   ├── StoreClosedError   the Store was used after close()
     │   ├── StoreFullError     the disk (or a quota) is full; nothing was acknowledged
     │   ├── FormatVersionError a file was written by a newer, incompatible format
@@ -27,6 +28,7 @@ Hierarchy::
 from __future__ import annotations
 
 __all__ = [
+    "CompactionBusyError",
     "ConfigError",
     "CorruptRecordError",
     "CorruptionError",
@@ -91,6 +93,12 @@ class StoreLockedError(StoreError):
         "Another ckptlog process holds the store's LOCK; the checkpoint was skipped. "
         "If this persists, look for a hung process (`fuser <store>/LOCK`)."
     )
+
+
+class CompactionBusyError(StoreLockedError):
+    """Another compaction holds ``COMPACT.lock``; this one did nothing."""
+
+    HINT = "Another ckptlog compact is running; try again when it is done."
 
 
 class StoreClosedError(StoreError):

@@ -36,6 +36,7 @@ import zlib
 from dataclasses import dataclass
 
 __all__ = [
+    "BLOCK_SHIFT",
     "FLAG_DICT",
     "FLAG_ZSTD",
     "FORMAT_VERSION",
@@ -48,9 +49,11 @@ __all__ = [
     "FrameProblem",
     "RecordType",
     "SegmentHeader",
+    "block_address",
     "check_frame",
     "encode_frame",
     "mask_crc",
+    "split_block_address",
 ]
 
 #: On-disk format version, written in every segment header and in the index meta.
@@ -84,7 +87,23 @@ class RecordType(enum.IntEnum):
     INITIAL = 0x05  #: a working log's INITIAL attributions (whole replacement)
     TRANSCRIPT = 0x06  #: a batch of parsed transcript messages of one agent session
     SEGMENT_INFO = 0x07  #: first frame of a compacted segment: what it replaces
+    BLOCK = 0x08  #: a zstd-compressed run of uncompressed frames (compacted segments)
     NOTE = 0x81  #: free-form note; safe to ignore (also used as padding)
+
+
+#: In a blocked segment a pointer's offset is ``block offset << BLOCK_SHIFT | offset
+#: of the frame inside the decompressed block``.
+BLOCK_SHIFT = 24
+
+
+def block_address(block_offset: int, inner: int) -> int:
+    """The pointer offset of a frame at ``inner`` in the block frame at ``block_offset``."""
+    return (block_offset << BLOCK_SHIFT) | inner
+
+
+def split_block_address(offset: int) -> tuple[int, int]:
+    """Inverse of :func:`block_address`: ``(block offset, inner offset)``."""
+    return offset >> BLOCK_SHIFT, offset & ((1 << BLOCK_SHIFT) - 1)
 
 
 def mask_crc(crc: int) -> int:
@@ -162,6 +181,8 @@ class SegmentHeader:
     compacted: bool = False
     dict_sha: bytes = bytes(32)
     version: int = FORMAT_VERSION
+    #: Records live inside BLOCK frames; pointers use block addressing.
+    blocked: bool = False
 
     @property
     def has_dict(self) -> bool:
@@ -174,7 +195,7 @@ class SegmentHeader:
             SEGMENT_MAGIC,
             self.version,
             SEGMENT_HEADER,
-            1 if self.compacted else 0,
+            (1 if self.compacted else 0) | (2 if self.blocked else 0),
             self.segment_id,
             self.created_ms,
             self.dict_sha,
@@ -197,4 +218,4 @@ class SegmentHeader:
             return "the segment header CRC does not match"
         if version > FORMAT_VERSION or hlen != SEGMENT_HEADER:
             return f"format version {version} is newer than this reader ({FORMAT_VERSION})"
-        return cls(seg_id, created, bool(flags & 1), dict_sha, version)
+        return cls(seg_id, created, bool(flags & 1), dict_sha, version, bool(flags & 2))

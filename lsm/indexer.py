@@ -133,10 +133,19 @@ class HistoryRef:
     timestamp: int
     blob_sha: str
     kind: CheckpointKind
+    has_attributions: bool = False
+    has_line_attributions: bool = False
 
     def encode(self) -> bytes:
-        """CBOR ``[segment, offset, length, timestamp, blob_sha, kind]``."""
+        """CBOR ``[segment, offset, length, timestamp, blob_sha, kind, flags]``.
+
+        ``flags``: bit 1 the entry has character attributions, bit 2 line
+        attributions (the same bits as in ``latest``).
+        """
         p = self.pointer
+        flags = (_F_ATTRS if self.has_attributions else 0) | (
+            _F_LINES if self.has_line_attributions else 0
+        )
         return dumps(
             [
                 p.segment,
@@ -145,14 +154,23 @@ class HistoryRef:
                 self.timestamp,
                 sha_to_wire(self.blob_sha),
                 KIND_CODE[self.kind],
+                flags,
             ]
         )
 
     @classmethod
     def decode(cls, raw: bytes | memoryview, seq: int) -> HistoryRef:
         """Inverse of :meth:`encode` (``seq`` comes from the key)."""
-        seg, off, length, ts, sha, kind = loads(raw)
-        return cls(seq, Pointer(seg, off, length), ts, sha_from_wire(sha), KIND_BY_CODE[kind])
+        seg, off, length, ts, sha, kind, flags = loads(raw)
+        return cls(
+            seq,
+            Pointer(seg, off, length),
+            ts,
+            sha_from_wire(sha),
+            KIND_BY_CODE[kind],
+            bool(flags & _F_ATTRS),
+            bool(flags & _F_LINES),
+        )
 
 
 def entry_is_ai(kind: CheckpointKind, entry: FileEntry) -> bool:
@@ -243,7 +261,13 @@ class Applier:
             txn.put(
                 history_key(run, path, seq),
                 HistoryRef(
-                    seq, ptr, rec.checkpoint.timestamp, entry.blob_sha, rec.checkpoint.kind
+                    seq,
+                    ptr,
+                    rec.checkpoint.timestamp,
+                    entry.blob_sha,
+                    rec.checkpoint.kind,
+                    bool(entry.attributions),
+                    bool(entry.line_attributions),
                 ).encode(),
                 db=self.db_history,
             )
@@ -294,10 +318,12 @@ class Applier:
             info["last_native_seq"] = max(int(info.get("last_native_seq", 0)), rec.seq)
         self.txn.put(key, dumps(info), db=self.db_runs)
 
-    def blob(self, rec: BlobRecord, ptr: Pointer, size: int | None = None) -> bool:
-        """Index a blob unless it is already known; True if it was new."""
+    def blob(
+        self, rec: BlobRecord, ptr: Pointer, size: int | None = None, *, replace: bool = False
+    ) -> bool:
+        """Index a blob unless it is already known (or ``replace``); True if written."""
         key = bytes.fromhex(rec.sha)
-        if self.txn.get(key, db=self.db_blobs) is not None:
+        if not replace and self.txn.get(key, db=self.db_blobs) is not None:
             return False
         n = len(rec.data) if size is None else size
         self.txn.put(key, ptr.pack() + n.to_bytes(8, "little"), db=self.db_blobs)

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from lsm.codec import Codec, Record, RecordError
 from lsm.errors import CorruptRecordError
-from lsm.frame import FRAME_HEADER, FrameProblem, check_frame
+from lsm.frame import (
+    FRAME_HEADER,
+    FrameProblem,
+    RecordType,
+    SegmentHeader,
+    check_frame,
+    split_block_address,
+)
 from lsm.fsutil import pread_exact
 from lsm.index import Pointer
 from lsm.segment import read_header, segment_path
@@ -45,10 +52,12 @@ class SegmentReader:
         self.root = root
         self.segments_dir = root / "segments"
         self.codec = codec
-        self._fds: dict[int, tuple[int, bytes | None]] = {}
+        self._fds: dict[int, tuple[int, SegmentHeader]] = {}
         self._lock = threading.Lock()
+        # The last decompressed block: history and dump reads walk blocks in order.
+        self._block: tuple[int, int, bytes] | None = None
 
-    def _open(self, segment: int) -> tuple[int, bytes | None]:
+    def _open(self, segment: int) -> tuple[int, SegmentHeader]:
         found = self._fds.get(segment)
         if found is not None:
             return found
@@ -56,66 +65,106 @@ class SegmentReader:
             found = self._fds.get(segment)
             if found is not None:
                 return found
+            path = segment_path(self.segments_dir, segment)
             try:
-                fd = os.open(segment_path(self.segments_dir, segment), os.O_RDONLY)
+                fd = os.open(path, os.O_RDONLY)
             except FileNotFoundError:
-                raise SegmentGone(segment) from None
+                # A compaction that committed but crashed before renaming its
+                # output leaves the (complete, synced) file under its temp name.
+                try:
+                    fd = os.open(path.with_name(path.name + ".tmp"), os.O_RDONLY)
+                except FileNotFoundError:
+                    raise SegmentGone(segment) from None
             header = read_header(fd)
             if isinstance(header, str):
                 os.close(fd)
                 raise CorruptRecordError(header, segment=segment, offset=0)
-            dict_sha = header.dict_sha if header.has_dict else None
-            if dict_sha is not None and not self.codec.has_dictionary(dict_sha):
+            if header.has_dict and not self.codec.has_dictionary(header.dict_sha):
                 try:
-                    data = dict_path(self.root, dict_sha).read_bytes()
-                    self.codec.add_dictionary(dict_sha, data)
+                    data = dict_path(self.root, header.dict_sha).read_bytes()
+                    self.codec.add_dictionary(header.dict_sha, data)
                 except OSError:
                     os.close(fd)
                     raise CorruptRecordError(
-                        f"zstd dictionary {dict_sha.hex()[:16]} is missing",
+                        f"zstd dictionary {header.dict_sha.hex()[:16]} is missing",
                         segment=segment,
                         offset=0,
                         hint="Restore dicts/ from a backup; the segment cannot be read without it.",
                     ) from None
-            self._fds[segment] = (fd, dict_sha)
-            return fd, dict_sha
+            self._fds[segment] = (fd, header)
+            return fd, header
+
+    def header(self, segment: int) -> SegmentHeader:
+        """The segment's header (opens the file if needed)."""
+        return self._open(segment)[1]
 
     def read_raw(self, ptr: Pointer) -> bytes:
-        """The bytes of ``ptr`` (one pread)."""
-        fd, _ = self._open(ptr.segment)
+        """The bytes of ``ptr`` (one pread; for blocked segments, from the decompressed block)."""
+        fd, header = self._open(ptr.segment)
+        if header.blocked:
+            block_off, inner = split_block_address(ptr.offset)
+            block = self._read_block(fd, header, ptr.segment, block_off)
+            return block[inner : inner + ptr.length]
         return pread_exact(fd, ptr.length, ptr.offset)
 
+    def _read_block(self, fd: int, header: SegmentHeader, segment: int, block_off: int) -> bytes:
+        cached = self._block
+        if cached is not None and cached[0] == segment and cached[1] == block_off:
+            return cached[2]
+        head = pread_exact(fd, FRAME_HEADER, block_off)
+        length = int.from_bytes(head[4:8], "little") if len(head) == FRAME_HEADER else 0
+        data = head + pread_exact(fd, length, block_off + FRAME_HEADER)
+        found = check_frame(data, 0)
+        if isinstance(found, FrameProblem):
+            raise CorruptRecordError(f"block: {found.value}", segment=segment, offset=block_off)
+        if found.type != RecordType.BLOCK:
+            raise CorruptRecordError(
+                "pointer names a frame that is not a block", segment=segment, offset=block_off
+            )
+        try:
+            block = self.codec.decompress(
+                found.flags, data[FRAME_HEADER:], header.dict_sha if header.has_dict else None
+            )
+        except RecordError as exc:
+            raise CorruptRecordError(f"block: {exc}", segment=segment, offset=block_off) from None
+        self._block = (segment, block_off, block)
+        return block
+
     def read_records(self, ptr: Pointer) -> list[tuple[int, Record | None]]:
-        """Decode every frame in ``ptr``'s range: ``(absolute offset, record)`` pairs.
+        """Decode every frame in ``ptr``'s range: ``(pointer offset, record)`` pairs.
 
         :raises CorruptRecordError: a frame is cut short, fails its CRC, or
             does not decode.
         :raises SegmentGone: the segment was unlinked.
         """
-        fd, dict_sha = self._open(ptr.segment)
-        data = pread_exact(fd, ptr.length, ptr.offset)
+        fd, header = self._open(ptr.segment)
+        dict_sha = header.dict_sha if header.has_dict else None
+        base = ptr.offset
+        if header.blocked:
+            block_off, inner = split_block_address(ptr.offset)
+            data = self._read_block(fd, header, ptr.segment, block_off)[inner : inner + ptr.length]
+            short = len(data) < ptr.length
+        else:
+            data = pread_exact(fd, ptr.length, ptr.offset)
+            short = len(data) < ptr.length
         out: list[tuple[int, Record | None]] = []
         pos = 0
         while pos < len(data):
             found = check_frame(data, pos)
             if isinstance(found, FrameProblem):
-                if len(data) < ptr.length:
-                    # The file is shorter than the index believes.
-                    raise CorruptRecordError(
-                        f"frame expected here but the segment ends early ({found.value})",
-                        segment=ptr.segment,
-                        offset=ptr.offset + pos,
-                    )
-                raise CorruptRecordError(found.value, segment=ptr.segment, offset=ptr.offset + pos)
+                what = (
+                    f"frame expected here but the segment ends early ({found.value})"
+                    if short
+                    else found.value
+                )
+                raise CorruptRecordError(what, segment=ptr.segment, offset=base + pos)
             payload = data[pos + FRAME_HEADER : pos + found.size]
             try:
                 obj = self.codec.unpack(found.flags, payload, dict_sha)
                 record = self.codec.decode(found.type, obj)
             except RecordError as exc:
-                raise CorruptRecordError(
-                    str(exc), segment=ptr.segment, offset=ptr.offset + pos
-                ) from None
-            out.append((ptr.offset + pos, record))
+                raise CorruptRecordError(str(exc), segment=ptr.segment, offset=base + pos) from None
+            out.append((base + pos, record))
             pos += found.size
         if not out:
             raise CorruptRecordError(
@@ -131,6 +180,8 @@ class SegmentReader:
         """Close a cached descriptor (after the segment is replaced)."""
         with self._lock:
             found = self._fds.pop(segment, None)
+            if self._block is not None and self._block[0] == segment:
+                self._block = None
         if found is not None:
             os.close(found[0])
 
@@ -138,5 +189,6 @@ class SegmentReader:
         """Close every cached descriptor."""
         with self._lock:
             fds, self._fds = self._fds, {}
+            self._block = None
         for fd, _ in fds.values():
             os.close(fd)

@@ -131,7 +131,15 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                 dsha = header.dict_sha if header.has_dict else None
                 first = last = None
                 for item in scan_segment(
-                    fd, sid, codec, SEGMENT_HEADER, size, scan, dict_sha=dsha, resync=sid != active
+                    fd,
+                    sid,
+                    codec,
+                    SEGMENT_HEADER,
+                    size,
+                    scan,
+                    dict_sha=dsha,
+                    resync=sid != active,
+                    blocked=header.blocked,
                 ):
                     stats["records"] += 1
                     seq: int | None

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from lsm import killpoints
 from lsm.codec import CheckpointRecord, Codec, EntryRecord, Record, RecordError
-from lsm.frame import FRAME_HEADER, FrameProblem, check_frame
+from lsm.frame import FRAME_HEADER, FrameProblem, RecordType, block_address, check_frame
 from lsm.fsutil import fsync_dir, pread_exact, sync_fd, write_all
 from lsm.index import Pointer
-from lsm.segment import ScanStop, scan_frames
+from lsm.segment import ScannedFrame, ScanStop, scan_frames
 
 __all__ = [
     "CheckpointGroup",
@@ -92,6 +92,7 @@ def scan_segment(
     *,
     dict_sha: bytes | None = None,
     resync: bool = False,
+    blocked: bool = False,
 ) -> Iterator[CheckpointGroup | tuple[Record, Pointer]]:
     """Yield complete records of ``[start, end)``: checkpoint groups and single records.
 
@@ -113,7 +114,8 @@ def scan_segment(
 
     while pos < end:
         stopped: ScanStop | None = None
-        for item in scan_frames(fd, pos, end):
+        frames = scan_frames(fd, pos, end)
+        for item in _expand_blocks(frames, codec, dict_sha) if blocked else frames:
             if isinstance(item, ScanStop):
                 stopped = item
                 break
@@ -175,9 +177,39 @@ def scan_segment(
         if not resync:
             result.damage.append(Damage(bad, end, stopped.problem.value))
             return
-        nxt = find_next_frame(fd, bad + 1, end)
+        nxt = (
+            stopped.resume_at
+            if stopped.resume_at is not None
+            else find_next_frame(fd, bad + 1, end)
+        )
         result.damage.append(Damage(bad, nxt, stopped.problem.value))
         pos = nxt
+
+
+def _expand_blocks(
+    frames: Iterator[ScannedFrame | ScanStop], codec: Codec, dict_sha: bytes | None
+) -> Iterator[ScannedFrame | ScanStop]:
+    """Replace each BLOCK frame by the frames inside it, with block-addressed offsets."""
+    for item in frames:
+        if isinstance(item, ScanStop) or item.header.type != RecordType.BLOCK:
+            yield item
+            if isinstance(item, ScanStop):
+                return
+            continue
+        try:
+            data = codec.decompress(item.header.flags, item.payload, dict_sha)
+        except RecordError:
+            yield ScanStop(item.offset, FrameProblem.BAD_CRC, resume_at=item.end)
+            return
+        pos = 0
+        while pos < len(data):
+            found = check_frame(data, pos)
+            addr = block_address(item.offset, pos)
+            if isinstance(found, FrameProblem):
+                yield ScanStop(addr, found, resume_at=item.end)
+                return
+            yield ScannedFrame(addr, found, data[pos + FRAME_HEADER : pos + found.size])
+            pos += found.size
 
 
 def tail_intact(fd: int, tail: int, durable: int) -> bool:

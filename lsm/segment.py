@@ -111,10 +111,15 @@ class ScannedFrame:
 
 @dataclass(frozen=True, slots=True)
 class ScanStop:
-    """Where a scan stopped before ``end``, and why."""
+    """Where a scan stopped before ``end``, and why.
+
+    ``resume_at`` is a file offset where scanning may safely go on (the next
+    block after a damaged one), when known.
+    """
 
     offset: int
     problem: FrameProblem
+    resume_at: int | None = None
 
 
 def scan_frames(fd: int, start: int, end: int) -> Iterator[ScannedFrame | ScanStop]:

@@ -168,7 +168,15 @@ def _check_segments(
             with index.read() as txn:
                 cdb = index.db("checkpoints")
                 for item in scan_segment(
-                    fd, sid, store._codec, SEGMENT_HEADER, end, scan, dict_sha=dsha, resync=True
+                    fd,
+                    sid,
+                    store._codec,
+                    SEGMENT_HEADER,
+                    end,
+                    scan,
+                    dict_sha=dsha,
+                    resync=True,
+                    blocked=header.blocked,
                 ):
                     if not isinstance(item, CheckpointGroup):
                         continue

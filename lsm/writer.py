@@ -348,7 +348,7 @@ class Writer:
                 pos += sizes[fi]
                 fi += 1
                 if kind == "blob":
-                    ap.blob(item[1], ptr, item[2])
+                    ap.blob(item[1], ptr, item[2], replace=len(item) > 3 and bool(item[3]))
                 elif kind == "event":
                     ap.event(item[1])
                 elif kind == "initial":
@@ -526,6 +526,32 @@ class Writer:
         sha = self._add_blob(p, data)
         self._commit(p)
         return sha
+
+    def rehome_blob(self, sha: str, data: bytes) -> None:
+        """Write a blob again and point the index at the new copy.
+
+        The compactor uses it for a blob it was about to drop but that an
+        append made during the compaction started to reference again.
+        """
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise InputError(f"blob content does not match its sha256 {sha}")
+        p = _Pending()
+        p.add(self._codec.blob_frame(sha, data), ("blob", BlobRecord(sha, b""), len(data), True))
+        self._commit(p)
+
+    def allocate_segment_id(self) -> int:
+        """Reserve a segment id (for compaction output); never handed out twice."""
+        if not self._session:
+            raise StoreError("a Writer was used outside its `with store.writer()` block")
+
+        def fn(txn: lmdb.Transaction) -> int:
+            sid = get_u64(txn, self._meta, META_NEXT_SEGMENT, 1)
+            put_u64(txn, self._meta, META_NEXT_SEGMENT, sid + 1)
+            return sid
+
+        sid = self._index.write(fn)
+        self._next_segment = sid + 1
+        return sid
 
     def create_log(self, name: str) -> None:
         """Create an empty working log (no-op if it exists)."""

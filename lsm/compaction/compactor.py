@@ -1,0 +1,763 @@
+"""The compactor: merge sealed segments into blocked, dictionary-compressed ones.
+
+Protocol (every step named as a kill point, ``compact.*``):
+
+1. take ``COMPACT.lock`` without waiting (one compactor at a time; a hook
+   never waits for it); roll forward or delete leftovers of a crashed run;
+2. drop archived working logs past their retention (a normal writer op);
+3. open ONE index snapshot and decide, from the index alone, what each
+   record becomes (:class:`~lsm.compaction.plan.Plan`);
+4. train a zstd dictionary on the store's own records and store it
+   content-addressed in ``dicts/``;
+5. stream the sealed segments, record by record (bounded memory), into new
+   blocked segments written under ``<id>.seg.tmp``, spooling every index
+   change to a temporary file; sync the outputs and the directory
+   (``compact.after_outputs``);
+6. under the writer lock (held for the switch only): re-home any blob an
+   append made during steps 3-5 depend on, then apply the whole spool in
+   ONE LMDB transaction, each change guarded so that it only touches keys
+   that still point into the replaced segments (``compact.in_switch``);
+7. rename the outputs to ``<id>.seg`` (``compact.after_switch``,
+   ``compact.after_rename``), unlink the replaced segments
+   (``compact.after_unlink``), and delete dictionaries no segment uses.
+
+A crash before step 6 commits leaves the old state (outputs are temp files
+that nothing reads and the next compaction deletes); after it, the new one
+(readers open a not-yet-renamed output under its temp name; the next
+compaction finishes the renames and unlinks). Each compacted segment
+names the segments it replaces, so ``rebuild_index`` never counts a record
+twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import cbor2
+import lmdb
+import zstandard
+
+from lsm import killpoints
+from lsm.codec import KIND_BY_CODE, RecordError, decode_path, sha_from_wire
+from lsm.compaction.output import BlockWriter, OutputSegment, inner_frame
+from lsm.compaction.plan import Plan
+from lsm.compaction.policy import Action, Policy, parse_policy
+from lsm.errors import CompactionBusyError, CorruptionError
+from lsm.frame import SEGMENT_HEADER, RecordType
+from lsm.fsutil import atomic_write, fsync_dir
+from lsm.index import (
+    META_ACTIVE,
+    META_DURABLE,
+    Pointer,
+    dumps,
+    get_u64,
+    loads,
+    path_key,
+    u64,
+)
+from lsm.indexer import FileState, HistoryRef, session_key
+from lsm.locking import FileLock
+from lsm.reading import dict_path
+from lsm.recovery import _expand_blocks
+from lsm.segment import ScanStop, scan_frames, segment_id_of, segment_path
+
+if TYPE_CHECKING:
+    from lsm.store import Store
+
+__all__ = ["CompactionReport", "compact"]
+
+_KINDS: dict[RecordType, str] = {
+    RecordType.CHECKPOINT: "checkpoint",
+    RecordType.ENTRY: "entry",
+    RecordType.BLOB: "blob",
+    RecordType.LOG_EVENT: "event",
+    RecordType.INITIAL: "initial",
+    RecordType.TRANSCRIPT: "transcript",
+    RecordType.SEGMENT_INFO: "segment_info",
+}
+
+
+_KIND_CODES = {int(k) for k in _KINDS}
+
+
+@dataclass(slots=True)
+class CompactionReport:
+    """What a compaction did (or, with ``dry_run``, would do)."""
+
+    policy: str
+    dry_run: bool
+    inputs: list[int] = field(default_factory=list)
+    outputs: list[int] = field(default_factory=list)
+    segments_before: int = 0
+    segments_after: int = 0
+    bytes_before: int = 0
+    bytes_after: int = 0
+    input_bytes: int = 0
+    output_bytes: int = 0
+    logical_bytes: int = 0
+    kept: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+    stripped: int = 0
+    rehomed_blobs: int = 0
+    dropped_logs: list[str] = field(default_factory=list)
+    dictionary: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+class _Spool:
+    """Index changes written to a temp file while copying, replayed in the switch."""
+
+    def __init__(self, directory: Path) -> None:
+        fd, name = tempfile.mkstemp(prefix=".compact-", suffix=".spool", dir=directory)
+        self.path = Path(name)
+        self._f = os.fdopen(fd, "wb", buffering=1 << 20)
+        self._enc = cbor2.CBOREncoder(self._f)
+        self.count = 0
+
+    def put(self, item: list[Any]) -> None:
+        self._enc.encode(item)
+        self.count += 1
+
+    def close(self) -> None:
+        if not self._f.closed:
+            self._f.close()
+
+    def items(self) -> Any:
+        with open(self.path, "rb") as f:
+            dec = cbor2.CBORDecoder(f)
+            for _ in range(self.count):
+                yield dec.decode()
+
+    def remove(self) -> None:
+        self.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+def _segment_bytes(store: Store) -> tuple[int, int]:
+    total = count = 0
+    for p in store.segments_dir.iterdir():
+        if segment_id_of(p) is not None:
+            total += p.stat().st_size
+            count += 1
+    return count, total
+
+
+def _finish_or_clean_leftovers(store: Store) -> None:
+    """Finish or clean up after a crashed compaction.
+
+    Outputs the index already uses are renamed into place; outputs it does
+    not know are deleted; inputs it has replaced are unlinked.
+    """
+    index = store._index
+    with index.read() as txn:
+        known = {
+            int.from_bytes(bytes(k), "big"): loads(v)
+            for k, v in txn.cursor(db=index.db("segments"))
+        }
+    for p in list(store.segments_dir.iterdir()):
+        if p.name.endswith(".seg.tmp"):
+            sid = segment_id_of(p.with_name(p.name[:-4]))
+            if sid is not None and sid in known and known[sid].get("compacted"):
+                os.replace(p, p.with_name(p.name[:-4]))
+            else:
+                p.unlink()
+    fsync_dir(store.segments_dir)
+    replaced: set[int] = set()
+    for info in known.values():
+        replaced.update(int(x) for x in info.get("replaces") or [])
+    removed = False
+    for p in list(store.segments_dir.iterdir()):
+        sid = segment_id_of(p)
+        if sid is not None and sid in replaced and sid not in known:
+            p.unlink()
+            store._reader.forget(sid)
+            removed = True
+    if removed:
+        fsync_dir(store.segments_dir)
+
+
+def _frames_of(store: Store, sid: int) -> Any:
+    fd, header = store._reader._open(sid)
+    dsha = header.dict_sha if header.has_dict else None
+    size = os.fstat(fd).st_size
+    frames = scan_frames(fd, SEGMENT_HEADER, size)
+    return (_expand_blocks(frames, store._codec, dsha) if header.blocked else frames), dsha, size
+
+
+def _train_dictionary(store: Store, inputs: list[int], *, max_samples: int = 4000) -> bytes | None:
+    """A 64 KiB (at most) zstd dictionary trained on the inputs' record payloads."""
+    samples: list[bytes] = []
+    total = 0
+    for sid in inputs:
+        frames, dsha, _size = _frames_of(store, sid)
+        for item in frames:
+            if isinstance(item, ScanStop):
+                break
+            if item.header.type in (RecordType.BLOB, RecordType.SEGMENT_INFO):
+                continue
+            try:
+                raw = store._codec.decompress(item.header.flags, item.payload, dsha)
+            except RecordError:
+                continue
+            samples.append(raw[:16384])
+            total += len(samples[-1])
+            if len(samples) >= max_samples or total >= 16 << 20:
+                break
+        if len(samples) >= max_samples or total >= 16 << 20:
+            break
+    if len(samples) < 64 or total < (128 << 10):
+        return None
+    try:
+        zdict = zstandard.train_dictionary(
+            min(64 << 10, total // 4), list[bytes | bytearray | memoryview](samples), threads=0
+        )
+    except zstandard.ZstdError:
+        return None
+    return zdict.as_bytes()
+
+
+class _Copier:
+    """Streams input records through the plan into the block writer."""
+
+    def __init__(
+        self, store: Store, plan: Plan, writer: BlockWriter, spool: _Spool, report: CompactionReport
+    ) -> None:
+        self.store = store
+        self.plan = plan
+        self.writer = writer
+        self.spool = spool
+        self.report = report
+        self.written_blobs: set[bytes] = set()
+        self.dropped_blobs: set[bytes] = set()
+
+    def _count(self, table: dict[str, int], rtype: int, n: int = 1) -> None:
+        name = _KINDS.get(RecordType(rtype), "other") if rtype in _KIND_CODES else "other"
+        table[name] = table.get(name, 0) + n
+
+    def copy_segment(self, sid: int, progress: Callable[[int], None] | None) -> None:
+        frames, dsha, size = _frames_of(self.store, sid)
+        codec = self.store._codec
+        pending: tuple[dict[str, Any], bytes, list[tuple[dict[str, Any], bytes]]] | None = None
+        for item in frames:
+            if isinstance(item, ScanStop):
+                raise CorruptionError(
+                    f"segment {sid:08d} is damaged at offset {item.offset} ({item.problem.value}); "
+                    "compaction stopped and changed nothing"
+                )
+            rtype = item.header.type
+            try:
+                raw = codec.decompress(item.header.flags, item.payload, dsha)
+                obj = cbor2.loads(raw)
+            except (RecordError, ValueError, cbor2.CBORDecodeError) as exc:
+                raise CorruptionError(f"segment {sid:08d}: undecodable record ({exc})") from None
+            self.report.logical_bytes += len(raw)
+            if pending is not None:
+                if rtype == RecordType.ENTRY and obj.get("seq") == pending[0]["seq"]:
+                    pending[2].append((obj, raw))
+                    if len(pending[2]) == pending[0]["n"]:
+                        self._group(*pending)
+                        pending = None
+                    continue
+                raise CorruptionError(
+                    f"segment {sid:08d}: checkpoint {pending[0].get('seq')} is incomplete"
+                )
+            if rtype == RecordType.CHECKPOINT:
+                pending = (obj, raw, [])
+                if obj["n"] == 0:
+                    self._group(*pending)
+                    pending = None
+            elif rtype == RecordType.BLOB:
+                self._blob(obj, raw)
+            elif rtype == RecordType.LOG_EVENT:
+                self.writer.add([inner_frame(rtype, raw)], lambda _p: None, obj.get("seq"))
+                self._count(self.report.kept, rtype)
+            elif rtype == RecordType.INITIAL:
+                self._initial(obj, raw)
+            elif rtype == RecordType.TRANSCRIPT:
+                self._transcript(obj, raw)
+            elif rtype == RecordType.ENTRY:
+                raise CorruptionError(f"segment {sid:08d}: an entry without its checkpoint")
+            else:
+                self._count(self.report.dropped, rtype)  # SEGMENT_INFO, notes, ignorable
+        if pending is not None:
+            raise CorruptionError(f"segment {sid:08d}: the last checkpoint is incomplete")
+        if progress is not None:
+            progress(size)
+
+    def _group(
+        self, head: dict[str, Any], raw: bytes, entries: list[tuple[dict[str, Any], bytes]]
+    ) -> None:
+        run, seq, ts = int(head["run"]), int(head["seq"]), int(head["timestamp"])
+        kind = KIND_BY_CODE[head["kind"]]
+        if run not in self.plan.run_log:
+            # The index forgot this run (a reset, dropped or displaced log).
+            self.report.dropped["checkpoint"] = self.report.dropped.get("checkpoint", 0) + 1
+            self.report.dropped["entry"] = self.report.dropped.get("entry", 0) + len(entries)
+            return
+        kept: list[tuple[bytes, bytes, dict[str, Any]]] = []
+        dropped: list[bytes] = []
+        for e, eraw in entries:
+            pk = path_key(decode_path(e["file"]))
+            action = self.plan.decide(run, pk, seq, ts)
+            if action is Action.DROP:
+                dropped.append(pk)
+            elif action is Action.STRIP and e.get("attributions"):
+                e = {k: v for k, v in e.items() if k != "attributions"}
+                kept.append((pk, inner_frame(RecordType.ENTRY, cbor2.dumps(e)), e))
+                self.report.stripped += 1
+            else:
+                kept.append((pk, inner_frame(RecordType.ENTRY, eraw), e))
+        self.report.dropped["entry"] = self.report.dropped.get("entry", 0) + len(dropped)
+        self.report.kept["entry"] = self.report.kept.get("entry", 0) + len(kept)
+        if not kept and self.plan.policy.drops_entries:
+            self.spool.put(["ck", run, seq, None])
+            for pk in dropped:
+                self.spool.put(["hi", run, pk, seq, None])
+            self.report.dropped["checkpoint"] = self.report.dropped.get("checkpoint", 0) + 1
+            return
+        self.report.kept["checkpoint"] = self.report.kept.get("checkpoint", 0) + 1
+        head_raw = raw if len(kept) == head["n"] else cbor2.dumps({**head, "n": len(kept)})
+        frames = [inner_frame(RecordType.CHECKPOINT, head_raw)] + [f for _pk, f, _e in kept]
+        spool = self.spool
+
+        def placed(ptrs: list[Pointer]) -> None:
+            group = Pointer(ptrs[0].segment, ptrs[0].offset, sum(p.length for p in ptrs))
+            spool.put(["ck", run, seq, group.to_list()])
+            for (pk, _f, e), p in zip(kept, ptrs[1:], strict=True):
+                ref = HistoryRef(
+                    seq,
+                    p,
+                    ts,
+                    sha_from_wire(e.get("blob_sha", "")),
+                    kind,
+                    bool(e.get("attributions")),
+                    bool(e.get("line_attributions")),
+                )
+                spool.put(["hi", run, pk, seq, ref.encode()])
+            for pk in dropped:
+                spool.put(["hi", run, pk, seq, None])
+
+        self.writer.add(frames, placed, seq)
+
+    def _blob(self, obj: dict[str, Any], raw: bytes) -> None:
+        sha = bytes(obj["sha"])
+        if sha in self.written_blobs:
+            self._count(self.report.dropped, RecordType.BLOB)
+            return
+        if sha not in self.plan.referenced_blobs:
+            self.dropped_blobs.add(sha)
+            self.spool.put(["bl", sha, None, 0])
+            self._count(self.report.dropped, RecordType.BLOB)
+            return
+        self.written_blobs.add(sha)
+        size = len(obj["data"])
+        spool = self.spool
+        self.writer.add(
+            [inner_frame(RecordType.BLOB, raw)],
+            lambda ptrs: spool.put(["bl", sha, ptrs[0].to_list(), size]),
+        )
+        self._count(self.report.kept, RecordType.BLOB)
+
+    def _initial(self, obj: dict[str, Any], raw: bytes) -> None:
+        seq = int(obj["seq"])
+        if seq not in self.plan.live_initial_seqs:
+            self._count(self.report.dropped, RecordType.INITIAL)
+            return
+        spool = self.spool
+        self.writer.add(
+            [inner_frame(RecordType.INITIAL, raw)],
+            lambda ptrs: spool.put(["in", seq, ptrs[0].to_list()]),
+            seq,
+        )
+        self._count(self.report.kept, RecordType.INITIAL)
+
+    def _transcript(self, obj: dict[str, Any], raw: bytes) -> None:
+        key = session_key(str(obj["agent"]), str(obj["session"]))
+        seq = int(obj["seq"])
+        if key not in self.plan.live_sessions:
+            self.spool.put(["tr", key, seq, None])
+            self._count(self.report.dropped, RecordType.TRANSCRIPT)
+            return
+        spool = self.spool
+        self.writer.add(
+            [inner_frame(RecordType.TRANSCRIPT, raw)],
+            lambda ptrs: spool.put(["tr", key, seq, ptrs[0].to_list()]),
+            seq,
+        )
+        self._count(self.report.kept, RecordType.TRANSCRIPT)
+
+
+def _blobs_referenced_since(
+    store: Store, snap_active: int, snap_durable: int, skip: set[int]
+) -> set[bytes]:
+    """Blob shas named by entries and INITIALs written after the snapshot (writer lock held)."""
+    from lsm.codec import EntryRecord, InitialRecord
+    from lsm.recovery import CheckpointGroup, SegmentScan, scan_segment
+
+    index = store._index
+    with index.read() as txn:
+        active = get_u64(txn, index.db("meta"), META_ACTIVE, 0)
+        durable = get_u64(txn, index.db("meta"), META_DURABLE, 0)
+    out: set[bytes] = set()
+    sids = [s for s in store._segment_ids() if s >= snap_active and s not in skip]
+    for sid in sids:
+        if sid > active:
+            continue
+        fd, header = store._reader._open(sid)
+        start = snap_durable if sid == snap_active else SEGMENT_HEADER
+        end = durable if sid == active else os.fstat(fd).st_size
+        scan = SegmentScan()
+        for item in scan_segment(
+            fd, sid, store._codec, start, end, scan, resync=True, blocked=header.blocked
+        ):
+            records = (
+                [e for e, _p in item.entries] if isinstance(item, CheckpointGroup) else [item[0]]
+            )
+            for rec in records:
+                if isinstance(rec, EntryRecord) and len(rec.entry.blob_sha) == 64:
+                    out.add(bytes.fromhex(rec.entry.blob_sha))
+                elif isinstance(rec, InitialRecord):
+                    out.update(
+                        bytes.fromhex(s) for s in rec.initial.file_blobs.values() if len(s) == 64
+                    )
+    return out
+
+
+def _apply_spool(
+    store: Store, plan: Plan, spool: _Spool, outputs: list[OutputSegment], dict_sha: bytes | None
+) -> None:
+    index = store._index
+    inputs = set(plan.inputs)
+    db_ck, db_hi, db_bl = index.db("checkpoints"), index.db("history"), index.db("blobs")
+    db_tr, db_la, db_logs, db_seg = (
+        index.db("transcripts"),
+        index.db("latest"),
+        index.db("logs"),
+        index.db("segments"),
+    )
+
+    def fn(txn: lmdb.Transaction) -> None:
+        touched: set[tuple[int, bytes]] = set()
+        initials: dict[int, list[int]] = {}
+        for item in spool.items():
+            op = item[0]
+            if op == "ck":
+                key = u64(item[1]) + u64(item[2])
+                cur = txn.get(key, db=db_ck)
+                if cur is not None and Pointer.unpack(cur).segment in inputs:
+                    if item[3] is None:
+                        txn.delete(key, db=db_ck)
+                    else:
+                        txn.put(key, Pointer.from_list(item[3]).pack(), db=db_ck)
+            elif op == "hi":
+                run, pk, seq = int(item[1]), bytes(item[2]), int(item[3])
+                key = u64(run) + pk + u64(seq)
+                cur = txn.get(key, db=db_hi)
+                if cur is not None and HistoryRef.decode(cur, seq).pointer.segment in inputs:
+                    if item[4] is None:
+                        txn.delete(key, db=db_hi)
+                    else:
+                        txn.put(key, bytes(item[4]), db=db_hi)
+                    touched.add((run, pk))
+            elif op == "bl":
+                key = bytes(item[1])
+                cur = txn.get(key, db=db_bl)
+                if cur is not None and Pointer.unpack(cur).segment in inputs:
+                    if item[2] is None:
+                        txn.delete(key, db=db_bl)
+                    else:
+                        txn.put(
+                            key,
+                            Pointer.from_list(item[2]).pack() + int(item[3]).to_bytes(8, "little"),
+                            db=db_bl,
+                        )
+            elif op == "tr":
+                key = bytes(item[1]) + u64(int(item[2]))
+                cur = txn.get(key, db=db_tr)
+                if cur is not None and Pointer.unpack(cur).segment in inputs:
+                    if item[3] is None:
+                        txn.delete(key, db=db_tr)
+                    else:
+                        txn.put(key, Pointer.from_list(item[3]).pack(), db=db_tr)
+            elif op == "in":
+                initials[int(item[1])] = item[2]
+        killpoints.reached("compact.in_switch")
+        for run, pk in touched:
+            _refresh_latest(txn, db_la, db_hi, run, pk, plan, inputs)
+        for log_key, log_val in list(txn.cursor(db=db_logs)):
+            info = dict(loads(log_val))
+            iseq = info.get("initial_seq")
+            iptr = info.get("initial")
+            if iseq in initials and iptr is not None and Pointer.from_list(iptr).segment in inputs:
+                info["initial"] = initials[iseq]
+                txn.put(bytes(log_key), dumps(info), db=db_logs)
+        for sid in inputs:
+            txn.delete(u64(sid), db=db_seg)
+        now = int(time.time() * 1000)
+        for out in outputs:
+            txn.put(
+                u64(out.segment_id),
+                dumps(
+                    {
+                        "state": "sealed",
+                        "size": out.size,
+                        "created": now,
+                        "first_seq": out.first_seq,
+                        "last_seq": out.last_seq,
+                        "frames": out.records,
+                        "compacted": True,
+                        "blocked": True,
+                        "dict": dict_sha,
+                        "replaces": sorted(inputs),
+                        "policy": str(plan.policy),
+                    }
+                ),
+                db=db_seg,
+            )
+
+    index.write(fn)
+
+
+def _refresh_latest(
+    txn: lmdb.Transaction, db_la: Any, db_hi: Any, run: int, pk: bytes, plan: Plan, inputs: set[int]
+) -> None:
+    """Point ``latest[run, pk]`` at the newest entry the history still holds."""
+    lkey = u64(run) + pk
+    cur = txn.get(lkey, db=db_la)
+    if cur is None:
+        return
+    arr = loads(cur)
+    if int(arr[0]) > plan.snapshot_seq or int(arr[1]) not in inputs:
+        return  # a newer append owns it, or it was not compacted
+    full = arr[8]
+    path = (
+        bytes(full).decode("utf-8", "surrogateescape")
+        if full is not None
+        else pk[1:-1].decode("utf-8", "surrogateescape")
+    )
+    old = FileState.decode(cur, path, run)
+    newest: HistoryRef | None = None
+    with txn.cursor(db=db_hi) as c:
+        found = c.set_range(lkey + b"\xff" * 8)
+        if c.prev() if found else c.last():
+            k = bytes(c.key())
+            if k[: len(lkey)] == lkey and len(k) == len(lkey) + 8:
+                newest = HistoryRef.decode(c.value(), int.from_bytes(k[-8:], "big"))
+    if newest is None:
+        txn.delete(lkey, db=db_la)
+        if old.ai_touched:
+            _carry_ai_flag(txn, db_la, run, pk, plan)
+        return
+    state = FileState(
+        path=path,
+        run=run,
+        seq=newest.seq,
+        blob_sha=newest.blob_sha,
+        kind=newest.kind,
+        timestamp=newest.timestamp,
+        ai_touched=old.ai_touched,
+        has_attributions=newest.has_attributions,
+        has_line_attributions=newest.has_line_attributions,
+        pointer=newest.pointer,
+    )
+    txn.put(lkey, state.encode(pk[:1] == b"p"), db=db_la)
+
+
+def _carry_ai_flag(txn: lmdb.Transaction, db_la: Any, run: int, pk: bytes, plan: Plan) -> None:
+    # The run lost its last entry of this file; the log's AI-touched fact must
+    # survive in a run that still has one (git-ai derives it from all entries).
+    log = plan.run_log.get(run)
+    if log is None:
+        return
+    for other in reversed(plan.logs[log].runs):
+        key = u64(other) + pk
+        cur = txn.get(key, db=db_la)
+        if cur is None or other == run:
+            continue
+        arr = loads(cur)
+        arr[7] = int(arr[7]) | 1
+        txn.put(key, dumps(arr), db=db_la)
+        return
+
+
+def compact(
+    store: Store,
+    policy: Policy | str | None = None,
+    *,
+    dry_run: bool = False,
+    retention_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    block_bytes: int = 256 << 10,
+    output_segment_bytes: int = 64 << 20,
+) -> CompactionReport:
+    """Compact every sealed segment of ``store`` under ``policy`` (default ``git-ai``).
+
+    :param retention_s: first drop archived logs at least this old.
+    :param progress: called with (bytes done, bytes total) of the inputs.
+    :raises CompactionBusyError: another compaction is running.
+    :raises CorruptionError: an input segment is damaged (nothing changed;
+        run ``verify --fix`` first).
+    """
+    pol = policy if isinstance(policy, Policy) else parse_policy(policy or "git-ai")
+    started = time.monotonic()
+    report = CompactionReport(policy=str(pol), dry_run=dry_run)
+    lock = FileLock(store.root / "COMPACT.lock")
+    if not lock.try_acquire():
+        raise CompactionBusyError("another compaction is running")
+    try:
+        if not dry_run:
+            _finish_or_clean_leftovers(store)
+            if retention_s is not None:
+                with store.writer() as w:
+                    report.dropped_logs = w.prune_archived(retention_s)
+        report.segments_before, report.bytes_before = _segment_bytes(store)
+        spool = _Spool(store.root)
+        writer: BlockWriter | None = None
+        switched = False
+        try:
+            txn = store._index.env.begin()
+            try:
+                inputs = _sealed_segments(store, txn)
+                if not inputs:
+                    report.segments_after, report.bytes_after = (
+                        report.segments_before,
+                        report.bytes_before,
+                    )
+                    return report
+                report.inputs = inputs
+                report.input_bytes = sum(
+                    segment_path(store.segments_dir, s).stat().st_size for s in inputs
+                )
+                plan = Plan.build(store._index, txn, pol, inputs)
+                for ptr in plan.initial_pointers:
+                    rec = store._reader.read_record(ptr)
+                    files = getattr(rec, "initial", None)
+                    if files is not None:
+                        plan.add_initial_blobs(list(files.file_blobs.values()))
+                snap_active = get_u64(txn, store._index.db("meta"), META_ACTIVE, 0)
+                snap_durable = get_u64(txn, store._index.db("meta"), META_DURABLE, 0)
+                dict_data = _train_dictionary(store, inputs)
+                dict_sha = hashlib.sha256(dict_data).digest() if dict_data is not None else None
+                if dict_data is not None and dict_sha is not None:
+                    report.dictionary = dict_sha.hex()
+                    if not dry_run:
+                        (store.root / "dicts").mkdir(exist_ok=True)
+                        atomic_write(dict_path(store.root, dict_sha), dict_data)
+                        store._codec.add_dictionary(dict_sha, dict_data)
+
+                def allocate() -> int:
+                    with store.writer() as w:
+                        return w.allocate_segment_id()
+
+                writer = BlockWriter(
+                    store.segments_dir,
+                    store._codec,
+                    allocate,
+                    inputs,
+                    str(pol),
+                    dict_data=dict_data,
+                    dict_sha=dict_sha or bytes(32),
+                    block_bytes=block_bytes,
+                    segment_bytes=output_segment_bytes,
+                    dry_run=dry_run,
+                )
+                copier = _Copier(store, plan, writer, spool, report)
+                done = 0
+
+                def advance(n: int) -> None:
+                    nonlocal done
+                    done += n
+                    if progress is not None:
+                        progress(done, report.input_bytes)
+
+                for sid in inputs:
+                    copier.copy_segment(sid, advance)
+                outputs = writer.finish()
+                spool.close()
+            finally:
+                txn.abort()
+            report.output_bytes = sum(o.size for o in outputs)
+            if dry_run:
+                report.outputs = []
+                report.segments_after = report.segments_before - len(inputs) + len(outputs)
+                report.bytes_after = (
+                    report.bytes_before - report.input_bytes + sum(o.size for o in outputs)
+                )
+                return report
+            fsync_dir(store.segments_dir)
+            killpoints.reached("compact.after_outputs")
+            with store.writer() as w:
+                needed = copier.dropped_blobs & _blobs_referenced_since(
+                    store, snap_active, snap_durable, {o.segment_id for o in outputs}
+                )
+                for sha in needed:
+                    data = store.get_blob(sha.hex())
+                    if data is not None:
+                        w.rehome_blob(sha.hex(), data)
+                        report.rehomed_blobs += 1
+                _apply_spool(store, plan, spool, outputs, dict_sha)
+                switched = True
+            killpoints.reached("compact.after_switch")
+            for out in outputs:
+                os.replace(out.tmp_path, segment_path(store.segments_dir, out.segment_id))
+            fsync_dir(store.segments_dir)
+            killpoints.reached("compact.after_rename")
+            for sid in inputs:
+                store._reader.forget(sid)
+                with contextlib.suppress(FileNotFoundError):
+                    segment_path(store.segments_dir, sid).unlink()
+            fsync_dir(store.segments_dir)
+            killpoints.reached("compact.after_unlink")
+            _drop_unused_dictionaries(store)
+            report.outputs = [o.segment_id for o in outputs]
+        except BaseException:
+            # Outputs not switched in are garbage; switched ones are live data
+            # (a later compaction finishes their renames and unlinks).
+            if writer is not None and not switched:
+                writer.abort()
+            raise
+        finally:
+            spool.remove()
+        report.segments_after, report.bytes_after = _segment_bytes(store)
+        report.seconds = round(time.monotonic() - started, 3)
+        store.events.record("compaction", **report.to_json())
+        return report
+    finally:
+        report.seconds = round(time.monotonic() - started, 3)
+        lock.release()
+
+
+def _sealed_segments(store: Store, txn: lmdb.Transaction) -> list[int]:
+    out = []
+    for key, val in txn.cursor(db=store._index.db("segments")):
+        if loads(val).get("state") == "sealed":
+            out.append(int.from_bytes(bytes(key), "big"))
+    return sorted(out)
+
+
+def _drop_unused_dictionaries(store: Store) -> None:
+    ddir = store.root / "dicts"
+    if not ddir.is_dir():
+        return
+    with store._index.read() as txn:
+        used = {
+            bytes(loads(v)["dict"]).hex()
+            for _k, v in txn.cursor(db=store._index.db("segments"))
+            if loads(v).get("dict")
+        }
+    for p in ddir.glob("*.zdict"):
+        if p.stem not in used:
+            p.unlink()

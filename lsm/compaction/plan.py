@@ -1,0 +1,213 @@
+"""What a compaction will keep, decided from one index snapshot (no segment reads).
+
+Every decision is a function of index keys, so the copy pass can stream
+records and ask, per entry, :meth:`Plan.decide`. Per file and log the plan
+keeps two small facts (the git-ai prune threshold and the newest
+position), never a list of entries, so memory grows with the number of
+files, not with the history.
+
+Positions are log order: ``(index of the run in the log, seq)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import lmdb
+
+from lsm.compaction.policy import Action, Policy
+from lsm.index import META_NEXT_SEQ, Index, Pointer, get_u64, loads, u64
+from lsm.indexer import HistoryRef
+
+__all__ = ["LogView", "Plan"]
+
+_Pos = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LogView:
+    """A live working log in the snapshot."""
+
+    name: str
+    runs: tuple[int, ...]
+    initial_seq: int | None
+    prune_pos: _Pos | None  #: position of the log's last native checkpoint
+
+
+@dataclass(slots=True)
+class _PathFacts:
+    threshold: _Pos | None  # entries before it are stripped (git-ai rule)
+    newest: _Pos | None  # the file's newest entry in the log
+
+
+@dataclass(slots=True)
+class Plan:
+    """Decisions of one compaction (built by :meth:`build`)."""
+
+    policy: Policy
+    inputs: list[int]
+    snapshot_seq: int
+    logs: dict[str, LogView]
+    run_log: dict[int, str]
+    run_index: dict[int, int]
+    live_initial_seqs: set[int]
+    live_sessions: set[bytes]
+    referenced_blobs: set[bytes] = field(default_factory=set)
+    #: Pointers of every live log's INITIAL record (their snapshots are referenced).
+    initial_pointers: list[Pointer] = field(default_factory=list)
+    _txn: Any = None
+    _history_db: Any = None
+    _facts: dict[tuple[str, bytes], _PathFacts] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, index: Index, txn: lmdb.Transaction, policy: Policy, inputs: list[int]) -> Plan:
+        """Read the snapshot ``txn`` (kept open by the caller for the whole compaction)."""
+        logs: dict[str, LogView] = {}
+        run_log: dict[int, str] = {}
+        run_index: dict[int, int] = {}
+        runs_db = index.db("runs")
+        for key, val in txn.cursor(db=index.db("logs")):
+            name = bytes(key).decode("utf-8", "surrogateescape")
+            info = loads(val)
+            runs = tuple(int(r) for r in info["runs"])
+            prune: _Pos | None = None
+            for i, run in enumerate(runs):
+                run_log[run] = name
+                run_index[run] = i
+                raw = txn.get(u64(run), db=runs_db)
+                native = int(loads(raw).get("last_native_seq", 0)) if raw is not None else 0
+                if native:
+                    prune = (i, native)
+            logs[name] = LogView(name, runs, info.get("initial_seq"), prune)
+        live_sessions = set()
+        for key in txn.cursor(db=index.db("session_runs")).iternext(values=False):
+            k = bytes(key)
+            if int.from_bytes(k[-8:], "big") in run_log:
+                live_sessions.add(k[:-8])
+        plan = cls(
+            policy=policy,
+            inputs=inputs,
+            snapshot_seq=get_u64(txn, index.db("meta"), META_NEXT_SEQ, 1) - 1,
+            logs=logs,
+            run_log=run_log,
+            run_index=run_index,
+            live_initial_seqs={v.initial_seq for v in logs.values() if v.initial_seq is not None},
+            live_sessions=live_sessions,
+        )
+        plan._txn = txn
+        plan._history_db = index.db("history")
+        plan._collect_blobs(index, txn)
+        return plan
+
+    def _collect_blobs(self, index: Index, txn: lmdb.Transaction) -> None:
+        # Blobs live on while a kept entry or a live INITIAL names them.
+        for key, val in txn.cursor(db=self._history_db):
+            k = bytes(key)
+            run = int.from_bytes(k[:8], "big")
+            if run not in self.run_log:
+                continue
+            seq = int.from_bytes(k[-8:], "big")
+            ref = HistoryRef.decode(val, seq)
+            kept = self.decide(run, k[8:-8], seq, ref.timestamp) is not Action.DROP
+            if kept and len(ref.blob_sha) == 64:
+                self.referenced_blobs.add(bytes.fromhex(ref.blob_sha))
+        for _k, v in txn.cursor(db=index.db("logs")):
+            info = loads(v)
+            if info.get("initial") is not None:
+                self.initial_pointers.append(Pointer.from_list(info["initial"]))
+
+    def add_initial_blobs(self, shas: list[str]) -> None:
+        """Mark the snapshot blobs of live INITIAL records as referenced."""
+        for sha in shas:
+            if len(sha) == 64:
+                self.referenced_blobs.add(bytes.fromhex(sha))
+
+    # ------------------------------------------------------------------ per-file facts
+
+    def _log_refs(self, log: LogView, pk: bytes) -> list[tuple[_Pos, int]]:
+        """``(position, timestamp)`` of every entry of ``pk`` in ``log``, oldest first."""
+        out: list[tuple[_Pos, int]] = []
+        txn = self._txn
+        for i, run in enumerate(log.runs):
+            prefix = u64(run) + pk
+            with txn.cursor(db=self._history_db) as cur:
+                if not cur.set_range(prefix):
+                    continue
+                for key, val in cur:
+                    k = bytes(key)
+                    if k[: len(prefix)] != prefix or len(k) != len(prefix) + 8:
+                        break
+                    seq = int.from_bytes(k[-8:], "big")
+                    out.append(((i, seq), HistoryRef.decode(val, seq).timestamp))
+        return out
+
+    def _path_facts(self, log: LogView, pk: bytes) -> _PathFacts:
+        key = (log.name, pk)
+        found = self._facts.get(key)
+        if found is not None:
+            return found
+        threshold: _Pos | None = None
+        newest: _Pos | None = None
+        refs = self._log_refs(log, pk)
+        if refs:
+            newest = refs[-1][0]
+            if log.prune_pos is not None:
+                # The newest entry at or before the last native append: every
+                # older entry was pruned by git-ai at that append.
+                for pos, _ts in reversed(refs):
+                    if pos <= log.prune_pos:
+                        threshold = pos
+                        break
+        facts = _PathFacts(threshold, newest)
+        self._facts[key] = facts
+        return facts
+
+    def _next_timestamp(self, log: LogView, pos: _Pos, pk: bytes) -> int | None:
+        """Timestamp of the file's next entry after ``pos`` in log order, or None."""
+        i, seq = pos
+        txn = self._txn
+        for j in range(i, len(log.runs)):
+            prefix = u64(log.runs[j]) + pk
+            start = prefix + u64(seq + 1) if j == i else prefix
+            with txn.cursor(db=self._history_db) as cur:
+                if not cur.set_range(start):
+                    continue
+                k = bytes(cur.key())
+                if k[: len(prefix)] == prefix and len(k) == len(prefix) + 8:
+                    return int(
+                        HistoryRef.decode(cur.value(), int.from_bytes(k[-8:], "big")).timestamp
+                    )
+        return None
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide(self, run: int, pk: bytes, seq: int, timestamp: int) -> Action:
+        """The policy's verdict on entry ``seq`` of path key ``pk`` in ``run``."""
+        name = self.run_log.get(run)
+        if name is None:
+            return Action.DROP  # the run belongs to no live log: garbage
+        if self.policy.name == "full":
+            return Action.KEEP
+        log = self.logs[name]
+        facts = self._path_facts(log, pk)
+        pos = (self.run_index[run], seq)
+        if self.policy.name == "latest" and pos != facts.newest:
+            return Action.DROP
+        if self.policy.name == "time" and pos != facts.newest:
+            nxt = self._next_timestamp(log, pos, pk)
+            width = self.policy.interval_s
+            if nxt is not None and nxt // width == timestamp // width:
+                return Action.DROP
+        if facts.threshold is not None and pos < facts.threshold:
+            return Action.STRIP
+        return Action.KEEP
+
+    def is_log_newest(self, run: int, pk: bytes, seq: int) -> bool:
+        """True if the entry is its file's newest in its log."""
+        name = self.run_log.get(run)
+        if name is None:
+            return False
+        return self._path_facts(self.logs[name], pk).newest == (self.run_index[run], seq)
