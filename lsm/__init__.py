@@ -17,8 +17,10 @@ docs/format.md for the bytes on disk.
 
 from __future__ import annotations
 
+from lsm.compaction import CompactionReport, Policy, compact, parse_policy
 from lsm.config import Settings, load_settings
 from lsm.errors import (
+    CompactionBusyError,
     ConfigError,
     CorruptionError,
     CorruptRecordError,
@@ -64,6 +66,8 @@ __all__ = [
     "AttributionColumns",
     "Checkpoint",
     "CheckpointKind",
+    "CompactionBusyError",
+    "CompactionReport",
     "ConfigError",
     "CorruptRecordError",
     "CorruptionError",
@@ -82,6 +86,7 @@ __all__ = [
     "NetworkFilesystemError",
     "NotFoundError",
     "PathOutsideRepoError",
+    "Policy",
     "Problem",
     "Settings",
     "Store",
@@ -94,8 +99,10 @@ __all__ = [
     "StoredEntry",
     "Writer",
     "__version__",
+    "compact",
     "load_settings",
     "open_repo_store",
+    "parse_policy",
     "repo_settings",
     "verify_store",
 ]

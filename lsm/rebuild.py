@@ -130,6 +130,7 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                 scan = SegmentScan()
                 dsha = header.dict_sha if header.has_dict else None
                 first = last = None
+                groups = 0
                 for item in scan_segment(
                     fd,
                     sid,
@@ -146,6 +147,7 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                     if isinstance(item, CheckpointGroup):
                         ap.checkpoint(item.header, item.pointer, item.entries)
                         stats["checkpoints"] += 1
+                        groups += 1
                         seq = item.header.seq
                     else:
                         record, ptr = item
@@ -190,6 +192,8 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                             "first_seq": first,
                             "last_seq": last,
                             "frames": scan.frames,
+                            "checkpoints": groups,
+                            "blocked": header.blocked,
                             "compacted": header.compacted,
                             "dict": header.dict_sha if header.has_dict else None,
                             "replaces": info.replaces if info else [],

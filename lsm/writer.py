@@ -290,7 +290,13 @@ class Writer:
     # ------------------------------------------------------------------ commit
 
     def _touch_segment(
-        self, txn: lmdb.Transaction, size: int, first: int | None, last: int | None, frames: int
+        self,
+        txn: lmdb.Transaction,
+        size: int,
+        first: int | None,
+        last: int | None,
+        frames: int,
+        checkpoints: int = 0,
     ) -> None:
         db = self._index.db("segments")
         key = u64(self._active)
@@ -304,6 +310,7 @@ class Writer:
         if last is not None:
             info["last_seq"] = max(int(info.get("last_seq") or 0), last)
         info["frames"] = int(info.get("frames", 0)) + frames
+        info["checkpoints"] = int(info.get("checkpoints", 0)) + checkpoints
         txn.put(key, dumps(info), db=db)
 
     def _commit(self, p: _Pending) -> None:
@@ -360,7 +367,12 @@ class Writer:
             put_u64(txn, self._meta, META_DURABLE, end)
             put_u64(txn, self._meta, META_TAIL, offset)
             self._touch_segment(
-                txn, end, min(seqs, default=None), max(seqs, default=None), len(sizes)
+                txn,
+                end,
+                min(seqs, default=None),
+                max(seqs, default=None),
+                len(sizes),
+                sum(1 for it in p.items if it[0] == "group"),
             )
 
         try:

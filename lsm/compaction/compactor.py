@@ -350,7 +350,7 @@ class _Copier:
             for pk in dropped:
                 spool.put(["hi", run, pk, seq, None])
 
-        self.writer.add(frames, placed, seq)
+        self.writer.add(frames, placed, seq, checkpoint=True)
 
     def _blob(self, obj: dict[str, Any], raw: bytes) -> None:
         sha = bytes(obj["sha"])
@@ -518,6 +518,7 @@ def _apply_spool(
                         "first_seq": out.first_seq,
                         "last_seq": out.last_seq,
                         "frames": out.records,
+                        "checkpoints": out.checkpoints,
                         "compacted": True,
                         "blocked": True,
                         "dict": dict_sha,

@@ -51,6 +51,7 @@ class OutputSegment:
     records: int = 0
     first_seq: int | None = None
     last_seq: int | None = None
+    checkpoints: int = 0
 
 
 @dataclass(slots=True)
@@ -58,6 +59,7 @@ class _Pending:
     frames: list[bytes] = field(default_factory=list)
     callbacks: list[tuple[int, int, Placed]] = field(default_factory=list)  # (first, count, cb)
     seqs: list[int] = field(default_factory=list)
+    checkpoints: int = 0
     size: int = 0
 
 
@@ -139,7 +141,14 @@ class BlockWriter:
 
     # ------------------------------------------------------------------ blocks
 
-    def add(self, frames: list[bytes], on_placed: Placed, seq: int | None = None) -> None:
+    def add(
+        self,
+        frames: list[bytes],
+        on_placed: Placed,
+        seq: int | None = None,
+        *,
+        checkpoint: bool = False,
+    ) -> None:
         """Queue one unit (frames that must stay together); ``on_placed`` gets their pointers."""
         size = sum(len(f) for f in frames)
         p = self._pending
@@ -151,6 +160,7 @@ class BlockWriter:
         p.size += size
         if seq is not None:
             p.seqs.append(seq)
+        p.checkpoints += 1 if checkpoint else 0
         if p.size >= self.block_bytes:
             self._flush_block()
 
@@ -170,6 +180,7 @@ class BlockWriter:
             write_all(self._fd, block, block_off)
         out.size += len(block)
         out.records += len(p.frames)
+        out.checkpoints += p.checkpoints
         self.bytes_written += len(block)
         # Offsets of each frame inside the decompressed block.
         inner = []
