@@ -577,6 +577,58 @@ class Store:
             import_state=info.get("import"),
         )
 
+    def segments(self) -> list[dict[str, Any]]:
+        """Every segment the index knows, by id: state, sizes, seq range, compaction facts."""
+        self._check()
+        out = []
+        with self._index.read() as txn:
+            for key, val in txn.cursor(db=self._index.db("segments")):
+                sid = int.from_bytes(bytes(key), "big")
+                info = dict(loads(val))
+                d = info.get("dict")
+                info["dict"] = bytes(d).hex() if d else None
+                path = segment_path(self.segments_dir, sid)
+                try:
+                    info["file_size"] = path.stat().st_size
+                except FileNotFoundError:
+                    info["file_size"] = None
+                out.append({"id": sid, **info})
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and sizes: logs, checkpoints, files, blobs, segments, bytes on disk."""
+        self._check()
+        idx = self._index
+        with idx.read() as txn:
+            names = ("logs", "latest", "history", "blobs", "sessions", "transcripts")
+            counts = {name: int(txn.stat(idx.db(name))["entries"]) for name in names}
+            blob_bytes = sum(
+                int.from_bytes(bytes(v)[16:24], "little")
+                for _k, v in txn.cursor(db=idx.db("blobs"))
+            )
+            live_cps = sum(
+                int(loads(v).get("checkpoints", 0)) for _k, v in txn.cursor(db=idx.db("runs"))
+            )
+        segs = self.segments()
+        seg_bytes = sum(int(s.get("file_size") or 0) for s in segs)
+        index_bytes = sum(p.stat().st_size for p in (self.root / "index").iterdir() if p.is_file())
+        return {
+            "logs": counts["logs"],
+            "checkpoints": live_cps,
+            "files": counts["latest"],
+            "history_entries": counts["history"],
+            "blobs": counts["blobs"],
+            "blob_bytes": blob_bytes,
+            "transcript_sessions": counts["sessions"],
+            "transcript_batches": counts["transcripts"],
+            "segments": len(segs),
+            "sealed_segments": sum(1 for s in segs if s.get("state") == "sealed"),
+            "compacted_segments": sum(1 for s in segs if s.get("compacted")),
+            "segment_bytes": seg_bytes,
+            "index_bytes": index_bytes,
+            "format_version": FORMAT_VERSION,
+        }
+
     def get_initial(self, log: str) -> InitialAttributions:
         """The log's INITIAL attributions (empty if it has none or does not exist)."""
 
