@@ -21,6 +21,7 @@ in docs/format.md, "Index".
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import struct
@@ -185,6 +186,8 @@ class Pointer:
         return cls(int(items[0]), int(items[1]), int(items[2]))
 
 
+_FULL_TEXTS = tuple(os.strerror(e) for e in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO))
+
 # One environment per (path, pid): LMDB must not be opened twice in a process.
 _ENVS: dict[tuple[str, int], tuple[lmdb.Environment, int]] = {}
 _ENVS_LOCK = threading.Lock()
@@ -298,7 +301,9 @@ class Index:
                 self.env.set_mapsize(0)
             except lmdb.Error as exc:
                 txn.abort()
-                if "Input/output error" in str(exc) or "No space" in str(exc):
+                # LMDB reports a full disk as its errno's text (and ENOSPC
+                # inside mdb_txn_commit often surfaces as EIO).
+                if any(text in str(exc) for text in _FULL_TEXTS):
                     raise StoreFullError(f"index commit failed: {exc}") from exc
                 raise
             except BaseException:
