@@ -298,13 +298,22 @@ class Codec:
     def __init__(self, level: int = 3) -> None:
         self._cctx = zstandard.ZstdCompressor(level=level, write_content_size=True)
         self._dctx = zstandard.ZstdDecompressor()
+        #: Uncompressed (CBOR) bytes packed since the last :meth:`take_logical`.
+        self.logical_bytes = 0
         self._dict_dctx: dict[bytes, zstandard.ZstdDecompressor] = {}
 
     # -- low level
 
     def pack(self, rtype: int, obj: object) -> bytes:
         """CBOR-encode ``obj``, compress it and frame it."""
-        return encode_frame(rtype, self._cctx.compress(cbor2.dumps(obj)), FLAG_ZSTD)
+        raw = cbor2.dumps(obj)
+        self.logical_bytes += len(raw)
+        return encode_frame(rtype, self._cctx.compress(raw), FLAG_ZSTD)
+
+    def take_logical(self) -> int:
+        """Uncompressed bytes packed since the last call (for size accounting)."""
+        n, self.logical_bytes = self.logical_bytes, 0
+        return n
 
     def add_dictionary(self, sha: bytes, data: bytes) -> None:
         """Make a zstd dictionary available for frames flagged FLAG_DICT."""

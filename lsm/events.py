@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["DEFAULT_MAX_BYTES", "EventLog"]
+__all__ = ["DEFAULT_MAX_BYTES", "EventLog", "parse_duration", "summarize"]
 
 #: Rotate once the file passes this size.
 DEFAULT_MAX_BYTES = 4 << 20
@@ -100,3 +100,78 @@ class EventLog:
                     if since_ms is not None and int(event.get("ts", 0)) < since_ms:
                         continue
                     yield event
+
+
+def _percentile(sorted_values: list[float], q: float) -> float | None:
+    if not sorted_values:
+        return None
+    k = max(0, min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def summarize(events: Iterator[dict[str, Any]]) -> dict[str, Any]:
+    """Rollout monitors over events: checkpoint durations, cap hits, errors, degraded runs.
+
+    Returns ``{"checkpoints": n, "duration_ms": {"p50", "p95", "p99", "max"},
+    "cap_hits": {cap: n}, "errors": n, "degraded": n, "compactions": n,
+    "recoveries": n, "first_ts", "last_ts"}``.
+    """
+    durations: list[float] = []
+    caps: dict[str, int] = {}
+    errors = degraded = compactions = recoveries = 0
+    first = last = None
+    for ev in events:
+        ts = ev.get("ts")
+        if isinstance(ts, int):
+            first = ts if first is None else min(first, ts)
+            last = ts if last is None else max(last, ts)
+        kind = ev.get("kind")
+        if kind == "checkpoint":
+            d = ev.get("duration_ms")
+            if isinstance(d, int | float):
+                durations.append(float(d))
+            if ev.get("degraded"):
+                degraded += 1
+        elif kind == "cap_hit":
+            cap = str(ev.get("cap", "?"))
+            caps[cap] = caps.get(cap, 0) + 1
+        elif kind in ("error",):
+            errors += 1
+        elif kind == "degraded":
+            degraded += 1
+        elif kind == "compaction":
+            compactions += 1
+        elif kind in ("recovered_tail", "rebuild_index", "segment_damaged_below_durable_offset"):
+            recoveries += 1
+    durations.sort()
+    return {
+        "checkpoints": len(durations),
+        "duration_ms": {
+            "p50": _percentile(durations, 0.50),
+            "p95": _percentile(durations, 0.95),
+            "p99": _percentile(durations, 0.99),
+            "max": durations[-1] if durations else None,
+        },
+        "cap_hits": caps,
+        "errors": errors,
+        "degraded": degraded,
+        "compactions": compactions,
+        "recoveries": recoveries,
+        "first_ts": first,
+        "last_ts": last,
+    }
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in ``30s``, ``15m``, ``6h``, ``7d``, ``2w`` (or a bare number of seconds).
+
+    :raises ValueError: anything else.
+    """
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*([smhdw]?)\s*", text.lower())
+    if not m:
+        raise ValueError(f"bad duration {text!r}: use e.g. 30s, 15m, 6h, 7d, 2w")
+    return (
+        int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[m.group(2)]
+    )

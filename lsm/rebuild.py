@@ -193,6 +193,7 @@ def rebuild(store: Store, index: Index, codec: Codec, *, sync: bool = True) -> d
                             "last_seq": last,
                             "frames": scan.frames,
                             "checkpoints": groups,
+                            "logical": scan.logical,
                             "blocked": header.blocked,
                             "compacted": header.compacted,
                             "dict": header.dict_sha if header.has_dict else None,

@@ -74,12 +74,21 @@ class SegmentScan:
     last_start: int = 0
     damage: list[Damage] = field(default_factory=list)
     frames: int = 0
+    #: Uncompressed bytes of the records decoded (for size accounting).
+    logical: int = 0
 
 
 def _decode(
-    codec: Codec, flags: int, rtype: int, payload: bytes, dict_sha: bytes | None
+    codec: Codec,
+    flags: int,
+    rtype: int,
+    payload: bytes,
+    dict_sha: bytes | None,
+    result: SegmentScan,
 ) -> Record | None:
-    return codec.decode(rtype, codec.unpack(flags, payload, dict_sha))
+    raw = codec.decompress(flags, payload, dict_sha)
+    result.logical += len(raw)
+    return codec.decode(rtype, codec.unpack(0, raw))
 
 
 def scan_segment(
@@ -124,7 +133,9 @@ def scan_segment(
             record: Record | None
             problem: str | None
             try:
-                record = _decode(codec, item.header.flags, item.header.type, item.payload, dict_sha)
+                record = _decode(
+                    codec, item.header.flags, item.header.type, item.payload, dict_sha, result
+                )
             except RecordError as exc:
                 # CRC-valid but not a record we can read (a bug or a newer writer).
                 record = None

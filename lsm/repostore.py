@@ -9,7 +9,7 @@ from lsm.checkpoint.gitrepo import find_repo
 from lsm.config import Settings, load_settings
 from lsm.store import Store
 
-__all__ = ["open_repo_store", "repo_settings"]
+__all__ = ["current_log", "open_repo_store", "repo_settings"]
 
 
 def repo_settings(
@@ -34,3 +34,14 @@ def open_repo_store(
     repo = find_repo(cwd)
     settings = load_settings(repo.ai_dir, env)
     return Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
+
+
+def current_log(cwd: str | os.PathLike[str] = ".") -> str:
+    """The working log a checkpoint made in ``cwd`` now would go to (HEAD's base).
+
+    :raises InputError: ``cwd`` is not inside a git work tree.
+    """
+    from lsm.checkpoint.runner import log_name
+
+    repo = find_repo(cwd)
+    return log_name(repo, repo.base_name())

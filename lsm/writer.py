@@ -297,6 +297,7 @@ class Writer:
         last: int | None,
         frames: int,
         checkpoints: int = 0,
+        logical: int = 0,
     ) -> None:
         db = self._index.db("segments")
         key = u64(self._active)
@@ -311,6 +312,7 @@ class Writer:
             info["last_seq"] = max(int(info.get("last_seq") or 0), last)
         info["frames"] = int(info.get("frames", 0)) + frames
         info["checkpoints"] = int(info.get("checkpoints", 0)) + checkpoints
+        info["logical"] = int(info.get("logical", 0)) + logical
         txn.put(key, dumps(info), db=db)
 
     def _commit(self, p: _Pending) -> None:
@@ -330,6 +332,7 @@ class Writer:
             raise
         sizes = [len(f) for f in p.frames]
         seg_id = self._active
+        logical = self._codec.take_logical()
         seqs = [it[1].seq for it in p.items if it[0] != "blob"]
 
         def fn(txn: lmdb.Transaction) -> None:
@@ -373,6 +376,7 @@ class Writer:
                 max(seqs, default=None),
                 len(sizes),
                 sum(1 for it in p.items if it[0] == "group"),
+                logical,
             )
 
         try:

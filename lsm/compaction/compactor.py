@@ -519,6 +519,7 @@ def _apply_spool(
                         "last_seq": out.last_seq,
                         "frames": out.records,
                         "checkpoints": out.checkpoints,
+                        "logical": out.logical,
                         "compacted": True,
                         "blocked": True,
                         "dict": dict_sha,

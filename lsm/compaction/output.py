@@ -52,6 +52,7 @@ class OutputSegment:
     first_seq: int | None = None
     last_seq: int | None = None
     checkpoints: int = 0
+    logical: int = 0
 
 
 @dataclass(slots=True)
@@ -181,6 +182,7 @@ class BlockWriter:
         out.size += len(block)
         out.records += len(p.frames)
         out.checkpoints += p.checkpoints
+        out.logical += len(data)
         self.bytes_written += len(block)
         # Offsets of each frame inside the decompressed block.
         inner = []

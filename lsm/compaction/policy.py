@@ -18,14 +18,12 @@ refers to, old INITIAL versions, and transcripts of dead sessions go.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
 from lsm.errors import ConfigError
+from lsm.events import parse_duration
 
 __all__ = ["Action", "Policy", "parse_policy"]
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class Action(enum.Enum):
@@ -70,11 +68,12 @@ def parse_policy(text: str) -> Policy:
     if value in ("full", "git-ai", "latest"):
         return Policy(value)
     if value.startswith("time:"):
-        m = re.fullmatch(r"(\d+)([smhdw]?)", value[5:])
-        if m:
-            seconds = int(m.group(1)) * _UNITS[m.group(2) or "s"]
-            if seconds > 0:
-                return Policy("time", seconds)
+        try:
+            seconds = parse_duration(value[5:])
+        except ValueError:
+            seconds = 0
+        if seconds > 0:
+            return Policy("time", seconds)
     raise ConfigError(
         f"bad compaction policy {text!r}: use full, git-ai, latest or time:<interval> "
         "(for example time:1h, time:1d)"

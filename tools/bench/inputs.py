@@ -1,0 +1,103 @@
+"""Case inputs shared by all scenarios: a case's ``input`` parameter, made into files.
+
+Every implementation of a case (ours and each peer) calls :func:`prepare` with the same
+parameters, so they all see byte-identical inputs built from the same cache entries.
+
+``input`` values and their parameters:
+
+* ``repro-checkpoints``: ``lines`` (200), ``attrs`` (1500), ``files`` (0 = ``max(400, lines)``):
+  git-ai's repro shape, a legacy ``checkpoints.jsonl`` of ``lines`` AiAgent checkpoints.
+* ``history``: ``checkpoints`` (1000), ``files`` (0 = ``min(checkpoints, 1000)``): a realistic
+  current-format pruned history.
+* ``claude``: ``pairs`` (1000), ``thinking_bytes`` (8000): the repro's Claude transcript.
+* ``none``: nothing (calibration scenarios).
+
+The returned context always has ``input`` and, except for ``none``, ``repo``, ``head``,
+``log_dir`` (the legacy working-log directory), ``files`` (the edited paths, repo-relative) and
+``input_bytes``; ``claude`` adds ``transcript`` and ``hook_input``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tools.bench.scenario import BenchEnv, Context
+
+
+def prepare(env: BenchEnv) -> Context:
+    """Build the input that ``env.params`` describes in ``env.workdir``."""
+    from tools.repro import fixtures
+
+    kind = str(env.param("input", "none"))
+    if kind == "none":
+        return {"input": kind}
+    if kind == "claude":
+        pairs = int(env.param("pairs", 1000))
+        thinking = int(env.param("thinking_bytes", 8000))
+        cf = fixtures.prepare_claude(
+            env.workdir, env.cache_dir, pairs=pairs, thinking_bytes=thinking
+        )
+        return {
+            "input": kind,
+            "repo": str(cf.repo),
+            "head": cf.head,
+            "log_dir": str(cf.repo / ".git" / "ai" / "working_logs" / cf.head),
+            "files": [fixtures.TARGET_FILE],
+            "input_bytes": cf.input_bytes,
+            "transcript": str(cf.transcript),
+            "hook_input": cf.hook_input(),
+            "pairs": pairs,
+            "thinking_bytes": thinking,
+        }
+    if kind == "repro-checkpoints":
+        fx = fixtures.prepare_repro_checkpoints(
+            env.workdir,
+            env.cache_dir,
+            lines=int(env.param("lines", 200)),
+            attrs=int(env.param("attrs", 1500)),
+            file_count=int(env.param("files", 0)),
+        )
+    elif kind == "history":
+        fx = fixtures.prepare_history(
+            env.workdir,
+            env.cache_dir,
+            checkpoints=int(env.param("checkpoints", 1000)),
+            file_count=int(env.param("files", 0)),
+        )
+    else:
+        raise ValueError(f"unknown input {kind!r}")
+    return {
+        "input": kind,
+        "repo": str(fx.repo),
+        "head": fx.head,
+        "log_dir": str(fx.log_dir),
+        "files": [fixtures.TARGET_FILE],
+        "input_bytes": fx.input_bytes,
+        "checkpoints": fx.checkpoints,
+    }
+
+
+def next_edit(context: Context, round_: int) -> None:
+    """Make the change the *next* checkpoint records: edit the target file again and, for a
+    Claude input, append one more user/assistant pair to the transcript."""
+    from tools.repro import fixtures
+
+    fixtures.edit_target(Path(context["repo"]), f"change {round_}")
+    if context["input"] == "claude":
+        fixtures.append_claude_pair(
+            Path(context["transcript"]), int(context["pairs"]) + round_, context["thinking_bytes"]
+        )
+
+
+def describe(params: Mapping[str, Any]) -> str:
+    """A short human label for a case's input, e.g. ``history 100000``."""
+    kind = params.get("input", "none")
+    if kind == "repro-checkpoints":
+        return f"{params.get('lines', 200)} lines x {params.get('attrs', 1500)} attrs"
+    if kind == "history":
+        return f"history {params.get('checkpoints', 1000)}"
+    if kind == "claude":
+        return f"{params.get('pairs', 1000)} pairs x {params.get('thinking_bytes', 8000)} B"
+    return "-"
