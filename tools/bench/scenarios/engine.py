@@ -18,12 +18,19 @@ from __future__ import annotations
 
 from tools.bench.scenario import BenchEnv, Context, Metrics, Scenario
 
+TYPE_CHECKING = False  # as in tools.bench.scenario: importing typing costs a measured child
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from lsm import Checkpoint
+
 _APPENDS = 200
 _LOOKUPS = 5000
 _SEGMENT_BYTES = 4 << 20
 
 
-def _checkpoints_of(corpus: object) -> object:
+def _checkpoints_of(corpus: Path) -> Iterator[Checkpoint]:
     """Stream the corpus lines as lsm Checkpoints (the current-format history shape)."""
     import orjson
 
@@ -37,7 +44,7 @@ def _checkpoints_of(corpus: object) -> object:
         LineStats,
     )
 
-    with open(str(corpus), "rb") as f:
+    with open(corpus, "rb") as f:
         for line in f:
             d = orjson.loads(line)
             entries = [
@@ -73,7 +80,7 @@ def _checkpoints_of(corpus: object) -> object:
             )
 
 
-def _built(env: BenchEnv, kind: str) -> object:
+def _built(env: BenchEnv, kind: str) -> Path:
     """The cached store of this size (built on first use), copied into the work dir."""
     import shutil
     from pathlib import Path
@@ -93,14 +100,14 @@ def _built(env: BenchEnv, kind: str) -> object:
 
             opts = StoreOptions(durability=Durability.OFF, segment_bytes=_SEGMENT_BYTES)
             with Store.open(tmp, options=opts) as store, store.writer() as w:
-                w.append_many("base", _checkpoints_of(corpus), imported=False)  # type: ignore[arg-type]
+                w.append_many("base", _checkpoints_of(corpus), imported=False)
         else:
             from tools.bench.peers.sqlite_store import SqliteStore
 
             tmp.mkdir(parents=True)
             db = SqliteStore.open(tmp / "store.db")
             batch = []
-            for cp in _checkpoints_of(corpus):  # type: ignore[attr-defined]
+            for cp in _checkpoints_of(corpus):
                 batch.append(cp)
                 if len(batch) >= 5000:
                     db.bulk_load("base", batch)
@@ -121,7 +128,7 @@ def _setup_sqlite(env: BenchEnv) -> Context:
     return {"store": str(_built(env, "sqlite")), "n": int(env.param("checkpoints", 1000))}
 
 
-def _new_checkpoints(count: int) -> list[object]:
+def _new_checkpoints(count: int) -> list[tuple[Checkpoint, dict[str, bytes]]]:
     import hashlib
 
     from lsm import Attribution, Checkpoint, CheckpointKind, FileEntry, LineAttribution
