@@ -11,6 +11,7 @@ import click
 import lsm
 from cli.common import CONTEXT_SETTINGS
 from cli.compact import compact
+from cli.inspect import inspect
 from cli.maintenance import config, verify
 
 __all__ = ["cli"]
@@ -46,4 +47,5 @@ def checkpoint(ctx: click.Context) -> None:
 
 cli.add_command(verify)
 cli.add_command(compact)
+cli.add_command(inspect)
 cli.add_command(config)

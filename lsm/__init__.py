@@ -36,6 +36,7 @@ from lsm.errors import (
     StoreFullError,
     StoreLockedError,
 )
+from lsm.events import parse_duration
 from lsm.model import (
     API_VERSION,
     AgentId,
@@ -50,7 +51,7 @@ from lsm.model import (
     LineStats,
 )
 from lsm.options import Durability, StoreOptions
-from lsm.repostore import open_repo_store, repo_settings
+from lsm.repostore import current_log, open_repo_store, repo_settings
 from lsm.store import Store
 from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
 from lsm.verify import Problem
@@ -100,8 +101,10 @@ __all__ = [
     "Writer",
     "__version__",
     "compact",
+    "current_log",
     "load_settings",
     "open_repo_store",
+    "parse_duration",
     "parse_policy",
     "repo_settings",
     "verify_store",

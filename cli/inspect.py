@@ -1,0 +1,211 @@
+"""``ckptlog inspect ...``: what is stored, for people (text) and scripts (--json / --nl)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+import lsm
+from cli.common import (
+    CONTEXT_SETTINGS,
+    StoreLocation,
+    emit_json,
+    emit_nl,
+    lsm_errors,
+    open_store,
+    output_options,
+    store_options,
+)
+from lsm import inspection
+
+__all__ = ["inspect"]
+
+
+def _when(ts: Any, *, ms: bool = False) -> str:
+    if not isinstance(ts, int | float) or ts <= 0:
+        return "-"
+    seconds = ts / 1000 if ms else ts
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _rows_out(rows: Iterable[dict[str, Any]], fmt: str, text: Any) -> None:
+    """Render rows: --json one array, --nl one object a line, else ``text(row)`` lines."""
+    if fmt == "json":
+        emit_json(list(rows))
+    elif fmt == "nl":
+        emit_nl(rows)
+    else:
+        any_row = False
+        for row in rows:
+            any_row = True
+            click.echo(text(row))
+        if not any_row:
+            click.echo("(none)")
+
+
+def _log_for(location: StoreLocation, log: str | None) -> str:
+    if log is not None:
+        return log
+    with lsm_errors():
+        return lsm.current_log(location.cwd)
+
+
+def _since(window: str | None) -> int | None:
+    if window is None:
+        return None
+    try:
+        seconds = lsm.parse_duration(window)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    return int((time.time() - seconds) * 1000)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+def inspect() -> None:
+    """Look at what the store holds."""
+
+
+@inspect.command()
+@output_options
+@store_options
+def stats(location: StoreLocation, fmt: str) -> None:
+    """Logs, checkpoints, files, blobs, segments; bytes on disk vs logical; last compaction."""
+    with open_store(location) as store:
+        doc = inspection.store_stats(store)
+    if fmt != "text":
+        emit_json(doc)
+        return
+    for key, value in doc.items():
+        if key == "last_compaction" and value:
+            value = f"{_when(value.get('ts'), ms=True)} ({value.get('policy')})"
+        click.echo(f"{key:<22} {value if value is not None else '-'}")
+
+
+@inspect.command()
+@output_options
+@store_options
+def segments(location: StoreLocation, fmt: str) -> None:
+    """Every segment: state, size, seq range, compaction."""
+    with open_store(location) as store:
+        rows = inspection.segment_rows(store)
+    _rows_out(
+        rows,
+        fmt,
+        lambda r: (
+            f"{r['id']:08d}  {r.get('state', '?'):<7} {int(r.get('file_size') or 0):>12} B  "
+            f"seq {r.get('first_seq')}..{r.get('last_seq')}  "
+            f"{'compacted' if r.get('compacted') else ''}"
+        ),
+    )
+
+
+@inspect.command()
+@output_options
+@store_options
+def logs(location: StoreLocation, fmt: str) -> None:
+    """Every working log (one per base commit) with its checkpoint count."""
+    with open_store(location) as store:
+        rows = inspection.log_rows(store)
+    _rows_out(
+        rows,
+        fmt,
+        lambda r: (
+            f"{r['name']}  {r['checkpoints']} checkpoint(s)"
+            f"{'  archived ' + _when(r['archived_ms'], ms=True) if r['archived_ms'] else ''}"
+            f"{'  INITIAL' if r['has_initial'] else ''}"
+        ),
+    )
+
+
+@inspect.command()
+@click.option("--log", "log", default=None, help="Working log (default: the current HEAD's).")
+@output_options
+@store_options
+def files(location: StoreLocation, fmt: str, log: str | None) -> None:
+    """The newest entry of every file: kind, when, attributed lines per author."""
+    name = _log_for(location, log)
+    with open_store(location) as store:
+
+        def text(r: dict[str, Any]) -> str:
+            lines = (
+                ", ".join(f"{a} {n}" for a, n in sorted(r["lines"].items()))
+                or "no attributed lines"
+            )
+            flag = " AI-touched" if r["ai_touched"] else ""
+            return (
+                f"{r['path']}  {r['kind']} {_when(r['timestamp'])}  seq {r['seq']}{flag}  [{lines}]"
+            )
+
+        _rows_out(inspection.file_rows(store, name), fmt, text)
+
+
+@inspect.command()
+@click.argument("path")
+@click.option("--log", "log", default=None, help="Working log (default: the current HEAD's).")
+@output_options
+@store_options
+def history(location: StoreLocation, fmt: str, path: str, log: str | None) -> None:
+    """Every retained entry of one file, newest first."""
+    name = _log_for(location, log)
+    with open_store(location) as store:
+
+        def text(r: dict[str, Any]) -> str:
+            lines = ", ".join(f"{a} {n}" for a, n in sorted(r["lines"].items())) or "-"
+            return (
+                f"seq {r['seq']:>8}  {r['kind']:<10} {_when(r['timestamp'])}  "
+                f"blob {r['blob_sha'][:12]}  {r['attributions']} attribution(s)  lines: {lines}"
+            )
+
+        _rows_out(inspection.history_rows(store, name, path), fmt, text)
+
+
+@inspect.command()
+@click.option("--since", default=None, help="Only events newer than this (e.g. 1h, 7d).")
+@click.option(
+    "--kind", default=None, help="Only events of this kind (checkpoint, cap_hit, error...)."
+)
+@output_options
+@store_options
+def events(location: StoreLocation, fmt: str, since: str | None, kind: str | None) -> None:
+    """The store's event log, oldest first."""
+    with open_store(location) as store:
+        rows: Iterator[dict[str, Any]] = inspection.events_rows(
+            store, since_ms=_since(since), kind=kind
+        )
+
+        def text(r: dict[str, Any]) -> str:
+            rest = " ".join(f"{k}={v}" for k, v in r.items() if k not in ("ts", "kind", "pid"))
+            return f"{_when(r.get('ts'), ms=True)}  {r.get('kind', '?'):<14} {rest}"
+
+        _rows_out(rows, fmt, text)
+
+
+@inspect.command()
+@click.option("--since", default=None, help="Window, e.g. 1h, 24h, 7d (default: everything).")
+@output_options
+@store_options
+def metrics(location: StoreLocation, fmt: str, since: str | None) -> None:
+    """Checkpoint duration p50/p95/p99, cap hits by kind, errors, degraded runs."""
+    with open_store(location) as store:
+        doc = inspection.metrics(store, since_ms=_since(since))
+    if fmt != "text":
+        emit_json(doc)
+        return
+    d = doc["duration_ms"]
+
+    def ms(x: Any) -> str:
+        return "-" if x is None else f"{x:.1f} ms"
+
+    click.echo(f"checkpoints   {doc['checkpoints']}")
+    pcts = "  ".join(f"{k} {ms(d[k])}" for k in ("p50", "p95", "p99", "max"))
+    click.echo(f"duration      {pcts}")
+    caps = ", ".join(f"{k} {v}" for k, v in sorted(doc["cap_hits"].items())) or "none"
+    click.echo(f"cap hits      {caps}")
+    click.echo(f"errors        {doc['errors']}")
+    click.echo(f"degraded      {doc['degraded']}")
+    click.echo(f"compactions   {doc['compactions']}")
+    click.echo(f"recoveries    {doc['recoveries']}")
