@@ -17,46 +17,117 @@ docs/format.md for the bytes on disk.
 
 from __future__ import annotations
 
-from lsm.compaction import CompactionReport, Policy, compact, parse_policy
-from lsm.config import Settings, load_settings
-from lsm.errors import (
-    CompactionBusyError,
-    ConfigError,
-    CorruptionError,
-    CorruptRecordError,
-    Error,
-    FormatVersionError,
-    InputError,
-    LegacyFormatError,
-    NetworkFilesystemError,
-    NotFoundError,
-    PathOutsideRepoError,
-    StoreClosedError,
-    StoreError,
-    StoreFullError,
-    StoreLockedError,
-)
-from lsm.events import parse_duration
-from lsm.model import (
-    API_VERSION,
-    AgentId,
-    Attribution,
-    AttributionColumns,
-    Checkpoint,
-    CheckpointKind,
-    FileEntry,
-    InitialAttributions,
-    KnownHumanMetadata,
-    LineAttribution,
-    LineStats,
-)
-from lsm.options import Durability, StoreOptions
-from lsm.repostore import current_log, open_repo_store, repo_settings
-from lsm.store import Store
-from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
-from lsm.verify import Problem
-from lsm.verify import verify as verify_store
-from lsm.writer import Writer
+from typing import TYPE_CHECKING, Any
+
+# Names load on first use (PEP 562): a hook that needs only the store and
+# the checkpoint logic must not pay for compaction, verification and the
+# configuration parser at start-up.
+_LAZY: dict[str, tuple[str, str]] = {
+    "API_VERSION": ("lsm.model", "API_VERSION"),
+    "AgentId": ("lsm.model", "AgentId"),
+    "Attribution": ("lsm.model", "Attribution"),
+    "AttributionColumns": ("lsm.model", "AttributionColumns"),
+    "Checkpoint": ("lsm.model", "Checkpoint"),
+    "CheckpointKind": ("lsm.model", "CheckpointKind"),
+    "CompactionBusyError": ("lsm.errors", "CompactionBusyError"),
+    "CompactionReport": ("lsm.compaction", "CompactionReport"),
+    "ConfigError": ("lsm.errors", "ConfigError"),
+    "CorruptRecordError": ("lsm.errors", "CorruptRecordError"),
+    "CorruptionError": ("lsm.errors", "CorruptionError"),
+    "Durability": ("lsm.options", "Durability"),
+    "Error": ("lsm.errors", "Error"),
+    "FileEntry": ("lsm.model", "FileEntry"),
+    "FileState": ("lsm.stored", "FileState"),
+    "FormatVersionError": ("lsm.errors", "FormatVersionError"),
+    "InitialAttributions": ("lsm.model", "InitialAttributions"),
+    "InputError": ("lsm.errors", "InputError"),
+    "KnownHumanMetadata": ("lsm.model", "KnownHumanMetadata"),
+    "LegacyFormatError": ("lsm.errors", "LegacyFormatError"),
+    "LineAttribution": ("lsm.model", "LineAttribution"),
+    "LineStats": ("lsm.model", "LineStats"),
+    "LogInfo": ("lsm.stored", "LogInfo"),
+    "NetworkFilesystemError": ("lsm.errors", "NetworkFilesystemError"),
+    "NotFoundError": ("lsm.errors", "NotFoundError"),
+    "PathOutsideRepoError": ("lsm.errors", "PathOutsideRepoError"),
+    "Policy": ("lsm.compaction", "Policy"),
+    "Problem": ("lsm.verify", "Problem"),
+    "Settings": ("lsm.config", "Settings"),
+    "Store": ("lsm.store", "Store"),
+    "StoreClosedError": ("lsm.errors", "StoreClosedError"),
+    "StoreError": ("lsm.errors", "StoreError"),
+    "StoreFullError": ("lsm.errors", "StoreFullError"),
+    "StoreLockedError": ("lsm.errors", "StoreLockedError"),
+    "StoreOptions": ("lsm.options", "StoreOptions"),
+    "StoredCheckpoint": ("lsm.stored", "StoredCheckpoint"),
+    "StoredEntry": ("lsm.stored", "StoredEntry"),
+    "Writer": ("lsm.writer", "Writer"),
+    "compact": ("lsm.compaction", "compact"),
+    "current_log": ("lsm.repostore", "current_log"),
+    "load_settings": ("lsm.config", "load_settings"),
+    "open_repo_store": ("lsm.repostore", "open_repo_store"),
+    "parse_duration": ("lsm.events", "parse_duration"),
+    "parse_policy": ("lsm.compaction", "parse_policy"),
+    "repo_settings": ("lsm.repostore", "repo_settings"),
+    "verify_store": ("lsm.verify", "verify"),
+}
+
+if TYPE_CHECKING:
+    from lsm.compaction import CompactionReport, Policy, compact, parse_policy
+    from lsm.config import Settings, load_settings
+    from lsm.errors import (
+        CompactionBusyError,
+        ConfigError,
+        CorruptionError,
+        CorruptRecordError,
+        Error,
+        FormatVersionError,
+        InputError,
+        LegacyFormatError,
+        NetworkFilesystemError,
+        NotFoundError,
+        PathOutsideRepoError,
+        StoreClosedError,
+        StoreError,
+        StoreFullError,
+        StoreLockedError,
+    )
+    from lsm.events import parse_duration
+    from lsm.model import (
+        API_VERSION,
+        AgentId,
+        Attribution,
+        AttributionColumns,
+        Checkpoint,
+        CheckpointKind,
+        FileEntry,
+        InitialAttributions,
+        KnownHumanMetadata,
+        LineAttribution,
+        LineStats,
+    )
+    from lsm.options import Durability, StoreOptions
+    from lsm.repostore import current_log, open_repo_store, repo_settings
+    from lsm.store import Store
+    from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
+    from lsm.verify import Problem
+    from lsm.verify import verify as verify_store
+    from lsm.writer import Writer
+
+
+def __getattr__(name: str) -> Any:
+    found = _LAZY.get(name)
+    if found is None:
+        raise AttributeError(f"module 'lsm' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(found[0]), found[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 
