@@ -209,3 +209,47 @@ def metrics(location: StoreLocation, fmt: str, since: str | None) -> None:
     click.echo(f"degraded      {doc['degraded']}")
     click.echo(f"compactions   {doc['compactions']}")
     click.echo(f"recoveries    {doc['recoveries']}")
+
+
+@inspect.command()
+@click.argument("session", required=False)
+@click.option(
+    "--agent", default=None, help="claude, codex or droid (default: any agent with this session)."
+)
+@output_options
+@store_options
+def transcript(location: StoreLocation, fmt: str, session: str | None, agent: str | None) -> None:
+    """A session's stored transcript messages, in order (no SESSION: list the sessions)."""
+    with open_store(location) as store:
+        sessions = store.transcript_sessions()
+        if session is None:
+            _rows_out(
+                sessions,
+                fmt,
+                lambda r: (
+                    f"{r['agent']:<7} {r['session']}  {r.get('batches', 0)} batch(es), "
+                    f"{r.get('end', 0)} bytes parsed"
+                ),
+            )
+            return
+        matches = [
+            s
+            for s in sessions
+            if s["session"] == session and (agent is None or s["agent"] == agent)
+        ]
+        if not matches:
+            raise click.ClickException(f"no stored transcript for session {session!r}")
+        if len(matches) > 1:
+            raise click.ClickException(
+                f"session {session!r} exists for several agents; pass --agent"
+            )
+        rows = store.transcript_messages(matches[0]["agent"], session)
+
+        def text(m: dict[str, Any]) -> str:
+            if m.get("type") == "gap":
+                return f"[... {m['to'] - m['from']} bytes of transcript not stored (cap) ...]"
+            if m.get("type") == "tool_use":
+                return f"[{m.get('timestamp', '')}] tool_use {m.get('name')}: {str(m.get('input'))[:200]}"
+            return f"[{m.get('timestamp', '')}] {m.get('type')}: {m.get('text', '')}"
+
+        _rows_out(rows, fmt, text)

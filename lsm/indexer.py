@@ -345,7 +345,7 @@ class Applier:
                 "seq": rec.seq,
                 "end": rec.end,
                 "batches": (int(old.get("batches", 0)) if old else 0) + 1,
-                **{k: v for k, v in rec.meta.items() if k in ("fingerprint", "model", "path")},
+                **{k: v for k, v in rec.meta.items() if k in ("watermark", "model", "path")},
             }
             self.txn.put(skey, dumps(state), db=self.db_sessions)
         elif old is not None:

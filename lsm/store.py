@@ -60,7 +60,7 @@ from lsm.index import (
     run_prefix,
     u64,
 )
-from lsm.indexer import FileState, HistoryRef
+from lsm.indexer import FileState, HistoryRef, session_key
 from lsm.locking import FileLock
 from lsm.model import Checkpoint, InitialAttributions
 from lsm.options import Durability, StoreOptions
@@ -576,6 +576,58 @@ class Store:
             checkpoints=count,
             import_state=info.get("import"),
         )
+
+    def transcript_state(self, agent: str, session: str) -> dict[str, Any] | None:
+        """The stored state of one agent session's transcript: seq, end, watermark, batches."""
+        self._check()
+        with self._index.read() as txn:
+            raw = txn.get(session_key(agent, session), db=self._index.db("sessions"))
+        return None if raw is None else dict(loads(raw))
+
+    def transcript_sessions(self) -> list[dict[str, Any]]:
+        """Every agent session with a stored transcript (without watermarks)."""
+        self._check()
+        out = []
+        with self._index.read() as txn:
+            for _k, v in txn.cursor(db=self._index.db("sessions")):
+                info = dict(loads(v))
+                info.pop("watermark", None)
+                out.append(info)
+        return out
+
+    def transcript_messages(self, agent: str, session: str) -> Iterator[dict[str, Any]]:
+        """The stored messages of one session, in order (one batch in memory at a time).
+
+        A batch that starts past the end of the one before it (a transcript
+        cap skipped bytes, or the file was replaced) is preceded by a
+        ``{"type": "gap", "from": ..., "to": ...}`` marker.
+        """
+        from lsm.codec import TranscriptRecord
+
+        self._check()
+        prefix = session_key(agent, session)
+        db = self._index.db("transcripts")
+        with self._index.read() as txn, txn.cursor(db=db) as cur:
+            ptrs = []
+            if cur.set_range(prefix):
+                for key, val in cur:
+                    k = bytes(key)
+                    if k[: len(prefix)] != prefix or len(k) != len(prefix) + 8:
+                        break
+                    ptrs.append(Pointer.unpack(val))
+        last_end = 0
+        for ptr in ptrs:
+            rec = self._retrying(functools.partial(self._reader.read_record, ptr))
+            if not isinstance(rec, TranscriptRecord):
+                raise CorruptRecordError(
+                    "index points at a frame that is not a transcript batch",
+                    segment=ptr.segment,
+                    offset=ptr.offset,
+                )
+            if rec.start != last_end:
+                yield {"type": "gap", "from": last_end, "to": rec.start}
+            last_end = rec.end
+            yield from rec.messages
 
     def segments(self) -> list[dict[str, Any]]:
         """Every segment the index knows, by id: state, sizes, seq range, compaction facts."""
