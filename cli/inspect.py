@@ -249,7 +249,8 @@ def transcript(location: StoreLocation, fmt: str, session: str | None, agent: st
             if m.get("type") == "gap":
                 return f"[... {m['to'] - m['from']} bytes of transcript not stored (cap) ...]"
             if m.get("type") == "tool_use":
-                return f"[{m.get('timestamp', '')}] tool_use {m.get('name')}: {str(m.get('input'))[:200]}"
+                args = str(m.get("input"))[:200]
+                return f"[{m.get('timestamp', '')}] tool_use {m.get('name')}: {args}"
             return f"[{m.get('timestamp', '')}] {m.get('type')}: {m.get('text', '')}"
 
         _rows_out(rows, fmt, text)
