@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import cbor2
 import zstandard
@@ -198,8 +197,7 @@ def _initial_from_wire(raw: object) -> InitialAttributions:
 # --------------------------------------------------------------------------- records
 
 
-@dataclass(frozen=True, slots=True)
-class CheckpointRecord:
+class CheckpointRecord(NamedTuple):
     """A decoded checkpoint header: the checkpoint without its entries."""
 
     seq: int
@@ -210,31 +208,28 @@ class CheckpointRecord:
     checkpoint: Checkpoint
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRecord:
-    """A decoded file entry of checkpoint ``seq`` (``index`` within it).
+class EntryRecord(NamedTuple):
+    """A decoded file entry of checkpoint ``seq`` (``position`` within it).
 
     ``kind`` and ``timestamp`` repeat the checkpoint's, so that one entry is
     readable (and listable in a file's history) with a single read.
     """
 
     seq: int
-    index: int
+    position: int
     kind: CheckpointKind
     timestamp: int
     entry: FileEntry
 
 
-@dataclass(frozen=True, slots=True)
-class BlobRecord:
+class BlobRecord(NamedTuple):
     """File content addressed by its sha256."""
 
     sha: str
     data: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class EventRecord:
+class EventRecord(NamedTuple):
     """A working-log lifecycle event (``op`` with its arguments)."""
 
     seq: int
@@ -242,8 +237,7 @@ class EventRecord:
     args: JsonObject
 
 
-@dataclass(frozen=True, slots=True)
-class InitialRecord:
+class InitialRecord(NamedTuple):
     """A log's INITIAL attributions as of ``seq`` (empty = deleted)."""
 
     seq: int
@@ -251,8 +245,7 @@ class InitialRecord:
     initial: InitialAttributions
 
 
-@dataclass(frozen=True, slots=True)
-class TranscriptRecord:
+class TranscriptRecord(NamedTuple):
     """A batch of parsed transcript messages of one agent session."""
 
     seq: int
@@ -264,8 +257,7 @@ class TranscriptRecord:
     meta: JsonObject
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentInfoRecord:
+class SegmentInfoRecord(NamedTuple):
     """What a compacted segment replaces, and how it was made."""
 
     replaces: list[int]

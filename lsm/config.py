@@ -113,7 +113,7 @@ class Settings:
             durability=Durability.parse(self.storage.durability),
             segment_bytes=self.storage.segment_bytes,
             lock_timeout=self.storage.lock_timeout,
-        )
+        ).validated()
 
     def store_path(self, common_dir: Path) -> Path:
         """The store directory for a repository."""

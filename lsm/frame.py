@@ -33,7 +33,7 @@ from __future__ import annotations
 import enum
 import struct
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "BLOCK_SHIFT",
@@ -111,8 +111,7 @@ def mask_crc(crc: int) -> int:
     return ((((crc >> 15) | (crc << 17)) & 0xFFFFFFFF) + _MASK_DELTA) & 0xFFFFFFFF
 
 
-@dataclass(frozen=True, slots=True)
-class FrameHeader:
+class FrameHeader(NamedTuple):
     """A decoded frame header."""
 
     crc: int
@@ -172,8 +171,7 @@ def check_frame(buf: bytes | memoryview, pos: int) -> FrameHeader | FrameProblem
     return FrameHeader(crc, length, rtype, flags)
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentHeader:
+class SegmentHeader(NamedTuple):
     """A decoded segment header."""
 
     segment_id: int

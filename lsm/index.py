@@ -27,9 +27,8 @@ import os
 import struct
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 import cbor2
 import lmdb
@@ -158,8 +157,7 @@ def put_u64(txn: lmdb.Transaction, db: lmdb._Database, key: bytes, value: int) -
     txn.put(key, _U64.pack(value), db=db)
 
 
-@dataclass(frozen=True, slots=True)
-class Pointer:
+class Pointer(NamedTuple):
     """Where a frame (or a run of frames) lives: segment, offset, length."""
 
     segment: int

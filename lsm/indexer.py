@@ -13,9 +13,7 @@ collects them (they are few) and replays them last.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import lmdb
 
@@ -64,8 +62,7 @@ _F_ATTRS = 2
 _F_LINES = 4
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
+class FileState(NamedTuple):
     """What the index knows of a file's newest entry in one run, without a segment read.
 
     :ivar ai_touched: some entry of this file in the run was AI-made or
@@ -124,8 +121,7 @@ class FileState:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryRef:
+class HistoryRef(NamedTuple):
     """A ``history`` value: where one entry is, and what a listing needs without reading it."""
 
     seq: int
@@ -473,4 +469,4 @@ class Applier:
 
 
 def _with_ai(state: FileState) -> FileState:
-    return dataclasses.replace(state, ai_touched=True)
+    return state._replace(ai_touched=True)

@@ -122,8 +122,7 @@ class LineStats(NamedTuple):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class AgentId:
+class AgentId(NamedTuple):
     """The agent that made an AI checkpoint: tool (``claude``), its session id, model."""
 
     tool: str
@@ -131,8 +130,7 @@ class AgentId:
     model: str
 
 
-@dataclass(frozen=True, slots=True)
-class KnownHumanMetadata:
+class KnownHumanMetadata(NamedTuple):
     """The editor that reported a KnownHuman save."""
 
     editor: str

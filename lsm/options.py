@@ -8,7 +8,7 @@ onto them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lsm.errors import ConfigError
 
@@ -47,8 +47,7 @@ class Durability(enum.Enum):
             raise ConfigError(f"durability must be full, normal or off, not {value!r}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class StoreOptions:
+class StoreOptions(NamedTuple):
     """Settings of an open store.
 
     :param durability: see :class:`Durability`.
@@ -68,7 +67,11 @@ class StoreOptions:
     zstd_level: int = 3
     allow_network_fs: bool = False
 
-    def __post_init__(self) -> None:
+    def validated(self) -> StoreOptions:
+        """These options, checked.
+
+        :raises ConfigError: a value is out of range.
+        """
         if self.segment_bytes < 4096:
             raise ConfigError("segment_bytes must be at least 4096")
         if self.lock_timeout < 0:
@@ -77,3 +80,4 @@ class StoreOptions:
             raise ConfigError("map_size must be at least 1 MiB")
         if not 1 <= self.zstd_level <= 22:
             raise ConfigError("zstd_level must be between 1 and 22")
+        return self

@@ -22,8 +22,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lsm import killpoints
 from lsm.codec import CheckpointRecord, Codec, EntryRecord, Record, RecordError
@@ -43,17 +43,20 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
 class CheckpointGroup:
     """A checkpoint header and its entries, with the pointer covering them all."""
 
-    header: CheckpointRecord
-    pointer: Pointer
-    entries: list[tuple[EntryRecord, Pointer]]
+    __slots__ = ("entries", "header", "pointer")
+
+    def __init__(
+        self, header: CheckpointRecord, pointer: Pointer, entries: list[tuple[EntryRecord, Pointer]]
+    ) -> None:
+        self.header = header
+        self.pointer = pointer
+        self.entries = entries
 
 
-@dataclass(frozen=True, slots=True)
-class Damage:
+class Damage(NamedTuple):
     """A byte range that holds no valid record, and why."""
 
     start: int
@@ -61,21 +64,24 @@ class Damage:
     reason: str
 
 
-@dataclass(slots=True)
 class SegmentScan:
     """What :func:`scan_segment` found after the iteration ended.
 
     :ivar valid_end: offset just past the last complete record/group.
     :ivar last_start: offset where that last complete record/group starts.
     :ivar damage: damaged ranges (tail or, for sealed segments, inside).
+    :ivar frames: frames read.
+    :ivar logical: uncompressed bytes of the records decoded (size accounting).
     """
 
-    valid_end: int = 0
-    last_start: int = 0
-    damage: list[Damage] = field(default_factory=list)
-    frames: int = 0
-    #: Uncompressed bytes of the records decoded (for size accounting).
-    logical: int = 0
+    __slots__ = ("damage", "frames", "last_start", "logical", "valid_end")
+
+    def __init__(self) -> None:
+        self.valid_end = 0
+        self.last_start = 0
+        self.damage: list[Damage] = []
+        self.frames = 0
+        self.logical = 0
 
 
 def _decode(

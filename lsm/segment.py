@@ -15,8 +15,8 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lsm import killpoints
 from lsm.frame import (
@@ -95,8 +95,7 @@ def read_header(fd: int) -> SegmentHeader | str:
     return SegmentHeader.decode(pread_exact(fd, SEGMENT_HEADER, 0))
 
 
-@dataclass(frozen=True, slots=True)
-class ScannedFrame:
+class ScannedFrame(NamedTuple):
     """A frame found by :func:`scan_frames`: a valid header and its payload."""
 
     offset: int
@@ -109,8 +108,7 @@ class ScannedFrame:
         return self.offset + self.header.size
 
 
-@dataclass(frozen=True, slots=True)
-class ScanStop:
+class ScanStop(NamedTuple):
     """Where a scan stopped before ``end``, and why.
 
     ``resume_at`` is a file offset where scanning may safely go on (the next

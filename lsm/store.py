@@ -25,7 +25,6 @@ NetworkFilesystemError at open on NFS/SMB.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import time
@@ -81,7 +80,7 @@ class Store:
 
     def __init__(self, root: Path, options: StoreOptions) -> None:
         self.root = root
-        self.options = options
+        self.options = options.validated()
         self.segments_dir = root / "segments"
         self.events = EventLog(root / "events.jsonl")
         self._codec = Codec(options.zstd_level)
@@ -347,7 +346,7 @@ class Store:
                 if ai:
                     break
         if found is not None and ai and not found.ai_touched:
-            found = dataclasses.replace(found, ai_touched=True)
+            found = found._replace(ai_touched=True)
         return found
 
     def latest(self, log: str, path: str) -> StoredEntry | None:
@@ -433,7 +432,7 @@ class Store:
                         state = FileState.decode(val, path, run)
                         prev = merged.get(pk)
                         if prev is not None and prev.ai_touched and not state.ai_touched:
-                            state = dataclasses.replace(state, ai_touched=True)
+                            state = state._replace(ai_touched=True)
                         merged[pk] = state
         for pk in sorted(merged):
             yield merged[pk]
@@ -454,7 +453,7 @@ class Store:
             raise CorruptRecordError(
                 "checkpoint group is incomplete", segment=ptr.segment, offset=ptr.offset
             )
-        entries.sort(key=lambda e: e.index)
+        entries.sort(key=lambda e: e.position)
         cp = head.checkpoint
         full = Checkpoint(
             kind=cp.kind,

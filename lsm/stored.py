@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lsm.indexer import FileState
 from lsm.model import Checkpoint, CheckpointKind, FileEntry
@@ -11,8 +10,7 @@ from lsm.model import Checkpoint, CheckpointKind, FileEntry
 __all__ = ["FileState", "LogInfo", "StoredCheckpoint", "StoredEntry"]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEntry:
+class StoredEntry(NamedTuple):
     """One file entry as stored: the checkpoint's ``seq``, kind and timestamp, and the entry."""
 
     seq: int
@@ -21,8 +19,7 @@ class StoredEntry:
     entry: FileEntry
 
 
-@dataclass(frozen=True, slots=True)
-class StoredCheckpoint:
+class StoredCheckpoint(NamedTuple):
     """A whole checkpoint as stored.
 
     :ivar log: the working log's name when the checkpoint was written.
@@ -36,8 +33,7 @@ class StoredCheckpoint:
     checkpoint: Checkpoint
 
 
-@dataclass(frozen=True, slots=True)
-class LogInfo:
+class LogInfo(NamedTuple):
     """A working log (one per base commit) as the index describes it.
 
     :ivar runs: the log's runs, oldest first; merges concatenate them.

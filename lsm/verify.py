@@ -23,8 +23,7 @@ runs under the writer lock so that it sees a still store.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsm.codec import (
     BlobRecord,
@@ -55,8 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["Problem", "verify"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding. ``severity`` is ``error`` (data at risk) or ``warning``."""
 
     code: str

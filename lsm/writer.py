@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import lmdb
@@ -93,17 +92,19 @@ def merge_initial(old: InitialAttributions, new: InitialAttributions) -> Initial
     )
 
 
-@dataclass(slots=True)
 class _Pending:
     """Frames of one commit, with what the index must learn from each."""
 
-    frames: list[bytes] = field(default_factory=list)
-    # ("group", CheckpointRecord, [EntryRecord]) | ("blob", BlobRecord, size)
-    # | ("event", EventRecord) | ("initial", InitialRecord) | ("transcript", TranscriptRecord)
-    items: list[tuple[Any, ...]] = field(default_factory=list)
-    size: int = 0
-    logs: dict[str, int] = field(default_factory=dict)
-    blobs: set[str] = field(default_factory=set)
+    __slots__ = ("blobs", "frames", "items", "logs", "size")
+
+    def __init__(self, logs: dict[str, int] | None = None) -> None:
+        self.frames: list[bytes] = []
+        # ("group", CheckpointRecord, [EntryRecord]) | ("blob", BlobRecord, size[, replace])
+        # | ("event", EventRecord) | ("initial", InitialRecord) | ("transcript", TranscriptRecord)
+        self.items: list[tuple[Any, ...]] = []
+        self.size = 0
+        self.logs: dict[str, int] = dict(logs or {})
+        self.blobs: set[str] = set()
 
     def add(self, frame: bytes, item: tuple[Any, ...] | None) -> None:
         self.frames.append(frame)

@@ -108,7 +108,7 @@ def test_checkpoint_round_trip(cp: Checkpoint, imported: bool) -> None:
         assert getattr(got, field) == getattr(cp, field), field
     for i, (rec, want) in enumerate(zip(recs[1:], cp.entries, strict=True)):
         assert isinstance(rec, EntryRecord)
-        assert (rec.seq, rec.index, rec.kind, rec.timestamp) == (42, i, cp.kind, cp.timestamp)
+        assert (rec.seq, rec.position, rec.kind, rec.timestamp) == (42, i, cp.kind, cp.timestamp)
         assert rec.entry.file == want.file
         assert rec.entry.blob_sha == want.blob_sha
         assert list(rec.entry.attributions) == list(want.attributions)

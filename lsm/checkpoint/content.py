@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["ContentBudget", "FileContents", "Skip", "count_lines", "read_contents"]
 
@@ -25,8 +26,7 @@ def count_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Skip:
+class Skip(NamedTuple):
     """A file left out of the checkpoint, and why.
 
     ``cap`` names the cap for cap hits (``max_file_bytes``,

@@ -18,8 +18,8 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lsm.errors import InputError
 
@@ -39,8 +39,7 @@ def _git(args: list[str], cwd: Path, *, stdin: bytes | None = None) -> bytes:
     return proc.stdout
 
 
-@dataclass(frozen=True, slots=True)
-class Repo:
+class Repo(NamedTuple):
     """A git work tree.
 
     :ivar root: the work tree's top directory (realpath).

@@ -12,7 +12,7 @@ Positions are log order: ``(index of the run in the log, seq)``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import lmdb
 
@@ -25,8 +25,7 @@ __all__ = ["LogView", "Plan"]
 _Pos = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class LogView:
+class LogView(NamedTuple):
     """A live working log in the snapshot."""
 
     name: str

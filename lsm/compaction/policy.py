@@ -18,7 +18,7 @@ refers to, old INITIAL versions, and transcripts of dead sessions go.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lsm.errors import ConfigError
 from lsm.events import parse_duration
@@ -34,8 +34,7 @@ class Action(enum.Enum):
     DROP = "drop"
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(NamedTuple):
     """A parsed policy.
 
     :ivar name: ``full``, ``git-ai``, ``time`` or ``latest``.

@@ -15,9 +15,8 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lsm.index import loads
 from lsm.locking import FileLock
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Thresholds", "compaction_reason", "maybe_start_compactor"]
 
 
-@dataclass(frozen=True, slots=True)
-class Thresholds:
+class Thresholds(NamedTuple):
     """When to compact (any one suffices)."""
 
     min_sealed_segments: int = 4
