@@ -334,6 +334,7 @@ class Writer:
         sizes = [len(f) for f in p.frames]
         seg_id = self._active
         logical = self._codec.take_logical()
+        tail = [offset]
         seqs = [it[1].seq for it in p.items if it[0] != "blob"]
 
         def fn(txn: lmdb.Transaction) -> None:
@@ -342,6 +343,7 @@ class Writer:
             fi = 0
             for item in p.items:
                 kind = item[0]
+                tail[0] = pos
                 if kind == "group":
                     start = pos
                     ptrs = []
@@ -369,7 +371,8 @@ class Writer:
             ap.finish()
             killpoints.reached("append.in_index_txn")
             put_u64(txn, self._meta, META_DURABLE, end)
-            put_u64(txn, self._meta, META_TAIL, offset)
+            # Only the last record is re-checked on open: a batch can be megabytes.
+            put_u64(txn, self._meta, META_TAIL, tail[0])
             self._touch_segment(
                 txn,
                 end,
@@ -390,8 +393,8 @@ class Writer:
             raise
         killpoints.reached("append.after_commit")
         self._durable = end
-        self._tail = offset
-        self._checked = (self._active, end, offset)
+        self._tail = tail[0]
+        self._checked = (self._active, end, tail[0])
         if end >= self._store.options.segment_bytes:
             self._seal()
 
