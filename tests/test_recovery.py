@@ -40,12 +40,22 @@ def _frames(seg: Path) -> list[ScannedFrame]:
         os.close(fd)
 
 
-def _expected(tag_i: dict[int, int], groups: dict[int, tuple[int, int]], cut: int) -> set[int]:
-    return {seq for seq, (_start, end) in groups.items() if end <= cut}
+def _unit_ends(groups: dict[int, tuple[int, int]], frames: list[ScannedFrame]) -> list[int]:
+    """Ends of the complete units recovery keeps: checkpoint groups and standalone frames."""
+    ends = {end for _start, end in groups.values()}
+    for f in frames:
+        if not any(start <= f.offset < end for start, end in groups.values()):
+            ends.add(f.end)
+    return sorted(ends)
 
 
 def _check_cut(
-    pristine: Path, work: Path, cut: int, tail: bytes, groups: dict[int, tuple[int, int]]
+    pristine: Path,
+    work: Path,
+    cut: int,
+    tail: bytes,
+    groups: dict[int, tuple[int, int]],
+    unit_ends: list[int],
 ) -> None:
     if work.exists():
         shutil.rmtree(work)
@@ -64,12 +74,16 @@ def _check_cut(
             i = sorted(groups).index(seq)
             cp, _ = make_checkpoint("t", i, f"f{i % 2}.txt", attrs=1)
             assert stored.checkpoint == cp
-        # The cut-off bytes (a torn frame and any garbage) went to quarantine.
-        valid_end = max([end for _s, (_a, end) in groups.items() if end <= cut] + [0])
+        # Every byte past the last complete unit (a torn frame and any
+        # garbage) went to quarantine, and nothing else did.
+        valid_end = max([end for end in unit_ends if end <= cut] + [80])
         q = sorted((work / "quarantine").glob("*.bin"))
+        original = (pristine / "segments" / "00000001.seg").read_bytes()
         if size_after > valid_end:
             assert q, cut
-            assert q[-1].read_bytes().endswith(tail)
+            assert q[-1].read_bytes() == original[valid_end:cut] + tail
+        else:
+            assert not q, cut
         cp, blobs = make_checkpoint("t", 100, "after.txt", attrs=1)
         s.append("base", cp, blobs=blobs)
         assert s.latest("base", "after.txt") is not None
@@ -86,8 +100,9 @@ def test_torn_tail_sampled(tmp_path: Path, tail: bytes) -> None:
     pristine = tmp_path / "pristine"
     groups = _build(pristine)
     frames = _frames(pristine / "segments" / "00000001.seg")
+    ends = _unit_ends(groups, frames)
     for cut in list(_cuts(groups, frames))[::7]:
-        _check_cut(pristine, tmp_path / "work", cut, tail, groups)
+        _check_cut(pristine, tmp_path / "work", cut, tail, groups, ends)
 
 
 @pytest.mark.slow
@@ -96,8 +111,9 @@ def test_torn_tail_every_offset(tmp_path: Path, tail: bytes) -> None:
     pristine = tmp_path / "pristine"
     groups = _build(pristine)
     frames = _frames(pristine / "segments" / "00000001.seg")
+    ends = _unit_ends(groups, frames)
     for cut in _cuts(groups, frames):
-        _check_cut(pristine, tmp_path / "work", cut, tail, groups)
+        _check_cut(pristine, tmp_path / "work", cut, tail, groups, ends)
 
 
 def _sealed_store(root: Path) -> tuple[Path, dict[int, object], dict[str, bytes]]:
