@@ -136,4 +136,3 @@ def test_stale_reader_slots_of_killed_readers_are_cleared(tmp_path: Path) -> Non
             if r.poll() is None:
                 r.kill()
                 r.communicate()
-
