@@ -194,7 +194,7 @@ def _run(
 def _record_failure(events_target: list[object], exc: BaseException, started: float) -> None:
     # Best effort: an event in the store's log if we got far enough to know it.
     try:
-        from lsm.events import EventLog
+        from lsm import EventLog
 
         for target in events_target:
             if isinstance(target, EventLog):

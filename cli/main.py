@@ -17,7 +17,7 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> None:
     """Run ``ckptlog``; exits the process with the command's status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "checkpoint" and "--help" not in args[1:2]:
+    if args and args[0] == "checkpoint":
         from cli.hook import run
 
         raise SystemExit(run(args[1:]))

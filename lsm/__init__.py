@@ -37,6 +37,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Durability": ("lsm.options", "Durability"),
     "Error": ("lsm.errors", "Error"),
     "FileEntry": ("lsm.model", "FileEntry"),
+    "EventLog": ("lsm.events", "EventLog"),
     "FileState": ("lsm.stored", "FileState"),
     "FormatVersionError": ("lsm.errors", "FormatVersionError"),
     "InitialAttributions": ("lsm.model", "InitialAttributions"),
@@ -91,7 +92,7 @@ if TYPE_CHECKING:
         StoreFullError,
         StoreLockedError,
     )
-    from lsm.events import parse_duration
+    from lsm.events import EventLog, parse_duration
     from lsm.model import (
         API_VERSION,
         AgentId,
@@ -145,6 +146,7 @@ __all__ = [
     "CorruptionError",
     "Durability",
     "Error",
+    "EventLog",
     "FileEntry",
     "FileState",
     "FormatVersionError",

@@ -1,0 +1,53 @@
+"""Generate docs/cli.md from the commands' own ``--help`` text.
+
+``python -m cli.reference > docs/cli.md`` rewrites it; tests/test_cli_docs.py
+fails when the file and the help texts drift apart.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.commands import cli
+from cli.hook import USAGE
+
+__all__ = ["render"]
+
+
+def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+    out = [(path, cmd)]
+    if isinstance(cmd, click.Group):
+        for name in sorted(cmd.list_commands(click.Context(cmd))):
+            sub = cmd.get_command(click.Context(cmd), name)
+            if sub is not None and name != "checkpoint":
+                out.extend(_walk(sub, [*path, name]))
+    return out
+
+
+def render() -> str:
+    """The whole reference as Markdown."""
+    parts = [
+        "# CLI reference\n",
+        "Generated from `--help` by `python -m cli.reference > docs/cli.md`; "
+        "a test fails when it drifts.\n",
+        "## ckptlog checkpoint\n",
+        "```\n" + USAGE + "```\n",
+        "Exit status: always 0 (with one `ckptlog: warning:` line on failure); "
+        "1 with `--strict`. Never 2.\n",
+    ]
+    for path, cmd in _walk(cli, ["ckptlog"]):
+        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=80, max_content_width=80)
+        parts.append(f"## {' '.join(path)}\n")
+        parts.append("```\n" + cmd.get_help(ctx) + "\n```\n")
+    parts.append(
+        "## Exit status\n\n"
+        "| status | meaning |\n|---|---|\n"
+        "| 0 | success (and every hook command, whatever happened) |\n"
+        "| 1 | an error (`Error: ...` and a hint on stderr); `verify` found errors |\n"
+        "| 2 | the command line could not be parsed (never for `checkpoint`) |\n"
+    )
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    click.echo(render(), nl=False)
