@@ -188,6 +188,26 @@ def _append(context: Context, engine: bool) -> Metrics:
     return {"append_p50_ms": p50, "append_p99_ms": p99, "open_ms": open_s * 1000}
 
 
+def _one_append(context: Context, engine: bool) -> Metrics:
+    """A process that opens the store and appends ONE checkpoint (like a hook, minus git)."""
+    import time
+    from pathlib import Path
+
+    from lsm import Store
+    from tools.bench.peers.sqlite_store import SqliteStore
+
+    ((cp, blobs),) = _new_checkpoints(1)
+    t0 = time.perf_counter()
+    store: object = (
+        Store.open(context["store"])
+        if engine
+        else SqliteStore.open(Path(context["store"]) / "store.db")
+    )
+    store.append("base", cp, blobs=blobs)  # type: ignore[attr-defined]
+    store.close()  # type: ignore[attr-defined]
+    return {"open_append_ms": (time.perf_counter() - t0) * 1000}
+
+
 def _latest(context: Context, engine: bool) -> Metrics:
     import time
 
@@ -237,6 +257,22 @@ SCENARIOS = (
         summary=f"lsm Store: open, then {_APPENDS} durable 1-file appends (p50/p99)",
         setup=_setup_engine,
         run=lambda c: _append(c, True),
+        available=_needs_history,
+        fresh_per_run=False,
+    ),
+    Scenario(
+        name="engine-open-append",
+        summary="lsm Store: open and append one checkpoint (peak RSS of the whole process)",
+        setup=_setup_engine,
+        run=lambda c: _one_append(c, True),
+        available=_needs_history,
+        fresh_per_run=False,
+    ),
+    Scenario(
+        name="sqlite-open-append",
+        summary="sqlite3 peer: open and append one checkpoint",
+        setup=_setup_sqlite,
+        run=lambda c: _one_append(c, False),
         available=_needs_history,
         fresh_per_run=False,
     ),
