@@ -576,6 +576,13 @@ class Store:
             import_state=info.get("import"),
         )
 
+    def run_info(self, run: int) -> dict[str, Any]:
+        """A run's counters: checkpoints, last_seq, last_native_seq (empty if unknown)."""
+        self._check()
+        with self._index.read() as txn:
+            raw = txn.get(run_prefix(run), db=self._index.db("runs"))
+        return {} if raw is None else dict(loads(raw))
+
     def transcript_state(self, agent: str, session: str) -> dict[str, Any] | None:
         """The stored state of one agent session's transcript: seq, end, watermark, batches."""
         self._check()

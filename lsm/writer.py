@@ -547,6 +547,23 @@ class Writer:
         self._commit(p)
         return sha
 
+    def put_blobs(self, contents: Iterable[bytes], *, batch_bytes: int = 8 << 20) -> int:
+        """Store many contents (deduplicated), committing every ``batch_bytes``.
+
+        Returns how many were new.
+        """
+        p = _Pending()
+        new = 0
+        for data in contents:
+            before = len(p.items)
+            self._add_blob(p, data)
+            new += len(p.items) - before
+            if p.size >= batch_bytes:
+                self._commit(p)
+                p = _Pending()
+        self._commit(p)
+        return new
+
     def rehome_blob(self, sha: str, data: bytes) -> None:
         """Write a blob again and point the index at the new copy.
 

@@ -1,0 +1,331 @@
+"""Importing git-ai's working logs into the store, and exporting them back.
+
+**Import** (on first touch of a base, or ``ckptlog import``): the
+checkpoints are streamed from ``checkpoints.jsonl`` into the store in
+batches (bounded memory), then the blobs and INITIAL follow, and the log is
+marked imported. The legacy files are never modified or deleted. The log
+is marked ``started`` before the first batch, so an import cut short by a
+crash is redone from scratch (the partial copy is dropped) by the next
+writer rather than imported twice.
+
+**Export** (``ckptlog export``, rollback) writes a log back in git-ai's
+exact format: ``checkpoints.jsonl`` (streamed, atomic), ``blobs/`` and
+``INITIAL``. Character attributions git-ai itself would have pruned are
+left out (see :func:`prune_positions`), so a log imported from git-ai and
+exported unchanged is byte-identical, and a log appended to here looks
+exactly as git-ai would have left it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from lsm.errors import InputError
+from lsm.legacy import layout
+from lsm.legacy.files import read_blob, read_initial, write_blob, write_initial, write_lines
+from lsm.legacy.jsonform import checkpoint_line
+from lsm.legacy.reader import ReadStats, read_checkpoints
+
+if TYPE_CHECKING:
+    from lsm.config import Settings
+    from lsm.store import Store
+
+__all__ = [
+    "ExportReport",
+    "ImportReport",
+    "export_log",
+    "import_working_log",
+    "iter_log_lines",
+    "legacy_import_pending",
+    "prune_positions",
+]
+
+
+class ImportReport(NamedTuple):
+    """What an import did; ``warnings`` and ``cap_hits`` are for the caller to show and record."""
+
+    checkpoints: int
+    blobs: int
+    has_initial: bool
+    stats: dict[str, int]
+    warnings: list[str]
+    cap_hits: list[dict[str, Any]]
+    skipped: bool = False
+
+
+class ExportReport(NamedTuple):
+    """What an export wrote."""
+
+    path: str
+    checkpoints: int
+    bytes: int
+    blobs: int
+    has_initial: bool
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Parsing builds millions of short-lived objects that never form cycles;
+    # the cyclic collector would otherwise rescan them for ~40% of the time.
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def legacy_import_pending(store: Store, ai_dir: Path, base: str, log: str) -> bool:
+    """True if ``base`` has git-ai files the store has not imported (or finished importing)."""
+    try:
+        lpath = layout.log_dir(ai_dir, base)
+    except InputError:  # not a base git-ai could have written
+        return False
+    if not (lpath / "checkpoints.jsonl").exists() and not (lpath / "INITIAL").exists():
+        return False
+    info = store.log_info(log)
+    if info is None:
+        return True
+    state = info.import_state
+    return state is None or (isinstance(state, dict) and state.get("phase") == "started")
+
+
+def import_working_log(
+    store: Store,
+    ai_dir: Path,
+    base: str,
+    log: str,
+    settings: Settings,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import git-ai's working log of ``base`` into the store's ``log``.
+
+    Takes (or re-enters) the writer lock for the whole import. Never raises
+    for a damaged legacy file: unreadable lines are skipped and counted.
+
+    :raises StoreFullError: the disk filled up (the log stays ``started`` and
+        is redone next time).
+    """
+    warnings: list[str] = []
+    cap_hits: list[dict[str, Any]] = []
+    lpath = layout.log_dir(ai_dir, base)
+    source = lpath / "checkpoints.jsonl"
+    size = source.stat().st_size if source.exists() else 0
+    with store.writer() as w:
+        info = store.log_info(log)
+        state = info.import_state if info is not None else None
+        if info is not None and info.checkpoints and state is None:
+            warnings.append(
+                f"git-ai's working log for {base} appeared after checkpoints were stored here; "
+                "not imported automatically (run `ckptlog import` to add it)"
+            )
+            w.set_import_state(log, {"phase": "declined", "source": str(source), "size": size})
+            return ImportReport(0, 0, False, {}, warnings, cap_hits, skipped=True)
+        if isinstance(state, dict) and state.get("phase") == "started":
+            w.reset_log(log)  # a crashed import: start again from nothing
+        cap = settings.caps.max_checkpoint_jsonl_bytes
+        if size > cap:
+            action = settings.caps.oversized_history
+            cap_hits.append(
+                {
+                    "cap": "max_checkpoint_jsonl_bytes",
+                    "value": size,
+                    "limit": cap,
+                    "action": action,
+                    "path": str(source),
+                }
+            )
+            if action == "skip":
+                warnings.append(
+                    f"git-ai history {source} is {size} bytes (cap {cap}); not imported"
+                )
+                w.set_import_state(log, {"phase": "skipped", "source": str(source), "size": size})
+                return ImportReport(0, 0, False, {}, warnings, cap_hits, skipped=True)
+            warnings.append(
+                f"git-ai history {source} is {size} bytes (over {cap}); imported in bounded memory"
+            )
+        w.set_import_state(log, {"phase": "started", "source": str(source), "size": size})
+        stats = ReadStats()
+        count = 0
+        with _gc_paused():
+            if size:
+                count = w.append_many(
+                    log, _checkpoints(source, stats, None, progress, size), imported=True
+                )
+                migration = stats.migration_map()
+                if migration:
+                    # git-ai's 7->16 hash migration needs the whole file's agents:
+                    # read again, now knowing them.
+                    w.reset_log(log)
+                    w.set_import_state(
+                        log, {"phase": "started", "source": str(source), "size": size}
+                    )
+                    stats = ReadStats()
+                    count = w.append_many(
+                        log, _checkpoints(source, stats, migration, progress, size), imported=True
+                    )
+            blobs = w.put_blobs(_legacy_blobs(lpath / "blobs"))
+        initial = read_initial(lpath / "INITIAL")
+        if not initial.is_empty():
+            present = {
+                sha: data
+                for sha in initial.file_blobs.values()
+                if not store.has_blob(sha) and (data := read_blob(lpath / "blobs", sha)) is not None
+            }
+            missing = [
+                p
+                for p, sha in initial.file_blobs.items()
+                if sha not in present and not store.has_blob(sha)
+            ]
+            if missing:
+                warnings.append(
+                    f"INITIAL of {base}: snapshots missing for {', '.join(sorted(missing))}"
+                )
+                initial.file_blobs = {
+                    p: s for p, s in initial.file_blobs.items() if p not in missing
+                }
+            w.set_initial(log, initial, blobs=present)
+        counters = {
+            "checkpoints": count,
+            "skipped_api_version": stats.skipped_api,
+            "invalid_lines": stats.invalid,
+            "torn_lines": stats.torn,
+            "transcripts_dropped": stats.transcripts_dropped,
+            "migrated_ids": stats.migrated,
+        }
+        if stats.invalid:
+            warnings.append(
+                f"{source}: {stats.invalid} unreadable line(s) skipped "
+                "(git-ai would fail the whole read)"
+            )
+        if stats.torn:
+            warnings.append(f"{source}: a torn last line was dropped")
+        w.set_import_state(
+            log,
+            {
+                "phase": "done",
+                "source": str(source),
+                "size": size,
+                "at": int(time.time() * 1000),
+                **counters,
+            },
+        )
+    return ImportReport(count, blobs, not initial.is_empty(), counters, warnings, cap_hits)
+
+
+def _checkpoints(
+    source: Path,
+    stats: ReadStats,
+    migration: dict[str, str] | None,
+    progress: Callable[[int, int], None] | None,
+    size: int,
+) -> Iterator[Any]:
+    for line in read_checkpoints(source, stats=stats, migration=migration):
+        if progress is not None:
+            progress(line.offset + line.length, size)
+        yield line.checkpoint
+
+
+def _legacy_blobs(blobs: Path) -> Iterator[bytes]:
+    try:
+        names = sorted(p.name for p in blobs.iterdir())
+    except FileNotFoundError:
+        return
+    for name in names:
+        data = read_blob(blobs, name)
+        if data is not None:
+            yield data
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def prune_positions(store: Store, log: str) -> dict[str, tuple[int, int]]:
+    """For each file: the log position before which git-ai would have pruned its entries.
+
+    git-ai clears the character attributions of every entry that is not the
+    newest for its file each time it appends a checkpoint. So an entry loses
+    them exactly when a newer entry of its file exists at or before the
+    log's last native (non-imported) checkpoint. Positions are
+    ``(index of the run in the log, seq)``; files with no such entry are absent.
+    """
+    info = store.log_info(log)
+    if info is None:
+        return {}
+    runs = list(info.runs)
+    last_native: tuple[int, int] | None = None
+    for i, run in enumerate(runs):
+        native = store.run_info(run).get("last_native_seq", 0)
+        if native:
+            last_native = (i, int(native))
+    if last_native is None:
+        return {}
+    index = {run: i for i, run in enumerate(runs)}
+    out: dict[str, tuple[int, int]] = {}
+    for state in store.files(log):
+        for run, ref in store.history_refs(log, state.path):
+            pos = (index[run], ref.seq)
+            if pos <= last_native:
+                out[state.path] = pos
+                break
+    return out
+
+
+def iter_log_lines(store: Store, log: str) -> Iterator[bytes]:
+    """Every checkpoint of ``log`` as a git-ai ``checkpoints.jsonl`` line, streamed."""
+    thresholds = prune_positions(store, log)
+    info = store.log_info(log)
+    index = {run: i for i, run in enumerate(info.runs)} if info is not None else {}
+    for stored in store.checkpoints(log):
+        pos = (index.get(stored.run, 0), stored.seq)
+        strip = frozenset(
+            i
+            for i, e in enumerate(stored.checkpoint.entries)
+            if e.file in thresholds and pos < thresholds[e.file]
+        )
+        yield checkpoint_line(stored.checkpoint, strip=strip)
+
+
+def export_log(store: Store, log: str, ai_dir: Path, base: str | None = None) -> ExportReport:
+    """Write ``log`` as git-ai's working log of ``base`` (default: the log's name).
+
+    ``checkpoints.jsonl`` is replaced atomically; blobs named by any entry or
+    by INITIAL are written if missing; INITIAL is written (or removed).
+    """
+    target = base or log.rsplit("/", 1)[-1]
+    lpath = layout.log_dir(ai_dir, target)
+    lines = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal lines
+        for line in iter_log_lines(store, log):
+            lines += 1
+            yield line
+
+    written = write_lines(lpath / "checkpoints.jsonl", counted())
+    blobs = 0
+    seen: set[str] = set()
+    initial = store.get_initial(log)
+    shas = [
+        ref.blob_sha for st in store.files(log) for _run, ref in store.history_refs(log, st.path)
+    ]
+    shas.extend(initial.file_blobs.values())
+    for sha in shas:
+        if sha in seen or len(sha) != 64:
+            continue
+        seen.add(sha)
+        if (lpath / "blobs" / sha).exists():
+            continue
+        data = store.get_blob(sha)
+        if data is not None:
+            write_blob(lpath / "blobs", data)
+            blobs += 1
+    has_initial = write_initial(lpath / "INITIAL", initial)
+    return ExportReport(str(lpath / "checkpoints.jsonl"), lines, written, blobs, has_initial)
