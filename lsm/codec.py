@@ -11,6 +11,8 @@ newer writer), which callers turn into a
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -50,6 +52,8 @@ __all__ = [
     "sha_from_wire",
     "sha_to_wire",
 ]
+
+_BIG_ENDIAN = sys.byteorder == "big"
 
 #: Largest decompressed payload accepted (a guard against zstd bombs).
 MAX_RECORD_BYTES = 1 << 30
@@ -140,14 +144,43 @@ def _decode_line_attrs(raw: object) -> list[LineAttribution]:
     return out
 
 
+def _pack_column(col: Sequence[int]) -> bytes | list[int]:
+    """A column as packed little-endian u64 (fast to write and read), or a CBOR array.
+
+    The array form is the fallback for values a u64 cannot hold (git-ai's
+    ``ts`` is a u128) or anything else array('Q') refuses.
+    """
+    try:
+        packed = array("Q", col)
+    except (OverflowError, TypeError):
+        return list(col)
+    if _BIG_ENDIAN:
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _unpack_column(value: object, what: str) -> Sequence[int]:
+    if isinstance(value, bytes):
+        if len(value) % 8:
+            raise RecordError(f"packed column {what} has a partial value")
+        col = array("Q")
+        col.frombytes(value)
+        if _BIG_ENDIAN:
+            col.byteswap()
+        return col
+    if isinstance(value, list):
+        return value
+    raise RecordError(f"column {what} has type {type(value).__name__}")
+
+
 def _encode_attrs(attrs: Sequence[Attribution]) -> dict[str, Any]:
     cols = AttributionColumns.from_attributions(attrs)
     return {
         "authors": list(cols.authors),
-        "start": list(cols.starts),
-        "end": list(cols.ends),
-        "author": list(cols.author_idx),
-        "ts": list(cols.ts),
+        "start": _pack_column(cols.starts),
+        "end": _pack_column(cols.ends),
+        "author": _pack_column(cols.author_idx),
+        "ts": _pack_column(cols.ts),
     }
 
 
@@ -156,7 +189,11 @@ def _decode_attrs(raw: object) -> AttributionColumns:
         raise RecordError("attributions are not a map")
     try:
         cols = AttributionColumns(
-            raw["start"], raw["end"], raw["authors"], raw["author"], raw["ts"]
+            _unpack_column(raw["start"], "start"),
+            _unpack_column(raw["end"], "end"),
+            raw["authors"],
+            _unpack_column(raw["author"], "author"),
+            _unpack_column(raw["ts"], "ts"),
         )
     except (KeyError, ValueError) as exc:
         raise RecordError(f"bad attribution columns: {exc}") from None

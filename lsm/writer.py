@@ -56,7 +56,15 @@ from lsm.index import (
     u64,
 )
 from lsm.indexer import Applier
-from lsm.model import Checkpoint, FileEntry, InitialAttributions, JsonObject
+from lsm.model import (
+    Attribution,
+    AttributionColumns,
+    Checkpoint,
+    FileEntry,
+    InitialAttributions,
+    JsonObject,
+    LineAttribution,
+)
 from lsm.options import Durability
 from lsm.recovery import SegmentScan, quarantine_bytes, scan_segment, tail_intact
 from lsm.segment import SegmentWriter, create_segment, segment_path
@@ -480,8 +488,14 @@ class Writer:
     ) -> int:
         seq = self._seq()
         frames = self._codec.checkpoint_frames(seq, run, log, cp, imported=imported)
-        header = CheckpointRecord(seq, run, log, len(cp.entries), imported, cp)
-        entries = [EntryRecord(seq, i, cp.kind, cp.timestamp, e) for i, e in enumerate(cp.entries)]
+        # The index needs a few facts of each entry, not its attributions: keep
+        # those only, so a batch of thousands of large entries stays small.
+        slim = _header_only(cp)
+        header = CheckpointRecord(seq, run, log, len(cp.entries), imported, slim)
+        entries = [
+            EntryRecord(seq, i, cp.kind, cp.timestamp, _slim_entry(e))
+            for i, e in enumerate(cp.entries)
+        ]
         for f in frames:
             p.add(f, None)
         p.items.append(("group", header, entries))
@@ -520,7 +534,7 @@ class Writer:
         checkpoints: Iterable[Checkpoint],
         *,
         imported: bool = False,
-        batch_bytes: int = 8 << 20,
+        batch_bytes: int = 4 << 20,
     ) -> int:
         """Append many checkpoints in order, committing every ``batch_bytes``; returns the count.
 
@@ -534,7 +548,7 @@ class Writer:
             _check_entries(cp.entries)
             self._add_checkpoint(p, run, log, cp, imported)
             count += 1
-            if p.size >= batch_bytes:
+            if p.size >= batch_bytes or len(p.items) >= 4096:
                 self._commit(p)
                 p = _Pending(logs={log: run})
         self._commit(p)
@@ -739,6 +753,34 @@ class Writer:
         )
         self._commit(p)
         return seq
+
+
+def _slim_entry(e: FileEntry) -> FileEntry:
+    """An entry with one placeholder attribution per distinct author: what indexing reads."""
+    attrs = e.attributions
+    authors = (
+        attrs.authors if isinstance(attrs, AttributionColumns) else {a.author_id for a in attrs}
+    )
+    return FileEntry(
+        file=e.file,
+        blob_sha=e.blob_sha,
+        attributions=[Attribution(0, 0, a, 0) for a in dict.fromkeys(authors)],
+        line_attributions=[
+            LineAttribution(0, 0, a, None)
+            for a in dict.fromkeys(la.author_id for la in e.line_attributions)
+        ],
+    )
+
+
+def _header_only(cp: Checkpoint) -> Checkpoint:
+    return Checkpoint(
+        kind=cp.kind,
+        diff="",
+        author="",
+        entries=[],
+        timestamp=cp.timestamp,
+        agent_id=cp.agent_id,
+    )
 
 
 def _check_entries(entries: list[FileEntry]) -> None:
