@@ -63,7 +63,12 @@ def compact(
 
         try:
             report = lsm.compact(
-                store, chosen, dry_run=dry_run, retention_s=retention, progress=progress
+                store,
+                chosen,
+                dry_run=dry_run,
+                retention_s=retention,
+                seal_active=not auto and not dry_run,
+                progress=progress,
             )
         except lsm.CompactionBusyError:
             if auto:

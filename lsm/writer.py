@@ -590,6 +590,15 @@ class Writer:
         p.add(self._codec.blob_frame(sha, data), ("blob", BlobRecord(sha, b""), len(data), True))
         self._commit(p)
 
+    def seal(self) -> bool:
+        """Seal the active segment now (if it holds any record); True if it did."""
+        if not self._session:
+            raise StoreError("a Writer was used outside its `with store.writer()` block")
+        if self._durable <= SEGMENT_HEADER:
+            return False
+        self._seal()
+        return True
+
     def allocate_segment_id(self) -> int:
         """Reserve a segment id (for compaction output); never handed out twice."""
         if not self._session:

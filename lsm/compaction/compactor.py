@@ -197,7 +197,9 @@ def _frames_of(store: Store, sid: int) -> Any:
     return (_expand_blocks(frames, store._codec, dsha) if header.blocked else frames), dsha, size
 
 
-def _train_dictionary(store: Store, inputs: list[int], *, max_samples: int = 4000) -> bytes | None:
+def _train_dictionary(
+    store: Store, inputs: list[int], *, max_samples: int = 2000, max_bytes: int = 2 << 20
+) -> bytes | None:
     """A 64 KiB (at most) zstd dictionary trained on the inputs' record payloads."""
     samples: list[bytes] = []
     total = 0
@@ -212,11 +214,11 @@ def _train_dictionary(store: Store, inputs: list[int], *, max_samples: int = 400
                 raw = store._codec.decompress(item.header.flags, item.payload, dsha)
             except RecordError:
                 continue
-            samples.append(raw[:16384])
+            samples.append(raw[:4096])
             total += len(samples[-1])
-            if len(samples) >= max_samples or total >= 16 << 20:
+            if len(samples) >= max_samples or total >= max_bytes:
                 break
-        if len(samples) >= max_samples or total >= 16 << 20:
+        if len(samples) >= max_samples or total >= max_bytes:
             break
     if len(samples) < 64 or total < (128 << 10):
         return None
@@ -601,6 +603,7 @@ def compact(
     *,
     dry_run: bool = False,
     retention_s: float | None = None,
+    seal_active: bool = False,
     progress: Callable[[int, int], None] | None = None,
     block_bytes: int = 256 << 10,
     output_segment_bytes: int = 64 << 20,
@@ -608,6 +611,8 @@ def compact(
     """Compact every sealed segment of ``store`` under ``policy`` (default ``git-ai``).
 
     :param retention_s: first drop archived logs at least this old.
+    :param seal_active: first seal the active segment, so that everything
+        written so far is compacted (``ckptlog compact`` does; auto runs don't).
     :param progress: called with (bytes done, bytes total) of the inputs.
     :raises CompactionBusyError: another compaction is running.
     :raises CorruptionError: an input segment is damaged (nothing changed;
@@ -622,9 +627,12 @@ def compact(
     try:
         if not dry_run:
             _finish_or_clean_leftovers(store)
-            if retention_s is not None:
+            if retention_s is not None or seal_active:
                 with store.writer() as w:
-                    report.dropped_logs = w.prune_archived(retention_s)
+                    if retention_s is not None:
+                        report.dropped_logs = w.prune_archived(retention_s)
+                    if seal_active:
+                        w.seal()
         report.segments_before, report.bytes_before = _segment_bytes(store)
         spool = _Spool(store.root)
         writer: BlockWriter | None = None
