@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from cli.commands import cli
+from cli.common import CONTEXT_SETTINGS
 from cli.hook import USAGE
 
 __all__ = ["render"]
@@ -36,7 +37,15 @@ def render() -> str:
         "1 with `--strict`. Never 2.\n",
     ]
     for path, cmd in _walk(cli, ["ckptlog"]):
-        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=80, max_content_width=80)
+        # The command's own context settings (``-h``), whatever ran before:
+        # click caches a command's help option on first use.
+        settings = {
+            **CONTEXT_SETTINGS,
+            **cmd.context_settings,
+            "terminal_width": 80,
+            "max_content_width": 80,
+        }
+        ctx = click.Context(cmd, info_name=" ".join(path), **settings)
         parts.append(f"## {' '.join(path)}\n")
         parts.append("```\n" + cmd.get_help(ctx) + "\n```\n")
     parts.append(

@@ -24,7 +24,7 @@ from lsm.model import (
 text = st.text(max_size=20)
 paths = st.one_of(
     st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
         min_size=1,
         max_size=30,
     ),
@@ -69,7 +69,7 @@ checkpoints = st.builds(
 
 
 def _decode_all(codec: Codec, frames: list[bytes]) -> list[object]:
-    out = []
+    out: list[object] = []
     for f in frames:
         h = check_frame(f, 0)
         assert not isinstance(h, type(None))

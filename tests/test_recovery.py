@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from lsm.segment import ScannedFrame, read_header, scan_frames
 from tests.engine_util import assert_healthy, make_checkpoint
 
 
-def _build(root: Path, n: int = 5, **kw: int) -> dict[int, tuple[int, int]]:
+def _build(root: Path, n: int = 5, **kw: Any) -> dict[int, tuple[int, int]]:
     """A store with n checkpoints; returns seq -> (group start, group end) in segment 1."""
     with Store.open(root, options=StoreOptions(**kw)) as s:
         for i in range(n):

@@ -232,12 +232,12 @@ def _checkpoint_under_lock(
                     )
                     return
         initial = store.get_initial(log)
-        initial_contents: dict[str, str] = {}
+        initial_contents: dict[str, bytes] = {}
         for path in initial.files:
             sha = initial.file_blobs.get(path)
             data = store.get_blob(sha) if sha else None
             if data is not None:
-                initial_contents[path] = data.decode("utf-8", "replace")
+                initial_contents[path] = data
         need_head = [rel for rel, s in states.items() if s is None]
         head = repo.head_contents(base, need_head) if base != "initial" and need_head else {}
         author_id = _author_id(req, author, trace)
@@ -245,7 +245,7 @@ def _checkpoint_under_lock(
         stats = LineStats()
         shas: dict[str, str] = {}
         blobs: dict[str, bytes] = {}
-        for rel, text in texts.items():
+        for rel in texts:
             sha = hashlib.sha256(raw[rel]).hexdigest()
             shas[rel] = sha
             state = states[rel]
@@ -257,21 +257,18 @@ def _checkpoint_under_lock(
                     prev_entry = store.latest(log, rel)
                     prev_attrs = prev_entry.entry.attributions if prev_entry is not None else ()
                 previous = PreviousState(
-                    content=prev_data.decode("utf-8", "replace") if prev_data is not None else "",
+                    content=prev_data if prev_data is not None else b"",
                     attributions=list(prev_attrs),
                 )
-            head_bytes = head.get(rel)
             computed = compute_entry(
                 path=rel,
-                current=text,
+                current=raw[rel],
                 kind=req.kind,
                 author_id=author_id,
                 ts_ms=ts_ms,
                 ai_touched=(state is not None and state.ai_touched) or rel in initial.files,
                 previous=previous,
-                head_content=head_bytes.decode("utf-8", "replace")
-                if head_bytes is not None
-                else None,
+                head_content=head.get(rel),
                 initial_attrs=initial.files.get(rel) or None,
                 initial_content=initial_contents.get(rel),
                 blob_sha=sha,
