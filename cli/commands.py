@@ -11,6 +11,7 @@ import click
 import lsm
 from cli.common import CONTEXT_SETTINGS
 from cli.compact import compact
+from cli.demo import demo
 from cli.inspect import inspect
 from cli.maintenance import config, verify
 
@@ -49,3 +50,4 @@ cli.add_command(verify)
 cli.add_command(compact)
 cli.add_command(inspect)
 cli.add_command(config)
+cli.add_command(demo)

@@ -62,6 +62,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "StoredCheckpoint": ("lsm.stored", "StoredCheckpoint"),
     "StoredEntry": ("lsm.stored", "StoredEntry"),
     "Writer": ("lsm.writer", "Writer"),
+    "checkpoint_line": ("lsm.legacy.jsonform", "checkpoint_line"),
+    "export_log": ("lsm.legacy.importer", "export_log"),
+    "import_working_log": ("lsm.legacy.importer", "import_working_log"),
+    "iter_log_lines": ("lsm.legacy.importer", "iter_log_lines"),
+    "run_invocation": ("lsm.checkpoint", "run_invocation"),
     "compact": ("lsm.compaction", "compact"),
     "current_log": ("lsm.repostore", "current_log"),
     "load_settings": ("lsm.config", "load_settings"),
@@ -73,6 +78,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 if TYPE_CHECKING:
+    from lsm.checkpoint import run_invocation
     from lsm.compaction import CompactionReport, Policy, compact, parse_policy
     from lsm.config import Settings, load_settings
     from lsm.errors import (
@@ -93,6 +99,8 @@ if TYPE_CHECKING:
         StoreLockedError,
     )
     from lsm.events import EventLog, parse_duration
+    from lsm.legacy.importer import export_log, import_working_log, iter_log_lines
+    from lsm.legacy.jsonform import checkpoint_line
     from lsm.model import (
         API_VERSION,
         AgentId,
@@ -173,12 +181,17 @@ __all__ = [
     "StoredEntry",
     "Writer",
     "__version__",
+    "checkpoint_line",
     "compact",
     "current_log",
+    "export_log",
+    "import_working_log",
+    "iter_log_lines",
     "load_settings",
     "open_repo_store",
     "parse_duration",
     "parse_policy",
     "repo_settings",
+    "run_invocation",
     "verify_store",
 ]

@@ -105,6 +105,7 @@ def run_invocation(
             entries=result.entries,
             skipped=len(result.skipped),
             imported=result.imported,
+            transcript_messages=result.transcript_messages,
             duration_ms=round(result.duration_ms, 3),
             degraded=bool(result.cap_hits or result.skipped),
         )

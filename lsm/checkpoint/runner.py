@@ -63,6 +63,8 @@ class CheckpointResult:
     imported: int = 0
     duration_ms: float = 0.0
     dropped_reason: str | None = None
+    transcript_messages: int = 0
+    compaction: str | None = None
 
 
 def log_name(repo: Repo, base: str) -> str:
@@ -180,9 +182,15 @@ def run_request(
     own_store = store is None
     st = store if store is not None else open_store(repo, settings)
     try:
+        if req.transcript is not None:
+            _ingest_transcript(st, req, settings, result)
         _checkpoint_under_lock(
             st, repo, base, log, req, settings, contents.texts, contents.raw, trace, ts_ms, result
         )
+        if result.seq is not None:
+            from lsm.compaction.trigger import maybe_start_compactor
+
+            result.compaction = maybe_start_compactor(st, settings.compaction)
     finally:
         if own_store:
             st.close()
@@ -309,6 +317,38 @@ def _checkpoint_under_lock(
             )
         result.seq = w.append(log, cp, blobs=blobs)
         result.entries = len(entries)
+
+
+def _ingest_transcript(
+    store: Store, req: CheckpointRequest, settings: Settings, result: CheckpointResult
+) -> None:
+    """Store what is new in the agent's transcript; fill the agent's model from it.
+
+    A transcript problem never fails the checkpoint: it becomes a warning
+    (and cap hits become events), and the checkpoint goes on without it.
+    """
+    from lsm.errors import Error
+    from lsm.transcripts.ingest import ingest_transcript
+
+    src = req.transcript
+    assert src is not None
+    try:
+        ingested = ingest_transcript(
+            store,
+            src.agent,
+            src.session_id,
+            src.path,
+            settings.transcripts,
+            settings_path=src.settings_path,
+        )
+    except Error as exc:
+        result.warnings.append(f"transcript {src.path} not stored: {exc.what}")
+        return
+    result.transcript_messages = ingested.messages
+    result.warnings.extend(ingested.warnings)
+    result.cap_hits.extend(ingested.cap_hits)
+    if req.agent_id is not None and ingested.model and req.agent_id.model in ("", "unknown"):
+        req.agent_id = req.agent_id._replace(model=ingested.model)
 
 
 def _legacy_pending(store: Store, repo: Repo, base: str, log: str) -> bool:

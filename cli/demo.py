@@ -1,0 +1,202 @@
+"""``ckptlog demo``: a scripted agent-and-human session in a throwaway git repository.
+
+It runs the real hook command (``python -m cli checkpoint ...``, a fresh
+process each time, exactly as an agent hook would) for a human edit, a
+Claude ``PostToolUse`` edit with a transcript, and a human edit of an AI
+line, then shows what the store holds: the checkpoints, who wrote which
+lines (with ``overrode``), the transcript, and one checkpoint in git-ai's
+JSON form. The repository is removed afterwards unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+import lsm
+from cli.common import CONTEXT_SETTINGS
+
+__all__ = ["demo"]
+
+_APP_V1 = "def greet(name):\n    return 'hello ' + name\n"
+_APP_V2 = (
+    "import util\n\n\ndef greet(name):\n    return 'hello ' + util.title(name)\n\n\n"
+    "def main():\n    print(greet('world'))\n"
+)
+_UTIL_V1 = "def title(name):\n    cleaned = name.strip()\n    return cleaned.title()\n"
+_UTIL_V2 = "def title(name):\n    cleaned = name.strip() or 'nobody'\n    return cleaned.title()\n"
+_SESSION = "demo-session-0001"
+_MODEL = "claude-sonnet-4-5"
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.strip()
+
+
+def _transcript(path: Path) -> None:
+    """A small Claude Code transcript: a request, thinking, a Write tool call, a reply."""
+    lines: list[dict[str, Any]] = [
+        {
+            "type": "user",
+            "sessionId": _SESSION,
+            "timestamp": "2026-12-01T10:00:00.000Z",
+            "message": {"role": "user", "content": "Title-case the greeting; add a main()."},
+        },
+        {
+            "type": "assistant",
+            "sessionId": _SESSION,
+            "timestamp": "2026-12-01T10:00:02.000Z",
+            "message": {
+                "role": "assistant",
+                "model": _MODEL,
+                "content": [
+                    {"type": "thinking", "thinking": "A helper in util.py keeps app.py small."},
+                    {
+                        "type": "tool_use",
+                        "id": "toolu_demo_1",
+                        "name": "Write",
+                        "input": {"file_path": "util.py", "content": _UTIL_V1},
+                    },
+                    {"type": "text", "text": "Added util.title() and main()."},
+                ],
+            },
+        },
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+
+def _hook(repo: Path, args: list[str], stdin: str | None = None) -> None:
+    """Run the hook as an agent would; echo its command and what it printed."""
+    shown = " ".join(["ckptlog", "checkpoint", *args])
+    click.echo(f"  $ {shown}" + (" < hook.json" if stdin else ""))
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "checkpoint", *args],
+        cwd=repo,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        click.echo(f"    {line}")
+    if done.returncode != 0:
+        raise click.ClickException(f"the hook exited {done.returncode}")
+
+
+def _show(repo: Path) -> None:
+    with lsm.open_repo_store(repo) as store:
+        log = lsm.current_log(repo)
+        click.echo(f"\nWhat the store holds (working log {log[:12]}):")
+        for cp in store.checkpoints(log):
+            c = cp.checkpoint
+            who = c.agent_id.tool + "/" + c.agent_id.model if c.agent_id else c.author
+            stats = c.line_stats
+            files = ", ".join(e.file for e in c.entries)
+            click.echo(
+                f"  seq {cp.seq}  {c.kind.value:<10} {who:<28} {files:<18} "
+                f"+{stats.additions} -{stats.deletions}"
+            )
+        click.echo("\nWho wrote which lines (latest entry per file; plain human lines omitted):")
+        for state in store.files(log):
+            entry = store.latest(log, state.path)
+            if entry is None:
+                continue
+            lines = entry.entry.line_attributions
+            if not lines:
+                click.echo(f"  {state.path}: all human")
+            for la in lines:
+                if la.start_line == la.end_line:
+                    span = f"line {la.start_line}"
+                else:
+                    span = f"lines {la.start_line}-{la.end_line}"
+                extra = f" (overrode {la.overrode})" if la.overrode else ""
+                click.echo(f"  {state.path} {span}: {la.author_id}{extra}")
+        for session in store.transcript_sessions():
+            click.echo(
+                f"\nTranscript {session.get('agent')}/{session.get('session')}: "
+                f"{sum(1 for _ in store.transcript_messages(session['agent'], session['session']))}"
+                " message(s) stored"
+            )
+        last = max((cp.seq for cp in store.checkpoints(log)), default=None)
+        if last is not None:
+            found = store.checkpoint(last)
+            if found is not None:
+                line = lsm.checkpoint_line(found.checkpoint).decode()
+                click.echo(f"\nCheckpoint {last} as a git-ai checkpoints.jsonl line:")
+                click.echo("  " + (line if len(line) <= 600 else line[:600] + " ..."))
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--keep", is_flag=True, help="Keep the demo repository and print its path.")
+@click.option(
+    "--dir",
+    "where",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Create the demo repository here (default: a new temporary directory).",
+)
+def demo(keep: bool, where: str | None) -> None:
+    """Run a scripted agent-and-human session in a temporary git repository.
+
+    Human edit, Claude PostToolUse edit (with a transcript), a human edit of
+    an AI line; every checkpoint is a real `ckptlog checkpoint` process.
+    Then shows the checkpoints, line authorship and the git-ai JSON form.
+    """
+    if shutil.which("git") is None:
+        raise click.ClickException("git is not installed")
+    repo = Path(where) if where else Path(tempfile.mkdtemp(prefix="ckptlog-demo-"))
+    repo.mkdir(parents=True, exist_ok=True)
+    try:
+        _git(repo, "init", "-q")
+        _git(repo, "config", "user.name", "Demo Human")
+        _git(repo, "config", "user.email", "human@example.com")
+        (repo / "app.py").write_text(_APP_V1)
+        _git(repo, "add", "app.py")
+        _git(repo, "commit", "-q", "-m", "initial")
+        click.echo(f"Demo repository: {repo} (HEAD {_git(repo, 'rev-parse', 'HEAD')[:12]})")
+
+        click.echo("\n1. The human edits app.py; the editor hook checkpoints it:")
+        (repo / "app.py").write_text(_APP_V1.replace("hello", "hello,"))
+        _hook(repo, [])
+
+        click.echo("\n2. Claude writes util.py and rewrites app.py (PostToolUse hooks):")
+        transcript = repo / ".demo-transcript.jsonl"
+        _transcript(transcript)
+        (repo / "util.py").write_text(_UTIL_V1)
+        (repo / "app.py").write_text(_APP_V2)
+        for name in ("util.py", "app.py"):
+            payload = {
+                "hook_event_name": "PostToolUse",
+                "tool_name": "Write",
+                "session_id": _SESSION,
+                "transcript_path": str(transcript),
+                "cwd": str(repo),
+                "tool_input": {"file_path": str(repo / name)},
+            }
+            _hook(repo, ["claude", "--hook-input", "stdin"], stdin=json.dumps(payload))
+
+        click.echo("\n3. The human changes one of Claude's lines in util.py:")
+        (repo / "util.py").write_text(_UTIL_V2)
+        _hook(repo, ["--", "util.py"])
+
+        click.echo("\n4. A bad hook payload: one warning, exit 0, nothing stored:")
+        _hook(repo, ["claude", "--hook-input", "{not json"])
+
+        _show(repo)
+    finally:
+        if keep or where:
+            click.echo(f"\nKept {repo}")
+        else:
+            shutil.rmtree(repo, ignore_errors=True)
