@@ -14,6 +14,7 @@ from cli.compact import compact
 from cli.demo import demo
 from cli.inspect import inspect
 from cli.maintenance import config, verify
+from cli.transfer import dump, export, import_
 
 __all__ = ["cli"]
 
@@ -51,3 +52,6 @@ cli.add_command(compact)
 cli.add_command(inspect)
 cli.add_command(config)
 cli.add_command(demo)
+cli.add_command(dump)
+cli.add_command(import_)
+cli.add_command(export)

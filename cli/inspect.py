@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -161,6 +163,28 @@ def history(location: StoreLocation, fmt: str, path: str, log: str | None) -> No
             )
 
         _rows_out(inspection.history_rows(store, name, path), fmt, text)
+
+
+@inspect.command()
+@click.argument("seq", type=int)
+@output_options
+@store_options
+def show(location: StoreLocation, fmt: str, seq: int) -> None:
+    """One checkpoint, in git-ai's JSON form (its checkpoints.jsonl line).
+
+    Text output is indented; --json and --nl print the compact line.
+    """
+    with open_store(location) as store:
+        found = store.checkpoint(seq)
+        if found is None:
+            raise click.ClickException(f"no checkpoint with seq {seq}")
+        line = lsm.checkpoint_line(found.checkpoint)
+    if fmt != "text":
+        sys.stdout.buffer.write(line)
+        sys.stdout.flush()
+        return
+    click.echo(f"# seq {seq} in working log {found.log}")
+    click.echo(json.dumps(json.loads(line), indent=2, ensure_ascii=False))
 
 
 @inspect.command()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 import lsm
-from cli.common import emit_json, lsm_errors, open_store, output_options, store_options
+from cli.common import (
+    StoreLocation,
+    emit_json,
+    lsm_errors,
+    open_store,
+    output_options,
+    store_options,
+)
 
 __all__ = ["config", "verify"]
 
@@ -17,15 +24,32 @@ __all__ = ["config", "verify"]
     help="Rebuild the index from the segments (quarantining unreadable bytes).",
 )
 @click.option("--no-lmdb-check", is_flag=True, help="Skip LMDB's structural verifier (faster).")
+@click.option(
+    "--dual",
+    is_flag=True,
+    help="Compare the store with git-ai's files (storage.mode=dual), record by record.",
+)
+@click.option("--log", default=None, help="With --dual: the working log (default: HEAD's).")
 @output_options
 @store_options
-def verify(location: object, fmt: str, fix: bool, no_lmdb_check: bool) -> None:
+def verify(
+    location: StoreLocation,
+    fmt: str,
+    fix: bool,
+    no_lmdb_check: bool,
+    dual: bool,
+    log: str | None,
+) -> None:
     """Check every frame, pointer, blob and log of the store.
 
     Exits 1 if any error is found (warnings alone exit 0). With --fix the
-    index is rebuilt afterwards; no data is ever deleted.
+    index is rebuilt afterwards; no data is ever deleted. With --dual,
+    compare the working log with git-ai's checkpoints.jsonl instead.
     """
-    with open_store(location) as store:  # type: ignore[arg-type]
+    if dual:
+        _verify_dual(location, fmt, log)
+        return
+    with open_store(location) as store:
         problems = lsm.verify_store(store, fix=fix, lmdb_check=not no_lmdb_check)
     errors = [p for p in problems if p.severity == "error"]
     if fmt != "text":
@@ -67,3 +91,32 @@ def config(fmt: str, cwd: str) -> None:
         for key, value in doc[section].items():
             source = doc["sources"].get(f"{section}.{key}", "default")
             click.echo(f"{key} = {value!r}  # {source}")
+
+
+def _verify_dual(location: StoreLocation, fmt: str, log: str | None) -> None:
+    with lsm_errors():
+        where = lsm.working_log(location.cwd)
+    name = log or where.log
+    base = name.rsplit("/", 1)[-1]
+    with open_store(location) as store:
+        compared, diffs = lsm.compare_dual(store, name, where.ai_dir, base)
+    if fmt != "text":
+        emit_json(
+            {
+                "ok": not diffs,
+                "log": name,
+                "records": compared,
+                "differences": [d.to_json() for d in diffs],
+            }
+        )
+    else:
+        for d in diffs:
+            click.echo(f"record {d.record}: differs in {', '.join(d.fields)}")
+            click.echo(f"  legacy: {d.legacy}")
+            click.echo(f"  store:  {d.store}")
+        click.echo(
+            f"{'ok' if not diffs else 'differences'}: {compared} record(s) compared, "
+            f"{len(diffs)} differ"
+        )
+    if diffs:
+        raise SystemExit(1)

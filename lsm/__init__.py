@@ -69,6 +69,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "run_invocation": ("lsm.checkpoint", "run_invocation"),
     "compact": ("lsm.compaction", "compact"),
     "current_log": ("lsm.repostore", "current_log"),
+    "working_log": ("lsm.repostore", "working_log"),
+    "WorkingLogLocation": ("lsm.repostore", "WorkingLogLocation"),
+    "compare_dual": ("lsm.dual", "compare_dual"),
+    "DualDifference": ("lsm.dual", "DualDifference"),
     "load_settings": ("lsm.config", "load_settings"),
     "open_repo_store": ("lsm.repostore", "open_repo_store"),
     "parse_duration": ("lsm.events", "parse_duration"),
@@ -81,6 +85,7 @@ if TYPE_CHECKING:
     from lsm.checkpoint import run_invocation
     from lsm.compaction import CompactionReport, Policy, compact, parse_policy
     from lsm.config import Settings, load_settings
+    from lsm.dual import DualDifference, compare_dual
     from lsm.errors import (
         CompactionBusyError,
         ConfigError,
@@ -115,7 +120,13 @@ if TYPE_CHECKING:
         LineStats,
     )
     from lsm.options import Durability, StoreOptions
-    from lsm.repostore import current_log, open_repo_store, repo_settings
+    from lsm.repostore import (
+        WorkingLogLocation,
+        current_log,
+        open_repo_store,
+        repo_settings,
+        working_log,
+    )
     from lsm.store import Store
     from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
     from lsm.verify import Problem
@@ -152,6 +163,7 @@ __all__ = [
     "ConfigError",
     "CorruptRecordError",
     "CorruptionError",
+    "DualDifference",
     "Durability",
     "Error",
     "EventLog",
@@ -179,10 +191,12 @@ __all__ = [
     "StoreOptions",
     "StoredCheckpoint",
     "StoredEntry",
+    "WorkingLogLocation",
     "Writer",
     "__version__",
     "checkpoint_line",
     "compact",
+    "compare_dual",
     "current_log",
     "export_log",
     "import_working_log",
@@ -194,4 +208,5 @@ __all__ = [
     "repo_settings",
     "run_invocation",
     "verify_store",
+    "working_log",
 ]

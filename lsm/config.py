@@ -13,13 +13,10 @@ unknown key or a bad value, naming the key and where it came from.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lsm.errors import ConfigError
 from lsm.options import Durability, StoreOptions
@@ -40,8 +37,7 @@ _MODES = ("lsm", "legacy", "dual")
 _OVERSIZE = ("import", "skip")
 
 
-@dataclass(frozen=True, slots=True)
-class StorageSettings:
+class StorageSettings(NamedTuple):
     """Where and how checkpoints are stored."""
 
     #: ``lsm`` (the store), ``legacy`` (git-ai's files only) or ``dual`` (both).
@@ -56,8 +52,7 @@ class StorageSettings:
     lock_timeout: float = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class CapsSettings:
+class CapsSettings(NamedTuple):
     """git-ai's content caps, plus ours on legacy history; a hit degrades, never fails."""
 
     max_file_bytes: int = 3 << 20
@@ -70,8 +65,7 @@ class CapsSettings:
     oversized_history: str = "import"
 
 
-@dataclass(frozen=True, slots=True)
-class TranscriptSettings:
+class TranscriptSettings(NamedTuple):
     """Agent transcript parsing."""
 
     max_transcript_bytes: int = 32_000_000
@@ -79,8 +73,7 @@ class TranscriptSettings:
     redact: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class CompactionSettings:
+class CompactionSettings(NamedTuple):
     """When and how the compactor runs."""
 
     #: ``full``, ``git-ai``, ``time:<interval>`` or ``latest``.
@@ -94,16 +87,20 @@ class CompactionSettings:
     archive_retention_days: float = 7.0
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """All settings, with where each non-default value came from."""
+class Settings(NamedTuple):
+    """All settings, with where each non-default value came from.
 
-    storage: StorageSettings = field(default_factory=StorageSettings)
-    caps: CapsSettings = field(default_factory=CapsSettings)
-    transcripts: TranscriptSettings = field(default_factory=TranscriptSettings)
-    compaction: CompactionSettings = field(default_factory=CompactionSettings)
+    Immutable, like its sections (named tuples, not dataclasses: a hook
+    must not pay for importing ``dataclasses``). The default ``sources``
+    dict is shared: never mutate it.
+    """
+
+    storage: StorageSettings = StorageSettings()
+    caps: CapsSettings = CapsSettings()
+    transcripts: TranscriptSettings = TranscriptSettings()
+    compaction: CompactionSettings = CompactionSettings()
     #: "section.key" -> "file" | "env:<NAME>", for ``ckptlog config``.
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = {}  # noqa: RUF012 - shared default, never mutated
     #: The configuration file read, if any.
     file: str | None = None
 
@@ -122,24 +119,42 @@ class Settings:
             return p if p.is_absolute() else common_dir / p
         return common_dir / "ai" / "lsm"
 
+    def with_caps(self, **changes: Any) -> Settings:
+        """A copy with some ``caps`` settings changed (e.g. ``oversized_history="import"``)."""
+        return self._replace(caps=self.caps._replace(**changes))
+
     def to_json(self) -> dict[str, Any]:
         """Every setting as nested dicts (plus sources), for display."""
         return {
-            "storage": dataclasses.asdict(self.storage),
-            "caps": dataclasses.asdict(self.caps),
-            "transcripts": dataclasses.asdict(self.transcripts),
-            "compaction": dataclasses.asdict(self.compaction),
+            "storage": self.storage._asdict(),
+            "caps": self.caps._asdict(),
+            "transcripts": self.transcripts._asdict(),
+            "compaction": self.compaction._asdict(),
             "sources": dict(self.sources),
             "file": self.file,
         }
 
 
-_SECTIONS: dict[str, type[Any]] = {
+_SECTIONS: dict[str, Any] = {
     "storage": StorageSettings,
     "caps": CapsSettings,
     "transcripts": TranscriptSettings,
     "compaction": CompactionSettings,
 }
+
+
+def _field_types(section: Any) -> dict[str, Any]:
+    """A section's field names, in order, with their types' names (``"int"``...).
+
+    The annotations are strings (``from __future__ import annotations``),
+    which NamedTuple wraps in ``typing.ForwardRef``.
+    """
+    annotations: dict[str, Any] = section.__annotations__
+    return {
+        name: getattr(annotations[name], "__forward_arg__", annotations[name])
+        for name in section._fields
+    }
+
 
 # git-ai's own environment variables for its caps (src/config.rs).
 _GITAI_ENV = {
@@ -216,6 +231,8 @@ def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> 
         except OSError as exc:
             raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
         if raw is not None:
+            import tomllib  # only when there is a file: hooks mostly run without one
+
             file_used = str(path)
             try:
                 doc = tomllib.loads(raw.decode("utf-8"))
@@ -224,19 +241,19 @@ def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> 
             for section, body in doc.items():
                 if section not in _SECTIONS or not isinstance(body, dict):
                     raise ConfigError(f"{path}: unknown section [{section}]")
-                known = {f.name: f.type for f in fields(_SECTIONS[section])}
+                known = _field_types(_SECTIONS[section])
                 for key, value in body.items():
                     if key not in known:
                         raise ConfigError(f"{path}: unknown key {section}.{key}")
                     values[section][key] = _coerce(section, key, known[key], value, "file")
                     sources[f"{section}.{key}"] = "file"
     for section, cls in _SECTIONS.items():
-        for f in fields(cls):
-            gitai = _GITAI_ENV.get((section, f.name))
-            for name in (gitai, f"CKPTLOG_{section.upper()}_{f.name.upper()}"):
+        for key, typ in _field_types(cls).items():
+            gitai = _GITAI_ENV.get((section, key))
+            for name in (gitai, f"CKPTLOG_{section.upper()}_{key.upper()}"):
                 if name and name in environ:
-                    values[section][f.name] = _coerce(section, f.name, f.type, environ[name], name)
-                    sources[f"{section}.{f.name}"] = f"env:{name}"
+                    values[section][key] = _coerce(section, key, typ, environ[name], name)
+                    sources[f"{section}.{key}"] = f"env:{name}"
     settings = Settings(
         storage=StorageSettings(**values["storage"]),
         caps=CapsSettings(**values["caps"]),

@@ -14,18 +14,42 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import time
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 __all__ = ["DEFAULT_MAX_BYTES", "EventLog", "parse_duration", "summarize"]
 
 #: Rotate once the file passes this size.
 DEFAULT_MAX_BYTES = 4 << 20
+
+
+def _default(value: object) -> object:
+    # What orjson did with default=str: enums as their value, anything else as str().
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
+
+
+def _dumps(event: dict[str, Any], *, fallback: bool = False) -> bytes:
+    """One compact, UTF-8 JSON line (the format orjson wrote; stdlib json keeps hooks light).
+
+    NaN/infinities (orjson wrote ``null``) and strings UTF-8 cannot carry
+    raise ValueError, so the caller falls back to a ``repr`` line, which
+    escapes them.
+    """
+    text = json.dumps(
+        event,
+        default=_default,
+        ensure_ascii=fallback,
+        allow_nan=False,
+        separators=(",", ":"),
+    )
+    return text.encode() + b"\n"
 
 
 class EventLog:
@@ -46,9 +70,9 @@ class EventLog:
         """
         event = {"ts": int(time.time() * 1000), "kind": kind, "pid": os.getpid(), **fields}
         try:
-            line = orjson.dumps(event, default=str) + b"\n"
-        except TypeError:
-            line = orjson.dumps({"ts": event["ts"], "kind": kind, "repr": repr(fields)}) + b"\n"
+            line = _dumps(event)
+        except (TypeError, ValueError, RecursionError):
+            line = _dumps({"ts": event["ts"], "kind": kind, "repr": repr(fields)}, fallback=True)
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError:
@@ -92,8 +116,8 @@ class EventLog:
             with f:
                 for line in f:
                     try:
-                        event = orjson.loads(line)
-                    except orjson.JSONDecodeError:
+                        event = json.loads(line)
+                    except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8
                         continue
                     if not isinstance(event, dict):
                         continue

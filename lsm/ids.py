@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
+import os
 
 __all__ = [
     "HUMAN",
@@ -49,7 +49,7 @@ def human_short_hash(identity: str) -> str:
 
 def new_trace_id() -> str:
     """A fresh ``t_`` + 14 random hex trace id (one per checkpoint command)."""
-    return "t_" + secrets.token_hex(7)
+    return "t_" + os.urandom(7).hex()  # secrets.token_hex(7), without its imports
 
 
 def ai_author_id(tool: str, agent_id: str, trace_id: str) -> str:

@@ -18,9 +18,10 @@ checks in :func:`CheckpointKind.parse`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, NamedTuple, overload
+
+from lsm.record import Record
 
 __all__ = [
     "API_VERSION",
@@ -217,8 +218,7 @@ class AttributionColumns(Sequence[Attribution]):
         return f"AttributionColumns(<{len(self)} attributions>)"
 
 
-@dataclass(slots=True)
-class FileEntry:
+class FileEntry(Record):
     """One file's state in a checkpoint (git-ai ``WorkingLogEntry``).
 
     ``file`` is repo-relative with ``/`` separators. Non-UTF-8 names are
@@ -226,14 +226,28 @@ class FileEntry:
     ``blob_sha`` is the sha256 hex of the content, or whatever a legacy line held.
     """
 
+    __slots__ = ("attributions", "blob_sha", "file", "line_attributions")
+    _fields = ("file", "blob_sha", "attributions", "line_attributions")
+
     file: str
-    blob_sha: str = ""
-    attributions: Sequence[Attribution] = ()
-    line_attributions: Sequence[LineAttribution] = ()
+    blob_sha: str
+    attributions: Sequence[Attribution]
+    line_attributions: Sequence[LineAttribution]
+
+    def __init__(
+        self,
+        file: str,
+        blob_sha: str = "",
+        attributions: Sequence[Attribution] = (),
+        line_attributions: Sequence[LineAttribution] = (),
+    ) -> None:
+        self.file = file
+        self.blob_sha = blob_sha
+        self.attributions = attributions
+        self.line_attributions = line_attributions
 
 
-@dataclass(slots=True)
-class Checkpoint:
+class Checkpoint(Record):
     """One checkpoint (git-ai ``Checkpoint``): a set of file entries made at once.
 
     ``agent_metadata`` keeps the key order it was given (git-ai writes a
@@ -242,33 +256,107 @@ class Checkpoint:
     stay omitted on export.
     """
 
+    __slots__ = (
+        "agent_id",
+        "agent_metadata",
+        "api_version",
+        "author",
+        "diff",
+        "entries",
+        "git_ai_version",
+        "kind",
+        "known_human_metadata",
+        "line_stats",
+        "timestamp",
+        "trace_id",
+    )
+    _fields = (
+        "kind",
+        "diff",
+        "author",
+        "entries",
+        "timestamp",
+        "agent_id",
+        "agent_metadata",
+        "line_stats",
+        "api_version",
+        "git_ai_version",
+        "known_human_metadata",
+        "trace_id",
+    )
+
     kind: CheckpointKind
     diff: str
     author: str
     entries: list[FileEntry]
     timestamp: int
-    agent_id: AgentId | None = None
-    agent_metadata: dict[str, str] | None = None
-    line_stats: LineStats = LineStats()  # noqa: RUF009 - an immutable NamedTuple
-    api_version: str = API_VERSION
-    git_ai_version: str | None = None
-    known_human_metadata: KnownHumanMetadata | None = None
-    trace_id: str | None = None
+    agent_id: AgentId | None
+    agent_metadata: dict[str, str] | None
+    line_stats: LineStats
+    api_version: str
+    git_ai_version: str | None
+    known_human_metadata: KnownHumanMetadata | None
+    trace_id: str | None
+
+    def __init__(
+        self,
+        kind: CheckpointKind,
+        diff: str,
+        author: str,
+        entries: list[FileEntry],
+        timestamp: int,
+        agent_id: AgentId | None = None,
+        agent_metadata: dict[str, str] | None = None,
+        line_stats: LineStats = LineStats(),  # noqa: B008 - an immutable NamedTuple
+        api_version: str = API_VERSION,
+        git_ai_version: str | None = None,
+        known_human_metadata: KnownHumanMetadata | None = None,
+        trace_id: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.diff = diff
+        self.author = author
+        self.entries = entries
+        self.timestamp = timestamp
+        self.agent_id = agent_id
+        self.agent_metadata = agent_metadata
+        self.line_stats = line_stats
+        self.api_version = api_version
+        self.git_ai_version = git_ai_version
+        self.known_human_metadata = known_human_metadata
+        self.trace_id = trace_id
 
 
-@dataclass(slots=True)
-class InitialAttributions:
+class InitialAttributions(Record):
     """git-ai's ``INITIAL`` file: uncommitted attributions carried into a base.
 
     ``prompts``, ``humans`` and ``sessions`` hold git-ai's records as JSON
-    objects, key order preserved, so they round-trip unchanged.
+    objects, key order preserved, so they round-trip unchanged. Each
+    instance gets its own empty dicts for the fields not given.
     """
 
-    files: dict[str, list[LineAttribution]] = field(default_factory=dict)
-    prompts: dict[str, JsonObject] = field(default_factory=dict)
-    file_blobs: dict[str, str] = field(default_factory=dict)
-    humans: dict[str, JsonObject] = field(default_factory=dict)
-    sessions: dict[str, JsonObject] = field(default_factory=dict)
+    __slots__ = ("file_blobs", "files", "humans", "prompts", "sessions")
+    _fields = ("files", "prompts", "file_blobs", "humans", "sessions")
+
+    files: dict[str, list[LineAttribution]]
+    prompts: dict[str, JsonObject]
+    file_blobs: dict[str, str]
+    humans: dict[str, JsonObject]
+    sessions: dict[str, JsonObject]
+
+    def __init__(
+        self,
+        files: dict[str, list[LineAttribution]] | None = None,
+        prompts: dict[str, JsonObject] | None = None,
+        file_blobs: dict[str, str] | None = None,
+        humans: dict[str, JsonObject] | None = None,
+        sessions: dict[str, JsonObject] | None = None,
+    ) -> None:
+        self.files = {} if files is None else files
+        self.prompts = {} if prompts is None else prompts
+        self.file_blobs = {} if file_blobs is None else file_blobs
+        self.humans = {} if humans is None else humans
+        self.sessions = {} if sessions is None else sessions
 
     def is_empty(self) -> bool:
         """True when git-ai would delete the INITIAL file (no file has attributions)."""

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
 
 from lsm.checkpoint.gitrepo import find_repo
 from lsm.config import Settings, load_settings
 from lsm.store import Store
 
-__all__ = ["current_log", "open_repo_store", "repo_settings"]
+__all__ = ["WorkingLogLocation", "current_log", "open_repo_store", "repo_settings", "working_log"]
+
+
+class WorkingLogLocation(NamedTuple):
+    """Where the current working log lives, in the store and in git-ai's files.
+
+    :ivar log: the store's log name (``<base>``, or ``worktrees/<name>/<base>``).
+    :ivar base: the base commit (full oid or ``initial``).
+    :ivar ai_dir: git-ai's ``ai`` directory for this work tree (holds ``working_logs/``).
+    """
+
+    log: str
+    base: str
+    ai_dir: Path
 
 
 def repo_settings(
@@ -45,3 +60,15 @@ def current_log(cwd: str | os.PathLike[str] = ".") -> str:
 
     repo = find_repo(cwd)
     return log_name(repo, repo.base_name())
+
+
+def working_log(cwd: str | os.PathLike[str] = ".") -> WorkingLogLocation:
+    """The current working log's store name, base commit and git-ai directory.
+
+    :raises InputError: ``cwd`` is not inside a git work tree.
+    """
+    from lsm.checkpoint.runner import log_name
+
+    repo = find_repo(cwd)
+    base = repo.base_name()
+    return WorkingLogLocation(log_name(repo, base), base, repo.ai_dir)

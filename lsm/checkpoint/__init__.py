@@ -11,24 +11,39 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from lsm.record import Record
 
 __all__ = ["InvocationOutcome", "run_invocation"]
 
 
-@dataclass(slots=True)
-class InvocationOutcome:
+class InvocationOutcome(Record):
     """Everything one ``checkpoint`` command did, for display.
 
     :ivar results: one CheckpointResult per request.
     :ivar failed: some request raised (its warning is in ``warnings``).
     """
 
-    results: list[Any] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)
-    failed: bool = False
+    __slots__ = ("failed", "results", "summaries", "warnings")
+    _fields = ("results", "warnings", "summaries", "failed")
+
+    results: list[Any]
+    warnings: list[str]
+    summaries: list[str]
+    failed: bool
+
+    def __init__(
+        self,
+        results: list[Any] | None = None,
+        warnings: list[str] | None = None,
+        summaries: list[str] | None = None,
+        failed: bool = False,
+    ) -> None:
+        self.results = [] if results is None else results
+        self.warnings = [] if warnings is None else warnings
+        self.summaries = [] if summaries is None else summaries
+        self.failed = failed
 
 
 def run_invocation(

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+from lsm.record import Record
 
 __all__ = ["ContentBudget", "FileContents", "Skip", "count_lines", "read_contents"]
 
@@ -40,14 +41,24 @@ class Skip(NamedTuple):
     limit: int | None = None
 
 
-@dataclass(slots=True)
-class ContentBudget:
+class ContentBudget(Record):
     """Per-request totals (git-ai ``CheckpointContentBudget``)."""
+
+    __slots__ = ("max_total_bytes", "max_total_lines", "used_bytes", "used_lines")
+    _fields = ("max_total_bytes", "max_total_lines", "used_bytes", "used_lines")
 
     max_total_bytes: int
     max_total_lines: int
-    used_bytes: int = 0
-    used_lines: int = 0
+    used_bytes: int
+    used_lines: int
+
+    def __init__(
+        self, max_total_bytes: int, max_total_lines: int, used_bytes: int = 0, used_lines: int = 0
+    ) -> None:
+        self.max_total_bytes = max_total_bytes
+        self.max_total_lines = max_total_lines
+        self.used_bytes = used_bytes
+        self.used_lines = used_lines
 
     def reserve(self, path: str, text: str, size: int) -> Skip | None:
         """Admit ``text`` or say which total it would exceed."""
@@ -73,13 +84,25 @@ class ContentBudget:
         return None
 
 
-@dataclass(slots=True)
-class FileContents:
+class FileContents(Record):
     """Contents admitted into a checkpoint (repo-relative path -> text) and skips."""
 
-    texts: dict[str, str] = field(default_factory=dict)
-    raw: dict[str, bytes] = field(default_factory=dict)
-    skipped: list[Skip] = field(default_factory=list)
+    __slots__ = ("raw", "skipped", "texts")
+    _fields = ("texts", "raw", "skipped")
+
+    texts: dict[str, str]
+    raw: dict[str, bytes]
+    skipped: list[Skip]
+
+    def __init__(
+        self,
+        texts: dict[str, str] | None = None,
+        raw: dict[str, bytes] | None = None,
+        skipped: list[Skip] | None = None,
+    ) -> None:
+        self.texts = {} if texts is None else texts
+        self.raw = {} if raw is None else raw
+        self.skipped = [] if skipped is None else skipped
 
 
 def read_contents(

@@ -29,10 +29,9 @@ This module is on the hook's hot path: it imports nothing heavy.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
-
-import orjson
 
 from lsm.checkpoint.request import CheckpointRequest, PathRole, TranscriptSource
 from lsm.errors import InputError
@@ -156,14 +155,36 @@ def _load_object(preset: str, hook_input: str | None) -> JsonObject:
             hint="Pass --hook-input JSON or --hook-input stdin (as the agent's hook does).",
         )
     try:
-        data = orjson.loads(hook_input)
-    except orjson.JSONDecodeError as exc:
+        data = _loads(hook_input)
+    except ValueError as exc:
         raise InputError(f"invalid JSON in {preset} hook input: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(
             f"{preset} hook input must be a JSON object, not {_json_type(data)}",
         )
     return data
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _loads(text: str) -> object:
+    """Parse strict JSON as orjson (and git-ai's serde_json) do, with the stdlib.
+
+    The stdlib ``json`` costs a hook far less to import than orjson. Like
+    orjson it rejects ``NaN``/``Infinity`` and text that is not valid UTF-8
+    (surrogates). Every failure is a ValueError (``json.JSONDecodeError``
+    is one), nesting too deep included.
+    """
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("str is not valid UTF-8: surrogates not allowed") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("recursion limit reached (nested too deeply)") from None
 
 
 def _json_type(value: object) -> str:
@@ -651,8 +672,8 @@ def _codex_tool_response_paths(tool_response: object, cwd: str) -> list[str]:
     if isinstance(tool_response, str):
         output = tool_response
         try:
-            parsed = orjson.loads(tool_response)
-        except orjson.JSONDecodeError:
+            parsed = _loads(tool_response)
+        except ValueError:
             parsed = None
         inner = _opt_str(parsed, "output")
         if inner is not None:
@@ -707,8 +728,8 @@ def _droid(name: str, hook_input: str | None, inv: _Invocation) -> list[Checkpoi
             response = _first_present(data, "tool_response", "toolResponse")
             if isinstance(response, str):
                 try:
-                    response = orjson.loads(response)
-                except orjson.JSONDecodeError:
+                    response = _loads(response)
+                except ValueError:
                     response = None
             found = _first_present(response, "file_path", "filePath")
             if isinstance(found, str):

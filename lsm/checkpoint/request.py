@@ -10,9 +10,10 @@ read-only tool such as ``Read`` or ``Grep``), which is a success.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lsm.model import AgentId, CheckpointKind
+from lsm.record import Record
 
 __all__ = ["CheckpointRequest", "PathRole", "TranscriptSource"]
 
@@ -24,8 +25,7 @@ class PathRole(enum.Enum):
     EDITED = "edited"
 
 
-@dataclass(frozen=True, slots=True)
-class TranscriptSource:
+class TranscriptSource(NamedTuple):
     """Where an agent's transcript lives, for incremental parsing.
 
     :ivar agent: ``claude``, ``codex`` or ``droid``.
@@ -39,8 +39,7 @@ class TranscriptSource:
     settings_path: str | None = None
 
 
-@dataclass(slots=True)
-class CheckpointRequest:
+class CheckpointRequest(Record):
     """One checkpoint to make.
 
     :ivar kind: the checkpoint kind git-ai's orchestrator maps the event to.
@@ -56,12 +55,57 @@ class CheckpointRequest:
     :ivar discover: no paths were named: use a scoped ``git status``.
     """
 
+    __slots__ = (
+        "agent_id",
+        "cwd",
+        "dirty_files",
+        "discover",
+        "kind",
+        "metadata",
+        "path_role",
+        "paths",
+        "transcript",
+    )
+    _fields = (
+        "kind",
+        "cwd",
+        "paths",
+        "path_role",
+        "agent_id",
+        "metadata",
+        "dirty_files",
+        "discover",
+        "transcript",
+    )
+
     kind: CheckpointKind
     cwd: str
-    paths: list[str] = field(default_factory=list)
-    path_role: PathRole = PathRole.EDITED
-    agent_id: AgentId | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    dirty_files: dict[str, str] | None = None
-    discover: bool = False
-    transcript: TranscriptSource | None = None
+    paths: list[str]
+    path_role: PathRole
+    agent_id: AgentId | None
+    metadata: dict[str, str]
+    dirty_files: dict[str, str] | None
+    discover: bool
+    transcript: TranscriptSource | None
+
+    def __init__(
+        self,
+        kind: CheckpointKind,
+        cwd: str,
+        paths: list[str] | None = None,
+        path_role: PathRole = PathRole.EDITED,
+        agent_id: AgentId | None = None,
+        metadata: dict[str, str] | None = None,
+        dirty_files: dict[str, str] | None = None,
+        discover: bool = False,
+        transcript: TranscriptSource | None = None,
+    ) -> None:
+        self.kind = kind
+        self.cwd = cwd
+        self.paths = [] if paths is None else paths
+        self.path_role = path_role
+        self.agent_id = agent_id
+        self.metadata = {} if metadata is None else metadata
+        self.dirty_files = dirty_files
+        self.discover = discover
+        self.transcript = transcript

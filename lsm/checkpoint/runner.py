@@ -19,11 +19,11 @@ Nothing here prints: warnings, cap hits and skips are returned in
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsm import __version__
 from lsm.checkpoint.content import ContentBudget, Skip, read_contents
@@ -32,8 +32,19 @@ from lsm.checkpoint.request import CheckpointRequest
 from lsm.config import Settings
 from lsm.errors import InputError
 from lsm.ids import ai_author_id, human_short_hash, new_trace_id
-from lsm.model import API_VERSION, Checkpoint, CheckpointKind, FileEntry, LineStats
+from lsm.model import (
+    API_VERSION,
+    Checkpoint,
+    CheckpointKind,
+    FileEntry,
+    InitialAttributions,
+    LineStats,
+)
+from lsm.record import Record
 from lsm.store import Store
+
+if TYPE_CHECKING:
+    from lsm.legacy.workinglog import LegacyWorkingLog
 
 __all__ = ["CheckpointResult", "log_name", "open_store", "run_request"]
 
@@ -42,8 +53,7 @@ __all__ = ["CheckpointResult", "log_name", "open_store", "run_request"]
 KNOWN_HUMAN_MIN_SECS_AFTER_AI = 1
 
 
-@dataclass(slots=True)
-class CheckpointResult:
+class CheckpointResult(Record):
     """What a checkpoint did.
 
     :ivar seq: the appended checkpoint's seq, or None if nothing changed.
@@ -52,19 +62,80 @@ class CheckpointResult:
     :ivar cap_hits: caps that degraded the checkpoint (also recorded as events).
     """
 
-    seq: int | None = None
-    log: str = ""
-    kind: CheckpointKind = CheckpointKind.HUMAN
-    files: list[str] = field(default_factory=list)
-    entries: int = 0
-    skipped: list[Skip] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    cap_hits: list[dict[str, Any]] = field(default_factory=list)
-    imported: int = 0
-    duration_ms: float = 0.0
-    dropped_reason: str | None = None
-    transcript_messages: int = 0
-    compaction: str | None = None
+    __slots__ = (
+        "cap_hits",
+        "compaction",
+        "dropped_reason",
+        "duration_ms",
+        "entries",
+        "files",
+        "imported",
+        "kind",
+        "log",
+        "seq",
+        "skipped",
+        "transcript_messages",
+        "warnings",
+    )
+    _fields = (
+        "seq",
+        "log",
+        "kind",
+        "files",
+        "entries",
+        "skipped",
+        "warnings",
+        "cap_hits",
+        "imported",
+        "duration_ms",
+        "dropped_reason",
+        "transcript_messages",
+        "compaction",
+    )
+
+    seq: int | None
+    log: str
+    kind: CheckpointKind
+    files: list[str]
+    entries: int
+    skipped: list[Skip]
+    warnings: list[str]
+    cap_hits: list[dict[str, Any]]
+    imported: int
+    duration_ms: float
+    dropped_reason: str | None
+    transcript_messages: int
+    compaction: str | None
+
+    def __init__(
+        self,
+        seq: int | None = None,
+        log: str = "",
+        kind: CheckpointKind = CheckpointKind.HUMAN,
+        files: list[str] | None = None,
+        entries: int = 0,
+        skipped: list[Skip] | None = None,
+        warnings: list[str] | None = None,
+        cap_hits: list[dict[str, Any]] | None = None,
+        imported: int = 0,
+        duration_ms: float = 0.0,
+        dropped_reason: str | None = None,
+        transcript_messages: int = 0,
+        compaction: str | None = None,
+    ) -> None:
+        self.seq = seq
+        self.log = log
+        self.kind = kind
+        self.files = [] if files is None else files
+        self.entries = entries
+        self.skipped = [] if skipped is None else skipped
+        self.warnings = [] if warnings is None else warnings
+        self.cap_hits = [] if cap_hits is None else cap_hits
+        self.imported = imported
+        self.duration_ms = duration_ms
+        self.dropped_reason = dropped_reason
+        self.transcript_messages = transcript_messages
+        self.compaction = compaction
 
 
 def log_name(repo: Repo, base: str) -> str:
@@ -179,6 +250,12 @@ def run_request(
     for skip in result.skipped:
         result.warnings.append(f"skipped {skip.path}: {skip.reason}")
 
+    if settings.storage.mode == "legacy":
+        _checkpoint_legacy(
+            repo, base, req, settings, contents.texts, contents.raw, trace, ts_ms, result
+        )
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
     own_store = store is None
     st = store if store is not None else open_store(repo, settings)
     try:
@@ -198,6 +275,210 @@ def run_request(
     return result
 
 
+class _Prev:
+    """The file's newest entry, whichever storage holds it."""
+
+    __slots__ = ("ai_touched", "attributions", "blob_sha", "kind", "timestamp")
+
+    def __init__(
+        self,
+        blob_sha: str,
+        kind: CheckpointKind,
+        timestamp: int,
+        ai_touched: bool,
+        attributions: Callable[[], Sequence[Any]],
+    ) -> None:
+        self.blob_sha = blob_sha
+        self.kind = kind
+        self.timestamp = timestamp
+        self.ai_touched = ai_touched
+        self.attributions = attributions  # loaded only when the entry needs them
+
+
+class _StoreSource:
+    """Previous states from the store's index (O(changed files), never the history)."""
+
+    def __init__(self, store: Store, log: str) -> None:
+        self.store = store
+        self.log = log
+
+    def states(self, rels: Iterable[str]) -> dict[str, _Prev | None]:
+        out: dict[str, _Prev | None] = {}
+        for rel in rels:
+            s = self.store.latest_state(self.log, rel)
+            out[rel] = (
+                None
+                if s is None
+                else _Prev(
+                    s.blob_sha,
+                    s.kind,
+                    s.timestamp,
+                    s.ai_touched,
+                    self._attrs(rel) if s.has_attributions else tuple,
+                )
+            )
+        return out
+
+    def _attrs(self, rel: str) -> Callable[[], Sequence[Any]]:
+        def load() -> Sequence[Any]:
+            found = self.store.latest(self.log, rel)
+            return found.entry.attributions if found is not None else ()
+
+        return load
+
+    def blob(self, sha: str) -> bytes | None:
+        return self.store.get_blob(sha)
+
+    def initial(self) -> InitialAttributions:
+        return self.store.get_initial(self.log)
+
+
+def _constant(value: Sequence[Any]) -> Callable[[], Sequence[Any]]:
+    return lambda: value
+
+
+class _LegacySource:
+    """Previous states streamed from git-ai's ``checkpoints.jsonl`` (storage.mode=legacy)."""
+
+    def __init__(self, wl: LegacyWorkingLog) -> None:
+        self.wl = wl
+
+    def states(self, rels: Iterable[str]) -> dict[str, _Prev | None]:
+        wanted = list(rels)
+        found = self.wl.states(wanted)
+        out: dict[str, _Prev | None] = {}
+        for rel in wanted:
+            s = found.get(rel)
+            out[rel] = (
+                None
+                if s is None
+                else _Prev(
+                    s.blob_sha,
+                    s.kind,
+                    s.timestamp,
+                    s.ai_touched,
+                    _constant(s.attributions),
+                )
+            )
+        return out
+
+    def blob(self, sha: str) -> bytes | None:
+        return self.wl.get_blob(sha)
+
+    def initial(self) -> InitialAttributions:
+        return self.wl.initial()
+
+
+def _build_checkpoint(
+    source: _StoreSource | _LegacySource,
+    repo: Repo,
+    base: str,
+    req: CheckpointRequest,
+    texts: dict[str, str],
+    raw: dict[str, bytes],
+    trace: str,
+    ts_ms: int,
+    result: CheckpointResult,
+) -> tuple[Checkpoint, dict[str, bytes]] | None:
+    """git-ai's ``get_checkpoint_entries`` and ``Checkpoint::new``; None: nothing to write."""
+    from lsm.checkpoint.entry import PreviousState, compute_entry
+
+    states = source.states(texts)
+    if req.kind is CheckpointKind.KNOWN_HUMAN:
+        now_s = ts_ms // 1000
+        for s in states.values():
+            if (
+                s is not None
+                and s.kind.is_ai
+                and now_s - s.timestamp < KNOWN_HUMAN_MIN_SECS_AFTER_AI
+            ):
+                result.dropped_reason = (
+                    "a KnownHuman save within 1 s of an AI edit of the same file"
+                )
+                return None
+    initial = source.initial()
+    initial_contents: dict[str, bytes] = {}
+    for path in initial.files:
+        sha = initial.file_blobs.get(path)
+        data = source.blob(sha) if sha else None
+        if data is not None:
+            initial_contents[path] = data
+    need_head = [rel for rel, s in states.items() if s is None]
+    head = repo.head_contents(base, need_head) if base != "initial" and need_head else {}
+    author_cache: list[str] = []
+
+    def author() -> str:
+        if not author_cache:
+            author_cache.append(repo.author_identity())
+        return author_cache[0]
+
+    author_id = _author_id(req, author, trace)
+    entries: list[FileEntry] = []
+    stats = LineStats()
+    shas: dict[str, str] = {}
+    blobs: dict[str, bytes] = {}
+    for rel in texts:
+        sha = hashlib.sha256(raw[rel]).hexdigest()
+        shas[rel] = sha
+        state = states[rel]
+        previous = None
+        if state is not None:
+            prev_data = source.blob(state.blob_sha) if len(state.blob_sha) == 64 else None
+            previous = PreviousState(
+                content=prev_data if prev_data is not None else b"",
+                attributions=list(state.attributions()),
+            )
+        computed = compute_entry(
+            path=rel,
+            current=raw[rel],
+            kind=req.kind,
+            author_id=author_id,
+            ts_ms=ts_ms,
+            ai_touched=(state is not None and state.ai_touched) or rel in initial.files,
+            previous=previous,
+            head_content=head.get(rel),
+            initial_attrs=initial.files.get(rel) or None,
+            initial_content=initial_contents.get(rel),
+            blob_sha=sha,
+        )
+        if computed is None:
+            continue
+        entry, file_stats = computed
+        entries.append(entry)
+        stats = stats + file_stats
+        blobs[sha] = raw[rel]
+    if not entries:
+        return None
+    # git-ai's ``diff``: sha256 over the sorted (path, blob sha) pairs.
+    diff = hashlib.sha256()
+    for rel in sorted(shas):
+        diff.update(rel.encode("utf-8", "surrogateescape"))
+        diff.update(shas[rel].encode())
+    cp = Checkpoint(
+        kind=req.kind,
+        diff=diff.hexdigest(),
+        author=author(),
+        entries=entries,
+        timestamp=ts_ms // 1000,
+        line_stats=stats,
+        api_version=API_VERSION,
+        git_ai_version=f"ckptlog-{__version__}",
+        trace_id=trace,
+    )
+    if req.kind.is_ai:
+        cp.agent_id = req.agent_id
+        cp.agent_metadata = dict(req.metadata) if req.metadata else None
+    elif req.kind is CheckpointKind.KNOWN_HUMAN and req.metadata.get("kh_editor"):
+        from lsm.model import KnownHumanMetadata
+
+        cp.known_human_metadata = KnownHumanMetadata(
+            req.metadata.get("kh_editor", ""),
+            req.metadata.get("kh_editor_version", ""),
+            req.metadata.get("kh_extension_version", ""),
+        )
+    return cp, blobs
+
+
 def _checkpoint_under_lock(
     store: Store,
     repo: Repo,
@@ -211,112 +492,70 @@ def _checkpoint_under_lock(
     ts_ms: int,
     result: CheckpointResult,
 ) -> None:
-    from lsm.checkpoint.entry import PreviousState, compute_entry
+    """Modes ``lsm`` and ``dual``: import on first touch, build, append (dual: to both).
 
+    Atomic per storage: the store's append is one commit; git-ai's file is
+    replaced by one rename after it. In ``dual`` a crash between the two
+    leaves git-ai's file one checkpoint behind, which ``verify --dual`` reports.
+    """
     if not texts and not _legacy_pending(store, repo, base, log):
         return
-    author_cache: list[str] = []
-
-    def author() -> str:
-        if not author_cache:
-            author_cache.append(repo.author_identity())
-        return author_cache[0]
-
     with store.writer() as w:
         result.imported = _import_legacy_if_needed(store, w, repo, base, log, settings, result)
         if not texts:
             return
-        states = {rel: store.latest_state(log, rel) for rel in texts}
-        if req.kind is CheckpointKind.KNOWN_HUMAN:
-            now_s = ts_ms // 1000
-            for s in states.values():
-                if (
-                    s is not None
-                    and s.kind.is_ai
-                    and now_s - s.timestamp < KNOWN_HUMAN_MIN_SECS_AFTER_AI
-                ):
-                    result.dropped_reason = (
-                        "a KnownHuman save within 1 s of an AI edit of the same file"
-                    )
-                    return
-        initial = store.get_initial(log)
-        initial_contents: dict[str, bytes] = {}
-        for path in initial.files:
-            sha = initial.file_blobs.get(path)
-            data = store.get_blob(sha) if sha else None
-            if data is not None:
-                initial_contents[path] = data
-        need_head = [rel for rel, s in states.items() if s is None]
-        head = repo.head_contents(base, need_head) if base != "initial" and need_head else {}
-        author_id = _author_id(req, author, trace)
-        entries: list[FileEntry] = []
-        stats = LineStats()
-        shas: dict[str, str] = {}
-        blobs: dict[str, bytes] = {}
-        for rel in texts:
-            sha = hashlib.sha256(raw[rel]).hexdigest()
-            shas[rel] = sha
-            state = states[rel]
-            previous = None
-            if state is not None:
-                prev_data = store.get_blob(state.blob_sha) if len(state.blob_sha) == 64 else None
-                prev_attrs: Any = ()
-                if state.has_attributions:
-                    prev_entry = store.latest(log, rel)
-                    prev_attrs = prev_entry.entry.attributions if prev_entry is not None else ()
-                previous = PreviousState(
-                    content=prev_data if prev_data is not None else b"",
-                    attributions=list(prev_attrs),
-                )
-            computed = compute_entry(
-                path=rel,
-                current=raw[rel],
-                kind=req.kind,
-                author_id=author_id,
-                ts_ms=ts_ms,
-                ai_touched=(state is not None and state.ai_touched) or rel in initial.files,
-                previous=previous,
-                head_content=head.get(rel),
-                initial_attrs=initial.files.get(rel) or None,
-                initial_content=initial_contents.get(rel),
-                blob_sha=sha,
-            )
-            if computed is None:
-                continue
-            entry, file_stats = computed
-            entries.append(entry)
-            stats = stats + file_stats
-            blobs[sha] = raw[rel]
-        if not entries:
-            return
-        diff = hashlib.sha256()
-        for rel in sorted(shas):
-            diff.update(rel.encode("utf-8", "surrogateescape"))
-            diff.update(shas[rel].encode())
-        cp = Checkpoint(
-            kind=req.kind,
-            diff=diff.hexdigest(),
-            author=author(),
-            entries=entries,
-            timestamp=ts_ms // 1000,
-            line_stats=stats,
-            api_version=API_VERSION,
-            git_ai_version=f"ckptlog-{__version__}",
-            trace_id=trace,
+        built = _build_checkpoint(
+            _StoreSource(store, log), repo, base, req, texts, raw, trace, ts_ms, result
         )
-        if req.kind.is_ai:
-            cp.agent_id = req.agent_id
-            cp.agent_metadata = dict(req.metadata) if req.metadata else None
-        elif req.kind is CheckpointKind.KNOWN_HUMAN and req.metadata.get("kh_editor"):
-            from lsm.model import KnownHumanMetadata
-
-            cp.known_human_metadata = KnownHumanMetadata(
-                req.metadata.get("kh_editor", ""),
-                req.metadata.get("kh_editor_version", ""),
-                req.metadata.get("kh_extension_version", ""),
-            )
+        if built is None:
+            return
+        cp, blobs = built
         result.seq = w.append(log, cp, blobs=blobs)
-        result.entries = len(entries)
+        result.entries = len(cp.entries)
+        if settings.storage.mode == "dual":
+            from lsm.legacy.workinglog import LegacyWorkingLog
+
+            LegacyWorkingLog(repo.ai_dir, base).append(cp, blobs)
+
+
+def _checkpoint_legacy(
+    repo: Repo,
+    base: str,
+    req: CheckpointRequest,
+    settings: Settings,
+    texts: dict[str, str],
+    raw: dict[str, bytes],
+    trace: str,
+    ts_ms: int,
+    result: CheckpointResult,
+) -> None:
+    """Mode ``legacy``: git-ai's files are the only storage (read streamed, rewritten).
+
+    Serialized by ``LEGACY.lock`` in the store directory (git-ai relied on
+    its daemon for that); the store itself is not opened.
+    """
+    from lsm.legacy.workinglog import LegacyWorkingLog
+    from lsm.locking import FileLock
+
+    if not texts:
+        return
+    root = settings.store_path(repo.common_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(root / "LEGACY.lock")
+    lock.acquire(timeout=settings.storage.lock_timeout)
+    try:
+        wl = LegacyWorkingLog(repo.ai_dir, base)
+        built = _build_checkpoint(
+            _LegacySource(wl), repo, base, req, texts, raw, trace, ts_ms, result
+        )
+        if built is None:
+            return
+        cp, blobs = built
+        wl.append(cp, blobs)
+        result.seq = 0  # git-ai's files have no sequence numbers
+        result.entries = len(cp.entries)
+    finally:
+        lock.release()
 
 
 def _ingest_transcript(
@@ -352,6 +591,26 @@ def _ingest_transcript(
 
 
 def _legacy_pending(store: Store, repo: Repo, base: str, log: str) -> bool:
+    """``legacy_import_pending``, without importing the importer in the usual cases.
+
+    Most hooks run where git-ai left no working log for the base, or where
+    it was imported long ago: two ``stat`` calls, and at most one index
+    read, answer those. Only a legacy file not known to be imported loads
+    lsm.legacy.importer (whose answer is the one that counts).
+    """
+    # lsm.legacy.layout.log_dir: <ai>/working_logs/<base>/{checkpoints.jsonl,INITIAL}
+    lpath = os.path.join(repo.ai_dir, "working_logs", base)
+    if not (
+        os.path.exists(os.path.join(lpath, "checkpoints.jsonl"))
+        or os.path.exists(os.path.join(lpath, "INITIAL"))
+    ):
+        return False
+    info = store.log_info(log)
+    if info is not None:
+        state = info.import_state
+        started = isinstance(state, dict) and state.get("phase") == "started"
+        if state is not None and not started:
+            return False  # imported (or skipped) already
     from lsm.legacy.importer import legacy_import_pending
 
     return legacy_import_pending(store, repo.ai_dir, base, log)
@@ -366,10 +625,10 @@ def _import_legacy_if_needed(
     settings: Settings,
     result: CheckpointResult,
 ) -> int:
-    from lsm.legacy.importer import import_working_log, legacy_import_pending
-
-    if not legacy_import_pending(store, repo.ai_dir, base, log):
+    if not _legacy_pending(store, repo, base, log):
         return 0
+    from lsm.legacy.importer import import_working_log
+
     report = import_working_log(store, repo.ai_dir, base, log, settings)
     result.warnings.extend(report.warnings)
     result.cap_hits.extend(report.cap_hits)

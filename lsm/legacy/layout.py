@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -110,6 +109,8 @@ def archive(ai_dir: Path, base: str, *, now_s: int | None = None) -> Path | None
         return None
     dst = log_dir(ai_dir, f"old-{base}")
     if dst.exists():
+        import shutil  # lazily: shutil pulls in bz2, lzma... (the hook path imports this module)
+
         shutil.rmtree(dst)
     os.replace(src, dst)
     fsync_dir(dst.parent)
@@ -137,6 +138,8 @@ def prune_archived(
         except (OSError, ValueError):
             at = 0
         if now - at >= retention_s:
+            import shutil
+
             try:
                 shutil.rmtree(path)
                 removed.append(name)

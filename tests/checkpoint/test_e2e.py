@@ -14,7 +14,7 @@ import pytest
 import lsm
 from lsm.model import CheckpointKind
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "transcripts"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
 ENV = {
     **os.environ,
     "GIT_CONFIG_GLOBAL": os.devnull,

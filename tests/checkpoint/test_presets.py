@@ -732,12 +732,13 @@ def test_ai_tab_required(missing):
 def test_module_imports_are_light():
     code = (
         "import sys; import lsm.checkpoint.presets; "
-        "heavy = [m for m in ('click', 'dataclasses', 'fnmatch', 'subprocess') "
+        "heavy = [m for m in ('click', 'dataclasses', 'fnmatch', 'orjson', 'subprocess') "
         "if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
-    # dataclasses comes in with lsm.checkpoint.request itself; nothing else heavy
     assert "click" not in out
+    assert "dataclasses" not in out
+    assert "orjson" not in out
     assert "subprocess" not in out

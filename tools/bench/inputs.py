@@ -50,6 +50,7 @@ def prepare(env: BenchEnv) -> Context:
             "hook_input": cf.hook_input(),
             "pairs": pairs,
             "thinking_bytes": thinking,
+            "next_pairs": int(env.param("next_pairs", 1)),
         }
     if kind == "repro-checkpoints":
         fx = fixtures.prepare_repro_checkpoints(
@@ -81,14 +82,17 @@ def prepare(env: BenchEnv) -> Context:
 
 def next_edit(context: Context, round_: int) -> None:
     """Make the change the *next* checkpoint records: edit the target file again and, for a
-    Claude input, append one more user/assistant pair to the transcript."""
+    Claude input, append ``next_pairs`` (default 1) more user/assistant pairs to the transcript."""
     from tools.repro import fixtures
 
     fixtures.edit_target(Path(context["repo"]), f"change {round_}")
     if context["input"] == "claude":
-        fixtures.append_claude_pair(
-            Path(context["transcript"]), int(context["pairs"]) + round_, context["thinking_bytes"]
-        )
+        per_round = int(context.get("next_pairs", 1))
+        first = int(context["pairs"]) + (round_ - 1) * per_round + 1
+        for index in range(first, first + per_round):
+            fixtures.append_claude_pair(
+                Path(context["transcript"]), index, context["thinking_bytes"]
+            )
 
 
 def describe(params: Mapping[str, Any]) -> str:

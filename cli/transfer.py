@@ -1,0 +1,173 @@
+"""``ckptlog dump``, ``import`` and ``export``: moving working logs between the store and git-ai.
+
+``dump`` streams a log as git-ai ``checkpoints.jsonl`` lines (bounded
+memory). ``import`` reads git-ai's working log into the store (a progress
+bar on stderr); ``export`` writes the store's log back as git-ai's files, so
+git-ai (or ``storage.mode = legacy``) can carry on from it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO
+
+import click
+
+import lsm
+from cli.common import (
+    CONTEXT_SETTINGS,
+    StoreLocation,
+    emit_json,
+    lsm_errors,
+    open_store,
+    output_options,
+    store_options,
+)
+
+__all__ = ["dump", "export", "import_"]
+
+_LOG_HELP = "Working log (default: the one of HEAD, as a checkpoint would use)."
+
+
+def _location(location: StoreLocation, log: str | None) -> lsm.WorkingLogLocation:
+    with lsm_errors():
+        here = lsm.working_log(location.cwd)
+    if log is None:
+        return here
+    return lsm.WorkingLogLocation(log, log.rsplit("/", 1)[-1], here.ai_dir)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--log", default=None, help=_LOG_HELP)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("wb"),
+    default="-",
+    help="Write here instead of standard output.",
+)
+@store_options
+def dump(location: StoreLocation, log: str | None, output: IO[bytes]) -> None:
+    """Print every checkpoint of a working log as git-ai checkpoints.jsonl lines.
+
+    Streamed in bounded memory, in git-ai's exact serialization (and its
+    rule that only the newest entry of a file keeps character attributions).
+    """
+    with open_store(location) as store:
+        name = log if log is not None else _location(location, None).log
+        if store.log_info(name) is None:
+            raise click.ClickException(f"no working log {name!r} in the store")
+        out = output if output is not None else sys.stdout.buffer
+        for line in lsm.iter_log_lines(store, name):
+            out.write(line)
+        out.flush()
+
+
+@click.command("import", context_settings=CONTEXT_SETTINGS)
+@click.option("--log", default=None, help=_LOG_HELP)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="If the store already holds checkpoints for the log, archive them and import.",
+)
+@output_options
+@store_options
+def import_(location: StoreLocation, fmt: str, log: str | None, replace: bool) -> None:
+    """Import git-ai's working log (checkpoints.jsonl, blobs, INITIAL) into the store.
+
+    Streaming and bounded in memory, whatever the file's size; git-ai's
+    files are never modified. Checkpoints hooks make import it on first
+    touch anyway; this does it now, with a progress bar.
+    """
+    where = _location(location, log)
+    source = where.ai_dir / "working_logs" / where.base / "checkpoints.jsonl"
+    if not source.exists():
+        raise click.ClickException(f"no git-ai working log at {source}")
+    with lsm_errors():
+        settings = lsm.repo_settings(location.cwd)
+    with open_store(location) as store:
+        info = store.log_info(where.log)
+        if info is not None and info.checkpoints:
+            phase = (info.import_state or {}).get("phase")
+            if phase == "done" and not replace:
+                click.echo(f"{where.log}: already imported ({info.checkpoints} checkpoints)")
+                return
+            if not replace:
+                raise click.ClickException(
+                    f"the store already holds {info.checkpoints} checkpoint(s) for {where.log}; "
+                    "--replace archives them and imports git-ai's log"
+                )
+            archived = store.archive_log(where.log)
+            click.echo(f"archived the store's log as {archived}", err=True)
+        total = source.stat().st_size
+        with click.progressbar(
+            length=total, label="importing", file=sys.stderr, show_eta=False
+        ) as bar:
+            done = [0]
+
+            def progress(read: int, _size: int) -> None:
+                bar.update(read - done[0])
+                done[0] = read
+
+            report = lsm.import_working_log(
+                store,
+                where.ai_dir,
+                where.base,
+                where.log,
+                settings.with_caps(oversized_history="import"),
+                progress=progress,
+            )
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    doc = {
+        "log": where.log,
+        "checkpoints": report.checkpoints,
+        "blobs": report.blobs,
+        "initial": report.has_initial,
+        "stats": report.stats,
+    }
+    if fmt != "text":
+        emit_json(doc)
+    else:
+        click.echo(
+            f"imported {report.checkpoints} checkpoint(s), {report.blobs} blob(s)"
+            f"{' and INITIAL' if report.has_initial else ''} into {where.log}"
+        )
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--log", default=None, help=_LOG_HELP)
+@click.option(
+    "--base",
+    default=None,
+    help="Write git-ai's working log of this base commit (default: the log's base).",
+)
+@output_options
+@store_options
+def export(location: StoreLocation, fmt: str, log: str | None, base: str | None) -> None:
+    """Write a working log as git-ai's files: checkpoints.jsonl, blobs/, INITIAL.
+
+    Exactly as git-ai would have written them, so git-ai (or
+    storage.mode=legacy) can carry on: this is the rollback path.
+    checkpoints.jsonl is replaced atomically.
+    """
+    where = _location(location, log)
+    with open_store(location) as store:
+        if store.log_info(where.log) is None:
+            raise click.ClickException(f"no working log {where.log!r} in the store")
+        report = lsm.export_log(store, where.log, where.ai_dir, base or where.base)
+    doc = {
+        "path": report.path,
+        "checkpoints": report.checkpoints,
+        "bytes": report.bytes,
+        "blobs": report.blobs,
+        "initial": report.has_initial,
+    }
+    if fmt != "text":
+        emit_json(doc)
+    else:
+        click.echo(
+            f"wrote {report.checkpoints} checkpoint(s) ({report.bytes} bytes), "
+            f"{report.blobs} new blob(s){' and INITIAL' if report.has_initial else ''} "
+            f"to {report.path}"
+        )

@@ -1,0 +1,175 @@
+"""git-ai's working log as the storage itself: ``storage.mode = legacy`` (and ``dual``).
+
+Rollback means a user can keep working with git-ai's own files and nothing
+else. :class:`LegacyWorkingLog` gives the checkpoint command what it needs
+from ``.git/ai/working_logs/<base>/`` (previous file states, blobs,
+INITIAL) and appends a checkpoint the way git-ai does: the new line is
+added, every older entry of a file the checkpoint touches loses its
+character attributions (``prune_old_char_attributions``), and the file is
+rewritten. Unlike git-ai, both the read and the rewrite stream: memory is
+bounded by one line, never by the history, and lines that need no change
+are copied byte for byte.
+
+Atomicity: the rewrite goes to a temporary file that replaces
+``checkpoints.jsonl`` with one ``rename`` after an fsync, so a crash leaves
+the old file or the new one. Blobs are written (atomically) before the
+line that names them. Errors: :class:`~lsm.errors.LegacyFormatError` when
+the directory cannot be read or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from lsm.errors import LegacyFormatError
+from lsm.legacy import layout
+from lsm.legacy.files import read_blob, read_initial, write_blob, write_lines
+from lsm.legacy.jsonform import checkpoint_line
+from lsm.legacy.reader import read_checkpoints
+from lsm.model import Attribution, Checkpoint, CheckpointKind, InitialAttributions
+
+__all__ = ["LegacyFileState", "LegacyWorkingLog", "is_ai_author"]
+
+
+def is_ai_author(author_id: str) -> bool:
+    """git-ai's ``is_ai_author_id``: neither ``human`` nor a KnownHuman ``h_`` id."""
+    return author_id != "human" and not author_id.startswith("h_")
+
+
+class LegacyFileState(NamedTuple):
+    """The newest entry of one file in a legacy log, and where its line is."""
+
+    blob_sha: str
+    attributions: Sequence[Attribution]
+    kind: CheckpointKind
+    timestamp: int
+    ai_touched: bool
+
+
+class LegacyWorkingLog:
+    """One base commit's git-ai working log, read and written in git-ai's format."""
+
+    def __init__(self, ai_dir: Path, base: str) -> None:
+        self.ai_dir = ai_dir
+        self.base = base
+        self.dir = layout.log_dir(ai_dir, base)
+        self.path = self.dir / "checkpoints.jsonl"
+        # From the last scan: file -> (line offset, entry index) of its newest
+        # entry, and every entry that still holds character attributions.
+        self._newest: dict[str, tuple[int, int]] | None = None
+        self._with_attrs: list[tuple[int, int, str]] = []
+
+    def exists(self) -> bool:
+        """True when ``checkpoints.jsonl`` is there."""
+        return self.path.exists()
+
+    def checkpoints(self) -> Iterator[Checkpoint]:
+        """Every readable checkpoint, oldest first (git-ai's tolerant read, streamed)."""
+        if not self.path.exists():
+            return
+        for line in read_checkpoints(self.path):
+            yield line.checkpoint
+
+    def states(self, files: Iterable[str]) -> dict[str, LegacyFileState]:
+        """The newest entry of each of ``files`` (absent: never checkpointed).
+
+        ``ai_touched`` follows git-ai: an AI checkpoint or an AI author id in
+        any entry of the file (INITIAL keys are the caller's to add). The
+        same pass notes every entry that still has character attributions,
+        for the prune of the next :meth:`append`.
+        """
+        wanted = set(files)
+        out: dict[str, LegacyFileState] = {}
+        touched: set[str] = set()
+        self._newest = {}
+        self._with_attrs = []
+        if not self.path.exists():
+            return out
+        for line in read_checkpoints(self.path):
+            cp = line.checkpoint
+            for i, e in enumerate(cp.entries):
+                self._newest[e.file] = (line.offset, i)
+                if len(e.attributions):
+                    self._with_attrs.append((line.offset, i, e.file))
+                if e.file not in wanted:
+                    continue
+                if (
+                    cp.kind.is_ai
+                    or any(is_ai_author(a.author_id) for a in e.attributions)
+                    or any(is_ai_author(la.author_id) for la in e.line_attributions)
+                ):
+                    touched.add(e.file)
+                out[e.file] = LegacyFileState(
+                    e.blob_sha, list(e.attributions), cp.kind, cp.timestamp, False
+                )
+        return {f: s._replace(ai_touched=f in touched) for f, s in out.items()}
+
+    def get_blob(self, sha: str) -> bytes | None:
+        """A blob's bytes, or None."""
+        return read_blob(self.dir / "blobs", sha)
+
+    def initial(self) -> InitialAttributions:
+        """The INITIAL file (empty when there is none)."""
+        path = self.dir / "INITIAL"
+        if not path.exists():
+            return InitialAttributions()
+        return read_initial(path)
+
+    def append(self, cp: Checkpoint, blobs: dict[str, bytes]) -> int:
+        """Append ``cp`` as git-ai would; returns the new file size.
+
+        git-ai's prune: after the append, every entry that is not the newest
+        of its file loses its character attributions. The scan of
+        :meth:`states` (run here if it has not been) says which.
+        """
+        try:
+            for data in blobs.values():
+                write_blob(self.dir / "blobs", data)
+            if self._newest is None:
+                self.states(())
+            newest = dict(self._newest or {})
+            for e in cp.entries:
+                newest[e.file] = (-1, -1)  # the new line
+            superseded: dict[int, set[int]] = {}
+            for off, i, f in self._with_attrs:
+                if newest.get(f) != (off, i):
+                    superseded.setdefault(off, set()).add(i)
+            size = write_lines(self.path, self._rewritten(superseded, checkpoint_line(cp)))
+        except OSError as exc:
+            raise LegacyFormatError(
+                f"cannot write {self.path}: {exc.strerror}",
+                hint="Check the disk and the permissions of .git/ai/working_logs.",
+            ) from None
+        self._newest = None
+        return size
+
+    def _rewritten(self, superseded: dict[int, set[int]], new_line: bytes) -> Iterator[bytes]:
+        """The current lines with the prune applied, then ``new_line``."""
+        if self.path.exists():
+            with open(self.path, "rb") as f:
+                offset = 0
+                for raw in f:
+                    at = offset
+                    offset += len(raw)
+                    positions = superseded.get(at)
+                    if positions:
+                        raw = _strip_attributions(raw, positions)
+                    elif not raw.endswith(b"\n"):
+                        raw += b"\n"  # a torn last line stays, now terminated
+                    yield raw
+        yield new_line
+
+
+def _strip_attributions(raw: bytes, positions: set[int]) -> bytes:
+    """Clear ``attributions`` of the entries at ``positions``; other keys keep their order."""
+    obj = orjson.loads(raw)
+    entries = obj.get("entries")
+    if isinstance(entries, list):
+        for i in positions:
+            if i < len(entries) and isinstance(entries[i], dict):
+                entries[i]["attributions"] = []
+    return orjson.dumps(obj) + b"\n"

@@ -1,0 +1,45 @@
+"""A light base for mutable records, in place of ``@dataclass(slots=True)``.
+
+``dataclasses`` imports ``inspect`` (and with it ``ast``, ``dis``,
+``tokenize``...), about 15 ms a hook pays before doing anything. Records on
+the hook path subclass :class:`Record` instead: each declares its
+``__slots__``, an explicit ``__init__``, and ``_fields`` (the field names
+in declaration order); this base supplies what the dataclass did with
+them: ``__eq__`` (same class, all fields equal), ``__repr__``
+(``Name(field=value, ...)``), no hashing, and ``__match_args__``.
+
+Immutable records use :class:`typing.NamedTuple` instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = ["Record"]
+
+
+class Record:
+    """Equality and ``repr`` over ``_fields``, like a dataclass's."""
+
+    __slots__ = ()
+
+    #: Field names in declaration order (``__slots__`` is kept sorted).
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__match_args__ = cls._fields  # type: ignore[attr-defined,misc]
+
+    def _astuple(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Record) and other.__class__ is self.__class__:
+            return self._astuple() == other._astuple()
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__qualname__}({body})"
