@@ -312,3 +312,23 @@ def test_legacy_working_log_is_imported_on_first_touch(repo: Path) -> None:
     cps = checkpoints(repo)
     assert len(cps) == 2 and cps[0].kind is CheckpointKind.AI_AGENT
     assert legacy.read_bytes() == before  # never modified
+
+
+def test_missing_or_truncated_transcript_still_checkpoints(repo: Path) -> None:
+    (repo / "m.py").write_text("m = 1\n")
+    payload = json.loads(claude_payload(repo, "m.py"))
+    payload["transcript_path"] = str(repo / "no-such-transcript.jsonl")
+    done = hook(repo, "claude", "--hook-input", json.dumps(payload))
+    assert done.returncode == 0
+    assert "no-such-transcript" in done.stderr  # one warning about the transcript
+    [cp] = checkpoints(repo)
+    assert cp.kind is CheckpointKind.AI_AGENT and cp.agent_id.model == "unknown"
+    # A transcript cut in the middle of a line: the complete lines count, the rest waits.
+    cut = repo / "cut.jsonl"
+    data = (FIXTURES / "example-claude-code.jsonl").read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    payload["transcript_path"] = str(cut)
+    (repo / "m.py").write_text("m = 2\n")
+    done = hook(repo, "claude", "--hook-input", json.dumps(payload))
+    assert done.returncode == 0, done.stderr
+    assert len(checkpoints(repo)) == 2
