@@ -8,14 +8,16 @@ in declaration order); this base supplies what the dataclass did with
 them: ``__eq__`` (same class, all fields equal), ``__repr__``
 (``Name(field=value, ...)``), no hashing, and ``__match_args__``.
 
-Immutable records use :class:`typing.NamedTuple` instead.
+Immutable records use :class:`typing.NamedTuple` instead, or, when they
+validate their fields or need a fresh default per instance (what
+``__post_init__`` and ``field(default_factory=...)`` did), :class:`FrozenRecord`.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
-__all__ = ["Record"]
+__all__ = ["FrozenRecord", "Record"]
 
 
 class Record:
@@ -43,3 +45,30 @@ class Record:
     def __repr__(self) -> str:
         body = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__qualname__}({body})"
+
+
+# For type checkers only (it costs nothing at run time): the fields of a
+# FrozenRecord are read-only, as a frozen dataclass's are.
+@dataclass_transform(frozen_default=True)
+class FrozenRecord(Record):
+    """A :class:`Record` that cannot change, like a ``frozen=True`` dataclass's instances.
+
+    ``__init__`` sets the fields with ``object.__setattr__``; afterwards
+    assigning or deleting any attribute raises :class:`AttributeError`.
+    Instances hash by their fields (and fail to if a field is unhashable),
+    and copy and pickle through their positional ``__init__``.
+    """
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of {type(self).__qualname__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of {type(self).__qualname__}")
+
+    def __hash__(self) -> int:  # type: ignore[override]  # Record's is None
+        return hash(self._astuple())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), self._astuple())

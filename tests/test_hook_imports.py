@@ -1,15 +1,18 @@
-"""The human hook path stays light: what a ``ckptlog checkpoint`` process imports.
+"""The hook paths stay light: what a ``ckptlog checkpoint`` process imports.
 
-A git hook runs ``ckptlog checkpoint`` for every commit, so its start-up
-is most of its latency. These modules cost milliseconds each to import and
-have no business on that path: ``dataclasses`` (which pulls in ``inspect``,
+A git hook runs ``ckptlog checkpoint`` for every commit, and an agent hook
+runs ``ckptlog checkpoint claude`` after every edit, so start-up is most of
+their latency. These modules cost milliseconds each to import and have no
+business on those paths: ``dataclasses`` (which pulls in ``inspect``,
 ``ast``, ``dis``...), ``orjson`` (whose init imports ``dataclasses``,
-``uuid``, ``datetime`` and ``json``), ``tomllib`` (only read when a config
-file exists), ``secrets``, ``shutil``, the compactor, the legacy importer.
+``uuid``, ``datetime`` and ``json``; a transcript parse only loads it for a
+big increment), ``tomllib`` (only read when a config file exists),
+``secrets``, ``shutil``, the compactor, the legacy importer.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +20,11 @@ from pathlib import Path
 
 import pytest
 
+import lsm
+from lsm.transcripts import parse_transcript
+
 ROOT = Path(__file__).resolve().parents[1]
+TRANSCRIPT = ROOT / "tests" / "fixtures" / "transcripts" / "example-claude-code.jsonl"
 
 FORBIDDEN = (
     "dataclasses",
@@ -64,10 +71,14 @@ def repo(tmp_path: Path) -> Path:
     return r
 
 
-def _checkpoint_imports(repo: Path) -> tuple[list[str], str]:
-    """Run a human checkpoint of f.txt with ``-X importtime``: (modules imported, other stderr)."""
+def _checkpoint_imports(repo: Path, *args: str) -> tuple[list[str], str]:
+    """Run ``ckptlog checkpoint ARGS`` with ``-X importtime``: (modules imported, other stderr).
+
+    Without ``args``, a human checkpoint of f.txt.
+    """
+    args = args or ("--", "f.txt")
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", CODE, "checkpoint", "--", "f.txt"],
+        [sys.executable, "-X", "importtime", "-c", CODE, "checkpoint", *args],
         cwd=repo,
         env=_env(),
         capture_output=True,
@@ -98,3 +109,43 @@ def test_human_checkpoint_imports_nothing_heavy(repo: Path) -> None:
         assert "lsm.checkpoint.runner" in modules  # the work was done in this process
         heavy = [m for m in FORBIDDEN if m in modules]
         assert heavy == [], f"the human hook imported {heavy}"
+
+
+def test_claude_hook_imports_nothing_heavy(repo: Path, tmp_path: Path) -> None:
+    # A small transcript that grows between the hooks, as a session's does.
+    lines = TRANSCRIPT.read_bytes().splitlines(keepends=True)
+    transcript = tmp_path / "session.jsonl"
+    transcript.write_bytes(b"".join(lines[:20]))
+    payload = json.dumps(
+        {
+            "hook_event_name": "PostToolUse",
+            "tool_name": "Write",
+            "session_id": "s1",
+            "transcript_path": str(transcript),
+            "cwd": str(repo),
+            "tool_input": {"file_path": str(repo / "f.txt")},
+        }
+    )
+    # The first hook creates the store and parses the transcript so far; the
+    # second appends to both and parses only the line added in between.
+    for n in range(2):
+        if n:
+            with transcript.open("ab") as f:
+                f.write(lines[20])
+        with (repo / "f.txt").open("a") as f:
+            f.write(f"line {n}\n")
+        modules, messages = _checkpoint_imports(repo, "claude", "--hook-input", payload)
+        assert "ai_agent claude changed 1 of the 1 file(s)" in messages, messages
+        assert "lsm.transcripts.ingest" in modules  # the transcript was parsed in this process
+        heavy = [m for m in FORBIDDEN if m in modules]
+        assert heavy == [], f"the Claude hook imported {heavy}"
+
+    # The store holds the session's messages, as a full parse of the file gives them.
+    expected = [m.to_json() for m in parse_transcript("claude", transcript).messages]
+    assert len(expected) > 1
+    with lsm.open_repo_store(repo, env=_env()) as store:
+        sessions = store.transcript_sessions()
+        assert [(s["agent"], s["session"], s["end"]) for s in sessions] == [
+            ("claude", "s1", transcript.stat().st_size)
+        ]
+        assert list(store.transcript_messages("claude", "s1")) == expected

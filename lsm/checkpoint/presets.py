@@ -320,6 +320,38 @@ def _file_request(
     ]
 
 
+def _agent_event(
+    bash: bool,
+    paths: Callable[[], list[str]],
+    *,
+    pre: bool,
+    cwd: str,
+    agent: AgentId,
+    metadata: dict[str, str],
+    tool_use_id: str,
+    transcript: TranscriptSource | None,
+) -> list[CheckpointRequest]:
+    """An agent's Pre/Post event: a bash call (files from git status) or a file edit."""
+    if bash:
+        return _bash_request(
+            pre=pre,
+            cwd=cwd,
+            agent=agent,
+            metadata=metadata,
+            tool_use_id=tool_use_id,
+            transcript=transcript,
+        )
+    return _file_request(
+        pre=pre,
+        cwd=cwd,
+        paths=paths(),
+        agent=agent,
+        metadata=metadata,
+        tool_use_id=tool_use_id,
+        transcript=transcript,
+    )
+
+
 def _bash_request(
     *,
     pre: bool,
@@ -525,19 +557,11 @@ def _claude(name: str, hook_input: str | None, inv: _Invocation) -> list[Checkpo
     agent = AgentId("claude", session_id, _UNKNOWN)
     metadata = {"transcript_path": transcript_path}
     transcript = None if pre else TranscriptSource("claude", transcript_path, session_id)
-    if tool_class == _BASH:
-        return _bash_request(
-            pre=pre,
-            cwd=cwd,
-            agent=agent,
-            metadata=metadata,
-            tool_use_id=tool_use_id,
-            transcript=transcript,
-        )
-    return _file_request(
+    return _agent_event(
+        tool_class == _BASH,
+        lambda: _tool_input_paths(data, cwd),
         pre=pre,
         cwd=cwd,
-        paths=_tool_input_paths(data, cwd),
         agent=agent,
         metadata=metadata,
         tool_use_id=tool_use_id,
@@ -590,24 +614,18 @@ def _codex(name: str, hook_input: str | None, inv: _Invocation) -> list[Checkpoi
     pre = event == _PRE
     if transcript_path is not None and not pre:
         transcript = TranscriptSource("codex", transcript_path, session_id)
-    if tool_class == _BASH:
-        return _bash_request(
-            pre=pre,
-            cwd=cwd,
-            agent=agent,
-            metadata=metadata,
-            tool_use_id=tool_use_id,
-            transcript=transcript,
-        )
-    paths: list[str] = []
-    if not pre:  # git-ai sends no file for a Codex PreToolUse edit
-        paths = _codex_tool_input_paths(_first_present(data, "tool_input", "toolInput"), cwd)
-        if not paths:
-            paths = _codex_tool_response_paths(data.get("tool_response"), cwd)
-    return _file_request(
+
+    def paths() -> list[str]:
+        if pre:  # git-ai sends no file for a Codex PreToolUse edit
+            return []
+        found = _codex_tool_input_paths(_first_present(data, "tool_input", "toolInput"), cwd)
+        return found or _codex_tool_response_paths(data.get("tool_response"), cwd)
+
+    return _agent_event(
+        tool_class == _BASH,
+        paths,
         pre=pre,
         cwd=cwd,
-        paths=paths,
         agent=agent,
         metadata=metadata,
         tool_use_id=tool_use_id,
@@ -752,19 +770,11 @@ def _droid(name: str, hook_input: str | None, inv: _Invocation) -> list[Checkpoi
     transcript = (
         None if pre else TranscriptSource("droid", transcript_path, session_id, settings_path)
     )
-    if tool_class == _BASH:
-        return _bash_request(
-            pre=pre,
-            cwd=cwd,
-            agent=agent,
-            metadata=metadata,
-            tool_use_id=tool_use_id,
-            transcript=transcript,
-        )
-    return _file_request(
+    return _agent_event(
+        tool_class == _BASH,
+        lambda: paths,
         pre=pre,
         cwd=cwd,
-        paths=paths,
         agent=agent,
         metadata=metadata,
         tool_use_id=tool_use_id,

@@ -35,11 +35,11 @@ when the newest such line is in the tail. It is carried between calls too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import orjson
-
 from lsm.transcripts.base import AgentParser
+from lsm.transcripts.decode import loads as decode_loads
 from lsm.transcripts.model import Message, TextMessage, TextType, ToolUse
 from lsm.transcripts.text import get, get_str, is_blank, rust_trim
 
@@ -82,11 +82,20 @@ class CodexParser(AgentParser):
     """Parser for Codex rollout lines.
 
     :param state: a previous call's :meth:`state`, to resume.
+    :param loads: the JSON decoder for ``function_call`` arguments (the
+        stream's: ``orjson.loads`` for a big parse); by default
+        :func:`lsm.transcripts.decode.loads`, which gives the same results.
     """
 
     agent = "codex"
 
-    def __init__(self, *, state: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        state: dict[str, Any] | None = None,
+        loads: Callable[[bytes | str], Any] | None = None,
+    ) -> None:
+        self._loads = decode_loads if loads is None else loads
         state = state or {}
         #: True once a response_item produced a message: event_msg is ignored from then on.
         self._responses = state.get("responses") is True
@@ -100,7 +109,7 @@ class CodexParser(AgentParser):
         payload = entry.get("payload", entry)
         if kind == "response_item":
             before = len(out)
-            self._response_item(payload, get_str(entry, "timestamp"), out)
+            self._response_item(payload, get_str(entry, "timestamp"), out, self._loads)
             if len(out) > before:
                 self._responses = True
         elif kind == "event_msg":
@@ -123,7 +132,12 @@ class CodexParser(AgentParser):
         return self._model
 
     @staticmethod
-    def _response_item(payload: Any, timestamp: str | None, out: list[Message]) -> None:
+    def _response_item(
+        payload: Any,
+        timestamp: str | None,
+        out: list[Message],
+        loads: Callable[[bytes | str], Any],
+    ) -> None:
         item_type = get_str(payload, "type") or ""
         if item_type == "message":
             role = get_str(payload, "role")
@@ -148,7 +162,7 @@ class CodexParser(AgentParser):
             name = get_str(payload, "name")
             if name is None:  # an empty name is kept, as git-ai's unwrap_or does
                 name = item_type
-            out.append(ToolUse(name, _tool_input(item_type, payload), timestamp))
+            out.append(ToolUse(name, _tool_input(item_type, payload, loads), timestamp))
 
     @staticmethod
     def _event_msg(payload: Any, timestamp: str | None, out: list[Message]) -> None:
@@ -161,7 +175,9 @@ class CodexParser(AgentParser):
             out.append(TextMessage(kind, rust_trim(text), timestamp))
 
 
-def _tool_input(item_type: str, payload: dict[str, Any]) -> Any:
+def _tool_input(
+    item_type: str, payload: dict[str, Any], loads: Callable[[bytes | str], Any]
+) -> Any:
     if item_type == "function_call":
         if "arguments" not in payload:
             return {}
@@ -169,8 +185,8 @@ def _tool_input(item_type: str, payload: dict[str, Any]) -> Any:
         if not isinstance(arguments, str):
             return arguments
         try:
-            return orjson.loads(arguments)
-        except orjson.JSONDecodeError:
+            return loads(arguments)
+        except ValueError:
             return arguments
     tool_input = payload.get("input")
     if isinstance(tool_input, str):

@@ -7,10 +7,10 @@ caller can print a warning and log a ``cap_hit`` event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from lsm.errors import ConfigError
+from lsm.record import FrozenRecord
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
@@ -33,8 +33,7 @@ DEFAULT_MAX_PLAN_STATE_BYTES = 1024 * 1024
 CapKind: TypeAlias = Literal["transcript_bytes", "line_bytes", "plan_state_bytes"]
 
 
-@dataclass(frozen=True, slots=True)
-class TranscriptLimits:
+class TranscriptLimits(FrozenRecord):
     """Caps for one parse call.
 
     :param max_transcript_bytes: the most bytes one call parses. When more is
@@ -49,24 +48,36 @@ class TranscriptLimits:
         plans are forgotten and reported as a ``plan_state_bytes`` cap hit.
     """
 
-    max_transcript_bytes: int | None = DEFAULT_MAX_TRANSCRIPT_BYTES
-    max_line_bytes: int | None = DEFAULT_MAX_LINE_BYTES
-    max_plan_state_bytes: int = DEFAULT_MAX_PLAN_STATE_BYTES
+    __slots__ = ("max_line_bytes", "max_plan_state_bytes", "max_transcript_bytes")
+    _fields = ("max_transcript_bytes", "max_line_bytes", "max_plan_state_bytes")
 
-    def __post_init__(self) -> None:
-        for name in ("max_transcript_bytes", "max_line_bytes"):
-            value = getattr(self, name)
+    max_transcript_bytes: int | None
+    max_line_bytes: int | None
+    max_plan_state_bytes: int
+
+    def __init__(
+        self,
+        max_transcript_bytes: int | None = DEFAULT_MAX_TRANSCRIPT_BYTES,
+        max_line_bytes: int | None = DEFAULT_MAX_LINE_BYTES,
+        max_plan_state_bytes: int = DEFAULT_MAX_PLAN_STATE_BYTES,
+    ) -> None:
+        for name, value in (
+            ("max_transcript_bytes", max_transcript_bytes),
+            ("max_line_bytes", max_line_bytes),
+        ):
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise ConfigError(f"{name} must be a positive integer or None, not {value!r}")
-        if not isinstance(self.max_plan_state_bytes, int) or self.max_plan_state_bytes < 0:
+        if not isinstance(max_plan_state_bytes, int) or max_plan_state_bytes < 0:
             raise ConfigError(
-                f"max_plan_state_bytes must be a non-negative integer, "
-                f"not {self.max_plan_state_bytes!r}"
+                f"max_plan_state_bytes must be a non-negative integer, not {max_plan_state_bytes!r}"
             )
+        set_field = object.__setattr__
+        set_field(self, "max_transcript_bytes", max_transcript_bytes)
+        set_field(self, "max_line_bytes", max_line_bytes)
+        set_field(self, "max_plan_state_bytes", max_plan_state_bytes)
 
 
-@dataclass(frozen=True, slots=True)
-class CapHit:
+class CapHit(FrozenRecord):
     """One cap that a parse call ran into.
 
     :param kind: which cap (``transcript_bytes``, ``line_bytes`` or ``plan_state_bytes``).
@@ -76,7 +87,17 @@ class CapHit:
     :param limit: the cap's value.
     """
 
+    __slots__ = ("bytes", "count", "kind", "limit")
+    _fields = ("kind", "bytes", "count", "limit")
+
     kind: CapKind
     bytes: int
     count: int
     limit: int
+
+    def __init__(self, kind: CapKind, bytes: int, count: int, limit: int) -> None:
+        set_field = object.__setattr__
+        set_field(self, "kind", kind)
+        set_field(self, "bytes", bytes)
+        set_field(self, "count", count)
+        set_field(self, "limit", limit)

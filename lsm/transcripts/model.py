@@ -8,14 +8,15 @@ tagged by ``type``::
 
 ``timestamp`` is omitted when absent. The four text variants share one class,
 :class:`TextMessage`, whose ``type`` says which one it is.
+
+Both classes are named tuples (not dataclasses: a hook must not pay for
+importing ``dataclasses``) that equal only their own kind: a
+``TextMessage`` never equals a ``ToolUse`` or a plain tuple.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
-
-import orjson
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from lsm.errors import InputError
 
@@ -35,8 +36,7 @@ TextType: TypeAlias = Literal["user", "assistant", "thinking", "plan"]
 TEXT_TYPES: frozenset[str] = frozenset(("user", "assistant", "thinking", "plan"))
 
 
-@dataclass(frozen=True, slots=True)
-class TextMessage:
+class TextMessage(NamedTuple):
     """A user, assistant, thinking or plan message.
 
     :param type: which of the four text variants this is.
@@ -55,9 +55,17 @@ class TextMessage:
             out["timestamp"] = self.timestamp
         return out
 
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and tuple.__eq__(self, other)
 
-@dataclass(frozen=True, slots=True)
-class ToolUse:
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class ToolUse(NamedTuple):
     """A tool call: the tool's ``name`` and its ``input`` (any JSON value).
 
     :param name: the tool name (``Edit``, ``apply_patch``, ...).
@@ -86,6 +94,15 @@ class ToolUse:
             out["timestamp"] = self.timestamp
         return out
 
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
 
 Message: TypeAlias = TextMessage | ToolUse
 
@@ -101,6 +118,8 @@ def dumps_message(message: Message) -> bytes:
     :raises InputError: if a tool input is nested deeper than orjson can
         serialize (254 levels).
     """
+    import orjson  # here, not at the top: the hook path never serializes messages this way
+
     if isinstance(message, TextMessage):
         return orjson.dumps(message.to_json())
     try:

@@ -27,14 +27,12 @@ No function here raises: a missing, unreadable or malformed file is "no model".
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import orjson
-
 from lsm.transcripts.codex import codex_line_model, normalize_model
+from lsm.transcripts.decode import loads
 from lsm.transcripts.text import get, get_str, rust_trim
 
 __all__ = [
@@ -144,6 +142,8 @@ def _codex_config_model(config_path: Path) -> str | None:
     text = _read_small_text(config_path)
     if text is None:
         return None
+    import tomllib  # only when a Codex config exists: a hook does not pay for it otherwise
+
     try:
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -193,8 +193,8 @@ def droid_model(
     if text is None:
         return None
     try:
-        settings = orjson.loads(text)
-    except orjson.JSONDecodeError:
+        settings = loads(text)
+    except ValueError:
         return None
     return get_str(settings, "model")
 
@@ -229,8 +229,8 @@ def _parse_line(raw: bytes) -> Any:
     if not text:
         return None
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+        return loads(text)
+    except ValueError:
         return None
 
 

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Final, Literal, TypeAlias
-
-import orjson
+from collections.abc import Callable, Generator, Iterator
+from typing import Any, BinaryIO, Final, Literal, NamedTuple, TypeAlias
 
 from lsm.errors import ConfigError, InputError
+from lsm.record import FrozenRecord
 from lsm.transcripts.base import AgentParser, ThinkingMode
 from lsm.transcripts.claude import ClaudeParser
 from lsm.transcripts.codex import CodexParser
+from lsm.transcripts.decode import loads as decode_loads
+from lsm.transcripts.decode import loads_for
 from lsm.transcripts.droid import DroidParser
 from lsm.transcripts.limits import CapHit, TranscriptLimits
 from lsm.transcripts.lines import LineReader, next_line_start
@@ -71,8 +71,10 @@ ParseStatus: TypeAlias = Literal["ok", "missing", "unreadable", "read_error"]
 _READ_BUFFER = 256 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ParseOptions:
+_DEFAULT_LIMITS = TranscriptLimits()
+
+
+class ParseOptions(FrozenRecord):
     """How a transcript is parsed.
 
     :param limits: the caps (:class:`~lsm.transcripts.limits.TranscriptLimits`).
@@ -84,21 +86,34 @@ class ParseOptions:
         (default ``$CODEX_HOME`` or ``~/.codex``).
     """
 
-    limits: TranscriptLimits = field(default_factory=TranscriptLimits)
-    redact: bool = True
-    thinking: ThinkingMode = "assistant"
-    model: bool = True
-    codex_home: str | None = None
+    __slots__ = ("codex_home", "limits", "model", "redact", "thinking")
+    _fields = ("limits", "redact", "thinking", "model", "codex_home")
 
-    def __post_init__(self) -> None:
-        if self.thinking not in ("assistant", "thinking", "drop"):
-            raise ConfigError(
-                f"thinking must be assistant, thinking or drop, not {self.thinking!r}"
-            )
+    limits: TranscriptLimits
+    redact: bool
+    thinking: ThinkingMode
+    model: bool
+    codex_home: str | None
+
+    def __init__(
+        self,
+        limits: TranscriptLimits = _DEFAULT_LIMITS,
+        redact: bool = True,
+        thinking: ThinkingMode = "assistant",
+        model: bool = True,
+        codex_home: str | None = None,
+    ) -> None:
+        if thinking not in ("assistant", "thinking", "drop"):
+            raise ConfigError(f"thinking must be assistant, thinking or drop, not {thinking!r}")
+        set_field = object.__setattr__
+        set_field(self, "limits", limits)
+        set_field(self, "redact", redact)
+        set_field(self, "thinking", thinking)
+        set_field(self, "model", model)
+        set_field(self, "codex_home", codex_home)
 
 
-@dataclass(frozen=True, slots=True)
-class ParseSummary:
+class ParseSummary(NamedTuple):
     """What one parse call did.
 
     :param status: ``ok``; ``missing`` or ``unreadable`` (nothing read, ``reason``
@@ -141,16 +156,14 @@ class ParseSummary:
     cap_hits: tuple[CapHit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ParseResult:
+class ParseResult(NamedTuple):
     """The messages of one increment and the call's summary."""
 
     messages: list[Message]
     summary: ParseSummary
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
+class Batch(NamedTuple):
     """Messages that end on a line boundary, and the watermark just past that line.
 
     Storing a batch together with its watermark makes the increment resumable
@@ -162,10 +175,16 @@ class Batch:
 
 
 def make_parser(
-    agent: str, options: ParseOptions, state: dict[str, Any] | None = None
+    agent: str,
+    options: ParseOptions,
+    state: dict[str, Any] | None = None,
+    *,
+    loads: Callable[[bytes | str], Any] | None = None,
 ) -> AgentParser:
     """A fresh (or resumed, given ``state``) line parser for ``agent``.
 
+    :param loads: the JSON decoder for JSON inside a line (Codex tool
+        arguments); by default :func:`lsm.transcripts.decode.loads`.
     :raises InputError: for an agent without a parser.
     """
     plan_cap = options.limits.max_plan_state_bytes
@@ -174,7 +193,7 @@ def make_parser(
     if agent == "droid":
         return DroidParser(thinking=options.thinking, max_plan_state_bytes=plan_cap, state=state)
     if agent == "codex":
-        return CodexParser(state=state)
+        return CodexParser(state=state, loads=loads)
     raise InputError(f"no transcript parser for agent {agent!r}; known: {', '.join(AGENTS)}")
 
 
@@ -210,6 +229,7 @@ class TranscriptStream:
         self._given = watermark
         self._settings_path = settings_path
         self._summary: ParseSummary | None = None
+        self._loads: Callable[[bytes | str], Any] = decode_loads
         self._gen = self._run()
         # Progress, read by batches() and the summary.
         self._fd = -1
@@ -321,7 +341,6 @@ class TranscriptStream:
             self._restart = restart_reason(fd, size, given, head, self._head[1])
             if self._restart is None:
                 start, skipping, state = given.offset, given.skipping, given.state
-        self._parser = parser = make_parser(self._agent, options, state)
 
         cap = limits.max_transcript_bytes
         if cap is not None and size - start > cap:
@@ -330,15 +349,18 @@ class TranscriptStream:
             self._gap = new_start - start
             start, skipping = new_start, ("gap" if inside else None)
         self._start, self._skip_kind = start, skipping
+        # The standard library for a small increment, orjson for a big one (same results).
+        self._loads = loads = loads_for(size - start)
+        self._parser = parser = make_parser(self._agent, options, state, loads=loads)
 
         reader = LineReader(file, start, size, limits.max_line_bytes, skipping=skipping is not None)
         self._reader = reader
-        loads, handle, redact = orjson.loads, parser.handle, options.redact
+        handle, redact = parser.handle, options.redact
         for line in reader:
             self._lines += 1
             try:
                 entry = loads(line)
-            except orjson.JSONDecodeError:
+            except ValueError:  # json's, orjson's and UnicodeDecodeError all are
                 entry = self._recover(line)
                 if entry is _SKIP:
                     continue
@@ -351,7 +373,7 @@ class TranscriptStream:
                 yield out
 
     def _recover(self, line: bytes) -> Any:
-        """A line orjson refused: blank, lossy UTF-8 (parsed with U+FFFD), or invalid."""
+        """A line the decoder refused: blank, lossy UTF-8 (parsed with U+FFFD), or invalid."""
         try:
             line.decode("utf-8")
             lossy = False
@@ -363,8 +385,8 @@ class TranscriptStream:
             return _SKIP
         if lossy:
             try:
-                entry = orjson.loads(text)
-            except orjson.JSONDecodeError:
+                entry = self._loads(text)
+            except ValueError:
                 pass
             else:
                 self._lossy += 1

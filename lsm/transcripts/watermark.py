@@ -18,13 +18,13 @@ or an atomic rewrite with the same content is the same transcript.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-import orjson
-
 from lsm.errors import InputError
+from lsm.record import FrozenRecord
+from lsm.transcripts.decode import loads
 
 __all__ = [
     "EMPTY_DIGEST",
@@ -53,8 +53,7 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-@dataclass(frozen=True, slots=True)
-class Watermark:
+class Watermark(FrozenRecord):
     """Resume point of one transcript for one agent.
 
     :param agent: the agent whose parser made it.
@@ -67,14 +66,56 @@ class Watermark:
     :param state: the agent parser's carry-over state (JSON-ready).
     """
 
+    __slots__ = (
+        "agent",
+        "anchor_digest",
+        "anchor_len",
+        "head_digest",
+        "head_len",
+        "offset",
+        "skipping",
+        "state",
+    )
+    _fields = (
+        "agent",
+        "offset",
+        "head_len",
+        "head_digest",
+        "anchor_len",
+        "anchor_digest",
+        "skipping",
+        "state",
+    )
+
     agent: str
     offset: int
     head_len: int
     head_digest: bytes
     anchor_len: int
     anchor_digest: bytes
-    skipping: SkipKind | None = None
-    state: dict[str, Any] = field(default_factory=dict)
+    skipping: SkipKind | None
+    state: dict[str, Any]
+
+    def __init__(
+        self,
+        agent: str,
+        offset: int,
+        head_len: int,
+        head_digest: bytes,
+        anchor_len: int,
+        anchor_digest: bytes,
+        skipping: SkipKind | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> None:
+        set_field = object.__setattr__
+        set_field(self, "agent", agent)
+        set_field(self, "offset", offset)
+        set_field(self, "head_len", head_len)
+        set_field(self, "head_digest", head_digest)
+        set_field(self, "anchor_len", anchor_len)
+        set_field(self, "anchor_digest", anchor_digest)
+        set_field(self, "skipping", skipping)
+        set_field(self, "state", {} if state is None else state)
 
     @property
     def fingerprint(self) -> bytes:
@@ -87,7 +128,11 @@ class Watermark:
         )
 
     def to_bytes(self) -> bytes:
-        """Serialize (compact JSON) for the caller to store."""
+        """Serialize (compact JSON, as orjson writes it) for the caller to store.
+
+        :raises ValueError: if the state holds a string with a lone surrogate
+            (parsed transcript text never does).
+        """
         doc: dict[str, Any] = {
             "v": _VERSION,
             "agent": self.agent,
@@ -99,7 +144,7 @@ class Watermark:
             doc["skipping"] = self.skipping
         if self.state:
             doc["state"] = self.state
-        return orjson.dumps(doc)
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Watermark:
@@ -109,7 +154,7 @@ class Watermark:
             (the caller should then parse from the start).
         """
         try:
-            doc = orjson.loads(data)
+            doc = loads(data)
             if not isinstance(doc, dict) or doc.get("v") != _VERSION:
                 raise ValueError("not a version-1 transcript watermark")
             agent, offset = doc["agent"], doc["offset"]
@@ -138,7 +183,7 @@ class Watermark:
                 skipping,
                 state,
             )
-        except (ValueError, TypeError, KeyError, orjson.JSONDecodeError) as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise InputError(
                 f"bad transcript watermark: {exc}",
                 hint="Drop the stored watermark; the next parse starts from the beginning.",

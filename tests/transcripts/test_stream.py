@@ -15,6 +15,7 @@ from lsm.transcripts import (
     TextMessage,
     TranscriptLimits,
     Watermark,
+    decode,
     extract_model,
     parse_transcript,
     stream_transcript,
@@ -35,9 +36,17 @@ def texts(result: object) -> list[str]:
     return [m.text for m in result.messages]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(params=["json", "orjson"])
+def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Parse with the standard library's decoder, or with orjson's, whatever the size."""
+    monkeypatch.setattr(decode, "ORJSON_MIN_BYTES", 0 if request.param == "orjson" else 1 << 62)
+    return str(request.param)
+
+
 # ------------------------------------------------------------------ odd lines
 
 
+@pytest.mark.usefixtures("decoder")
 def test_blank_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", b"\n\n  \n" + jsonl(user("a")) + b"\r\n\t\n")
     result = parse("claude", path)
@@ -45,6 +54,7 @@ def test_blank_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     assert (result.summary.lines, result.summary.blank_lines) == (6, 5)
 
 
+@pytest.mark.usefixtures("decoder")
 def test_unicode_whitespace_line_is_blank_as_rust_trim_sees_it(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", "\u00a0\u3000\n".encode() + jsonl(user("a")))
     result = parse("claude", path)
@@ -55,6 +65,7 @@ def test_unicode_whitespace_line_is_blank_as_rust_trim_sees_it(tmp_path: Path) -
     )
 
 
+@pytest.mark.usefixtures("decoder")
 def test_invalid_json_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     # git-ai's legacy readers abort the whole parse here; we skip the line and go on.
     path = write(
@@ -67,11 +78,13 @@ def test_invalid_json_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     assert result.summary.end_offset == path.stat().st_size
 
 
+@pytest.mark.usefixtures("decoder")
 def test_crlf_line_endings(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", b'{"type":"user","message":{"content":"a"}}\r\n')
     assert texts(parse("claude", path)) == ["a"]
 
 
+@pytest.mark.usefixtures("decoder")
 def test_non_object_lines_yield_nothing(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", b'[1]\n"user"\n42\nnull\n{"type":"user","message":"x"}\n')
     result = parse("claude", path)
@@ -79,6 +92,7 @@ def test_non_object_lines_yield_nothing(tmp_path: Path) -> None:
     assert (result.summary.lines, result.summary.invalid_lines) == (5, 0)
 
 
+@pytest.mark.usefixtures("decoder")
 def test_non_utf8_bytes_are_replaced_not_fatal(tmp_path: Path) -> None:
     good = jsonl(user("after"))
     path = write(
@@ -88,6 +102,62 @@ def test_non_utf8_bytes_are_replaced_not_fatal(tmp_path: Path) -> None:
     result = parse("claude", path)
     assert texts(result) == ["caf\ufffd \ufffd", "after"]
     assert (result.summary.lossy_lines, result.summary.invalid_lines) == (1, 1)
+
+
+def test_lines_orjson_refuses_are_invalid_with_either_decoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What json.loads would take but orjson does not, and the other way round.
+    def line(rest: bytes) -> bytes:
+        return b'{"type":"user","message":{"content":"ok"},"x":' + rest + b"}\n"
+
+    data = b"".join(
+        [
+            line(b"NaN"),
+            line(b"-Infinity"),
+            line(b"1e400"),
+            line(b'"\\ud800"'),  # a lone surrogate escape
+            line(b'"\xed\xa0\x80"'),  # an encoded surrogate: lossy, then valid
+            b"\xef\xbb\xbf" + line(b"1"),  # a UTF-8 BOM
+            line(b'"\\ud83d\\ude00"'),  # a surrogate pair
+            line(b"18446744073709551616"),  # past u64: a float for both
+            line(b"[" * 1000 + b"]" * 1000),  # deeper than json's recursion limit
+            line(b"1"),
+        ]
+    )
+    path = write(tmp_path / "t.jsonl", data)
+    results = []
+    for threshold in (0, 1 << 62):  # orjson, then the standard library
+        monkeypatch.setattr(decode, "ORJSON_MIN_BYTES", threshold)
+        result = parse("claude", path)
+        results.append((texts(result), result.summary))
+    assert results[0] == results[1]
+    summary = results[0][1]
+    assert (summary.lines, summary.invalid_lines, summary.lossy_lines) == (10, 5, 1)
+    assert results[0][0] == ["ok"] * 5
+
+
+def test_the_decoder_is_chosen_by_the_size_of_the_increment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen: list[int] = []
+    real = decode.loads_for
+
+    def spy(nbytes: int) -> object:
+        chosen.append(nbytes)
+        return real(nbytes)
+
+    monkeypatch.setattr("lsm.transcripts.stream.loads_for", spy)
+    monkeypatch.setattr(decode, "ORJSON_MIN_BYTES", 100)
+    big = _numbered(10)
+    path = write(tmp_path / "t.jsonl", big)
+    first = parse("claude", path)
+    append(path, jsonl(user("z")))
+    second = parse("claude", path, first.summary.watermark)
+    assert chosen == [len(big), len(jsonl(user("z")))]
+    assert real(chosen[0]) is not decode.loads  # orjson for the first 100+ bytes
+    assert real(chosen[1]) is decode.loads
+    assert texts(first) + texts(second) == texts(parse("claude", path))
 
 
 # ------------------------------------------------------------------ partial last line
@@ -128,6 +198,7 @@ def _big_line(size: int) -> bytes:
     return line
 
 
+@pytest.mark.usefixtures("decoder")
 def test_ten_megabyte_line_is_skipped_without_holding_it(tmp_path: Path) -> None:
     big = _big_line(10 * MiB)
     path = write(tmp_path / "t.jsonl", jsonl(user("before")) + big + jsonl(user("after")))
@@ -143,6 +214,7 @@ def test_ten_megabyte_line_is_skipped_without_holding_it(tmp_path: Path) -> None
     assert peak < 3 * MiB, peak
 
 
+@pytest.mark.usefixtures("decoder")
 def test_line_exactly_at_the_cap_is_parsed(tmp_path: Path) -> None:
     head = jsonl(user(""))[:-1]  # {"type":"user","message":{"content":""}}
     cap = 4096
@@ -155,6 +227,7 @@ def test_line_exactly_at_the_cap_is_parsed(tmp_path: Path) -> None:
     assert result.summary.cap_hits == (CapHit("line_bytes", cap + 2, 1, cap),)
 
 
+@pytest.mark.usefixtures("decoder")
 def test_lifting_the_line_cap_parses_a_ten_megabyte_line(tmp_path: Path) -> None:
     path = write(tmp_path / "t.jsonl", _big_line(10 * MiB))
     result = parse("claude", path, max_line_bytes=None)
@@ -162,6 +235,7 @@ def test_lifting_the_line_cap_parses_a_ten_megabyte_line(tmp_path: Path) -> None
     assert result.summary.cap_hits == ()
 
 
+@pytest.mark.usefixtures("decoder")
 def test_oversized_line_still_being_written_is_skipped_across_calls(tmp_path: Path) -> None:
     big = _big_line(3 * MiB)
     path = write(tmp_path / "t.jsonl", jsonl(user("a")) + big[: 2 * MiB])

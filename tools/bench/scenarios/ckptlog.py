@@ -68,6 +68,7 @@ def _setup(legacy: bool) -> Callable[[BenchEnv], Context]:
             env_extra.update(env.variants[name].env)
             args.extend(env.variants[name].args)
         context["ckptlog"] = env.ckptlog
+        context["expect_warning"] = str(env.param("expect_warning", ""))
         context["ckptlog_env"] = env_extra
         context["ckptlog_args"] = args
         for round_ in range(1, int(env.param("warmup", 0)) + 1):
@@ -101,10 +102,23 @@ def _command(context: Context) -> Command:
 
 
 def _check(context: Context, output: str) -> str | None:
-    """A warning means the checkpoint was skipped or degraded: not a valid measurement."""
+    """A warning means the checkpoint was skipped or degraded: not a valid measurement.
+
+    A case that measures a degraded run on purpose (default caps on a transcript past
+    them) names the warning it expects with ``expect_warning`` (a substring): that warning
+    must then appear, and any other still fails the run.
+    """
+    expected = str(context.get("expect_warning") or "")
+    seen = False
     for line in output.splitlines():
-        if WARNING in line:
-            return f"ckptlog warned (a skipped or degraded checkpoint): {line.strip()}"
+        if WARNING not in line:
+            continue
+        if expected and expected in line:
+            seen = True
+            continue
+        return f"ckptlog warned (a skipped or degraded checkpoint): {line.strip()}"
+    if expected and not seen:
+        return f"the expected warning ({expected!r}) did not appear"
     return None
 
 
