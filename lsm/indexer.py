@@ -312,6 +312,8 @@ class Applier:
         info["last_seq"] = max(int(info.get("last_seq", 0)), rec.seq)
         if not rec.imported:
             info["last_native_seq"] = max(int(info.get("last_native_seq", 0)), rec.seq)
+        else:
+            info["last_imported_seq"] = max(int(info.get("last_imported_seq", 0)), rec.seq)
         self.txn.put(key, dumps(info), db=self.db_runs)
 
     def blob(

@@ -137,7 +137,10 @@ def _check_segments(
                 )
                 continue
             size = os.fstat(fd).st_size
-            end = durable if sid == active else size
+            # A sealed segment's length is recorded when it is sealed (and by
+            # the compactor for its outputs): a shorter file lost its tail.
+            recorded = known[sid].get("size") if isinstance(known[sid], dict) else None
+            end = durable if sid == active else max(size, int(recorded or 0))
             if sid == active and size > durable:
                 out.append(
                     Problem(
@@ -297,10 +300,16 @@ def _check_pointers(store: Store, out: list[Problem]) -> None:
                     and txn.get(bytes.fromhex(state.blob_sha), db=blobs_db) is None
                     and _is_hex(state.blob_sha)
                 ):
+                    # A native append always stores its blobs; an imported
+                    # entry may name one git-ai never wrote (a warning).
+                    raw_run = txn.get(run_prefix(run), db=index.db("runs"))
+                    imported_upto = (
+                        int(loads(raw_run).get("last_imported_seq", 0)) if raw_run else 0
+                    )
                     out.append(
                         Problem(
                             "missing-blob",
-                            "warning",
+                            "error" if state.seq > imported_upto else "warning",
                             f"{rec.entry.file}: content {state.blob_sha[:12]} is not stored",
                         )
                     )

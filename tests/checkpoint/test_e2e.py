@@ -332,3 +332,13 @@ def test_missing_or_truncated_transcript_still_checkpoints(repo: Path) -> None:
     done = hook(repo, "claude", "--hook-input", json.dumps(payload))
     assert done.returncode == 0, done.stderr
     assert len(checkpoints(repo)) == 2
+
+
+def test_non_utf8_file_name(repo: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # not valid UTF-8: kept with surrogate escapes
+    (repo / name).write_text("hello\n")
+    done = hook(repo, "--", name)
+    assert done.returncode == 0, done.stderr
+    [cp] = checkpoints(repo)
+    assert [e.file for e in cp.entries] == [name]
+    assert latest(repo, name) is not None
