@@ -31,7 +31,7 @@ __all__ = ["IngestResult", "ingest_transcript"]
 
 #: Messages and transcript bytes per stored batch (one append each).
 BATCH_MESSAGES = 2000
-BATCH_BYTES = 4 << 20  # bounds the peak: a batch is held parsed, encoded and compressed
+BATCH_BYTES = 2 << 20  # bounds the peak: a batch is held parsed, encoded and compressed
 
 
 class IngestResult(Record):
