@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from typing import Any
 
@@ -42,6 +44,11 @@ def compact(
     Safe to run at any time: hooks keep appending while it works, a crash
     leaves the old state or the new one, and nothing a policy keeps is lost.
     """
+    if auto:
+        # Started in the background by a hook: yield the CPU to the hooks and
+        # the editor that keep running meanwhile.
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(10)
     with lsm_errors():
         settings = (
             lsm.repo_settings(location.cwd) if location.store is None else lsm.load_settings(None)

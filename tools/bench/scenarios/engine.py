@@ -82,6 +82,7 @@ def _checkpoints_of(corpus: Path) -> Iterator[Checkpoint]:
 
 def _built(env: BenchEnv, kind: str) -> Path:
     """The cached store of this size (built on first use), copied into the work dir."""
+    import os
     import shutil
     from pathlib import Path
 
@@ -117,6 +118,9 @@ def _built(env: BenchEnv, kind: str) -> Path:
         tmp.rename(cached)
     target = Path(env.workdir) / "store"
     shutil.copytree(cached, target)
+    # Flush the copy now: otherwise the kernel writes back hundreds of MB of
+    # it during the measured appends, and each fdatasync waits behind that.
+    os.sync()
     return target
 
 
