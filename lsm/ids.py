@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+
+from lsm.hashing import sha256
 
 __all__ = [
     "HUMAN",
@@ -29,7 +30,7 @@ HUMAN = "human"
 
 
 def _sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def session_id(tool: str, agent_id: str) -> str:

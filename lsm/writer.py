@@ -21,7 +21,6 @@ writer cleans up).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -40,6 +39,7 @@ from lsm.codec import (
 from lsm.errors import FormatVersionError, InputError, StoreError, StoreFullError
 from lsm.frame import FORMAT_VERSION, SEGMENT_HEADER
 from lsm.fsutil import DISK_FULL_ERRNOS
+from lsm.hashing import sha256
 from lsm.index import (
     META_ACTIVE,
     META_DURABLE,
@@ -474,7 +474,7 @@ class Writer:
     def _add_blob(self, p: _Pending, data: bytes, sha: str | None = None) -> str:
         if len(data) > MAX_BLOB_BYTES:
             raise InputError(f"a blob of {len(data)} bytes exceeds the {MAX_BLOB_BYTES}-byte limit")
-        actual = hashlib.sha256(data).hexdigest()
+        actual = sha256(data).hexdigest()
         if sha is not None and sha != actual:
             raise InputError(f"blob content does not match its sha256 {sha}")
         if actual in p.blobs or self._store.has_blob(actual):
@@ -584,7 +584,7 @@ class Writer:
         The compactor uses it for a blob it was about to drop but that an
         append made during the compaction started to reference again.
         """
-        if hashlib.sha256(data).hexdigest() != sha:
+        if sha256(data).hexdigest() != sha:
             raise InputError(f"blob content does not match its sha256 {sha}")
         p = _Pending()
         p.add(self._codec.blob_frame(sha, data), ("blob", BlobRecord(sha, b""), len(data), True))

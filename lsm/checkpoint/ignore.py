@@ -188,6 +188,29 @@ def glob_to_regex(pattern: str) -> str | None:
     return "".join(out)
 
 
+# The default patterns, checked without compiling them (a hook pays ~3 ms for
+# the alternation): a literal is a name, ``*.x`` is a suffix of the path
+# (``*`` crosses ``/``), ``*.generated.*`` a substring. The ``**`` patterns
+# need their literal in the path, so only paths holding one of those reach
+# the compiled matcher. test_ignore checks the two agree.
+_DEFAULT_SUFFIXES = tuple(
+    p[1:] for p in DEFAULT_IGNORE_PATTERNS if p.startswith("*") and "*" not in p[1:]
+)
+_DEFAULT_LITERALS = frozenset(p for p in DEFAULT_IGNORE_PATTERNS if not set(p) & set("*?["))
+_DEFAULT_RECURSIVE_WORDS = ("vendor", "node_modules", "__snapshots__", ".snap", "drizzle/meta")
+
+
+def _default_fast(path: str) -> bool | None:
+    """True/False when the defaults surely do / do not match; None: ask the regex."""
+    name = _file_name(path)
+    for text in (path, name):
+        if text.endswith(_DEFAULT_SUFFIXES) or ".generated." in text or text in _DEFAULT_LITERALS:
+            return True
+    if any(word in path for word in _DEFAULT_RECURSIVE_WORDS):
+        return None
+    return False
+
+
 class _Matcher:
     """Compiled patterns: one alternation for the globs, a set for the literals."""
 
@@ -218,6 +241,11 @@ class _Matcher:
 
 
 _MATCHERS: dict[tuple[str, ...], _Matcher] = {}
+
+
+def _default_matches(path: str) -> bool:
+    fast = _default_fast(path)
+    return _matcher(()).matches(path) if fast is None else fast
 
 
 def _matcher(extra: tuple[str, ...]) -> _Matcher:
@@ -343,6 +371,8 @@ class IgnoreRules:
 
     def is_ignored(self, rel: str) -> bool:
         """Whether a path (POSIX, relative to the repository root) is ignored."""
+        if not self.patterns:
+            return _default_matches(rel)
         m = self._matcher
         if m is None:
             m = self._matcher = _matcher(self.patterns)

@@ -18,7 +18,6 @@ Nothing here prints: warnings, cap hits and skips are returned in
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +30,7 @@ from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.checkpoint.request import CheckpointRequest
 from lsm.config import Settings
 from lsm.errors import InputError
+from lsm.hashing import sha256
 from lsm.ids import ai_author_id, human_short_hash, new_trace_id
 from lsm.model import (
     API_VERSION,
@@ -418,7 +418,7 @@ def _build_checkpoint(
     shas: dict[str, str] = {}
     blobs: dict[str, bytes] = {}
     for rel in texts:
-        sha = hashlib.sha256(raw[rel]).hexdigest()
+        sha = sha256(raw[rel]).hexdigest()
         shas[rel] = sha
         state = states[rel]
         previous = None
@@ -450,7 +450,7 @@ def _build_checkpoint(
     if not entries:
         return None
     # git-ai's ``diff``: sha256 over the sorted (path, blob sha) pairs.
-    diff = hashlib.sha256()
+    diff = sha256()
     for rel in sorted(shas):
         diff.update(rel.encode("utf-8", "surrogateescape"))
         diff.update(shas[rel].encode())

@@ -448,3 +448,20 @@ def test_glob_examples(pattern, path, expected):
     rx = glob_to_regex(pattern)
     assert rx is not None
     assert (re.fullmatch(rx, path, re.DOTALL) is not None) is expected
+
+
+def test_default_fast_path_agrees_with_the_compiled_patterns() -> None:
+    import random
+
+    from lsm.checkpoint import ignore
+
+    rng = random.Random(7)
+    parts = [
+        "src", "vendor", "node_modules", "a.lock", "Cargo.lock", "x.min.js", "m.map", "y.snap",
+        "__snapshots__", "drizzle", "meta", "z.pb.go", "q_pb2.py", "f.generated.ts", "lib",
+        "vendorx", "snap", "go.sum", "App.tsx", ".", "w.snap.new", "a.pb.dart", "lock",
+    ]  # fmt: skip
+    full = ignore._Matcher(ignore.DEFAULT_IGNORE_PATTERNS)
+    for _ in range(20000):
+        path = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+        assert ignore._default_matches(path) == full.matches(path), path
