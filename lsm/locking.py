@@ -62,7 +62,9 @@ class FileLock:
                         f"{self.path} is held by another process (waited {timeout:.1f}s)"
                     ) from None
                 time.sleep(delay)
-                delay = min(delay * 2, 0.02)
+                # A short cap: flock has no queue, so a waiter that sleeps long
+                # keeps losing the lock to busier writers (starvation).
+                delay = min(delay * 2, 0.004)
         self._fd = fd
         self._depth = 1
 

@@ -39,9 +39,9 @@ def test_eight_writers_at_once(tmp_path: Path) -> None:
     store = tmp_path / "s"
     Store.open(store).close()
     procs = [_spawn(store, f"w{k}", 200) for k in range(8)]
+    results = [(p, *p.communicate(timeout=300)) for p in procs]  # reap all before asserting
     acks = []
-    for p in procs:
-        out, err = p.communicate(timeout=300)
+    for p, out, err in results:
         assert p.returncode == 0, err
         acks += parse_acks(out)
     assert len(acks) == 1600
@@ -69,9 +69,9 @@ def test_map_growth_from_one_mib_with_concurrent_writers(tmp_path: Path) -> None
         _spawn(store, f"g{k}{'x' * 150}", 400, "--map-size", one_mib, "--files", "400")
         for k in range(4)
     ]
+    results = [(p, *p.communicate(timeout=300)) for p in procs]
     total = 0
-    for p in procs:
-        out, err = p.communicate(timeout=300)
+    for p, out, err in results:
         assert p.returncode == 0, err
         total += len(parse_acks(out))
     assert total == 1600

@@ -156,7 +156,7 @@ def _segment_bytes(store: Store) -> tuple[int, int]:
 
 
 def _finish_or_clean_leftovers(store: Store) -> None:
-    """Finish or clean up after a crashed compaction.
+    """Finish or clean up after a crashed compaction (caller holds the writer lock).
 
     Outputs the index already uses are renamed into place; outputs it does
     not know are deleted; inputs it has replaced are unlinked.
@@ -626,13 +626,15 @@ def compact(
         raise CompactionBusyError("another compaction is running")
     try:
         if not dry_run:
-            _finish_or_clean_leftovers(store)
-            if retention_s is not None or seal_active:
-                with store.writer() as w:
-                    if retention_s is not None:
-                        report.dropped_logs = w.prune_archived(retention_s)
-                    if seal_active:
-                        w.seal()
+            with store.writer() as w:
+                # Under the writer lock: a writer sealing its active segment
+                # creates the next one as ``<id>.seg.tmp`` too, and that file
+                # must not be taken for a crashed compaction's leftover.
+                _finish_or_clean_leftovers(store)
+                if retention_s is not None:
+                    report.dropped_logs = w.prune_archived(retention_s)
+                if seal_active:
+                    w.seal()
         report.segments_before, report.bytes_before = _segment_bytes(store)
         spool = _Spool(store.root)
         writer: BlockWriter | None = None
