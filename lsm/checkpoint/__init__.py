@@ -124,14 +124,22 @@ def run_invocation(
             duration_ms=round(result.duration_ms, 3),
             degraded=bool(result.cap_hits or result.skipped),
         )
-        who = req.agent_id.tool if (req.kind.is_ai and req.agent_id) else req.kind.to_str()
+        # git-ai's wording: "<kind> [<agent>] changed N [of the M] file(s) ...".
+        who = req.kind.to_str()
+        if req.kind.is_ai and req.agent_id:
+            who += f" {req.agent_id.tool}"
+        total = len(result.files)
         if result.dropped_reason:
             outcome.summaries.append(
                 f"{req.kind.to_str()} checkpoint dropped: {result.dropped_reason}"
             )
+        elif result.entries == total:
+            outcome.summaries.append(
+                f"{who} changed {total} file(s) that have changed since the last checkpoint"
+            )
         else:
             outcome.summaries.append(
-                f"{req.kind.to_str()} {who} changed {result.entries} of the {len(result.files)} "
-                f"file(s) that have changed since the last checkpoint"
+                f"{who} changed {result.entries} of the {total} file(s) that have changed "
+                f"since the last checkpoint ({total - result.entries} already checkpointed)"
             )
     return outcome
