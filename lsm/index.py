@@ -21,11 +21,10 @@ in docs/format.md, "Index".
 
 from __future__ import annotations
 
+import _thread  # the lock type threading.Lock is, without importing threading
 import errno
-import hashlib
 import os
 import struct
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar
@@ -108,7 +107,9 @@ def path_key(path: str) -> bytes:
         raise ValueError("path contains a NUL byte")
     if len(raw) <= _MAX_INLINE_PATH:
         return b"p" + raw + b"\x00"
-    return b"h" + hashlib.blake2b(raw, digest_size=16).digest() + b"\x00"
+    from lsm.hashing import blake2b_digest  # rare: paths past the key limit
+
+    return b"h" + blake2b_digest(raw, 16) + b"\x00"
 
 
 def run_prefix(run: int) -> bytes:
@@ -188,7 +189,7 @@ _FULL_TEXTS = tuple(os.strerror(e) for e in (errno.ENOSPC, errno.EDQUOT, errno.E
 
 # One environment per (path, pid): LMDB must not be opened twice in a process.
 _ENVS: dict[tuple[str, int], tuple[lmdb.Environment, int]] = {}
-_ENVS_LOCK = threading.Lock()
+_ENVS_LOCK = _thread.allocate_lock()
 
 
 class Index:

@@ -193,11 +193,11 @@ def transcript_key(agent: str, session: str, seq: int) -> bytes:
 
 
 def _bounded(raw: bytes) -> bytes:
-    import hashlib
-
     if len(raw) <= 400:
         return raw + b"\x00"
-    return b"\x01" + hashlib.blake2b(raw, digest_size=16).digest() + b"\x00"
+    from lsm.hashing import blake2b_digest
+
+    return b"\x01" + blake2b_digest(raw, 16) + b"\x00"
 
 
 class Applier:

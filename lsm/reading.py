@@ -11,8 +11,8 @@ returned.
 
 from __future__ import annotations
 
+import _thread  # the lock type threading.Lock is, without importing threading
 import os
-import threading
 from pathlib import Path
 
 from lsm.codec import Codec, Record, RecordError
@@ -53,7 +53,7 @@ class SegmentReader:
         self.segments_dir = root / "segments"
         self.codec = codec
         self._fds: dict[int, tuple[int, SegmentHeader]] = {}
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         # The last decompressed block: history and dump reads walk blocks in order.
         self._block: tuple[int, int, bytes] | None = None
 

@@ -33,6 +33,9 @@ FORBIDDEN = (
     "tomllib",
     "secrets",
     "shutil",
+    "subprocess",
+    "threading",
+    "hashlib",
     "lsm.compaction.compactor",
     "lsm.legacy.importer",
 )

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from lsm.checkpoint.spawn import run
 from lsm.errors import InputError
 
 __all__ = ["Repo", "find_repo"]
@@ -29,14 +29,13 @@ _HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 def _git(args: list[str], cwd: Path, *, stdin: bytes | None = None) -> bytes:
+    """``git -C cwd args...``; its stdout. :raises OSError: git failed or is missing."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_TRACE")}
     env.setdefault("GIT_OPTIONAL_LOCKS", "0")  # never take .git/index.lock (git-ai #1240)
-    proc = subprocess.run(
-        ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False
-    )
-    if proc.returncode != 0:
-        raise OSError(proc.returncode, proc.stderr.decode("utf-8", "replace").strip())
-    return proc.stdout
+    code, out, err = run(["git", "-C", str(cwd), *args], env, stdin)
+    if code != 0:
+        raise OSError(code, err.decode("utf-8", "replace").strip())
+    return out
 
 
 class Repo(NamedTuple):

@@ -12,7 +12,6 @@ returns at once: a hook never waits for a compaction. At most one start per
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -102,6 +101,8 @@ def maybe_start_compactor(
             return None  # one is running
         probe.release()
         stamp.touch()
+        import subprocess  # only when a compaction starts: hooks do not pay for it
+
         cmd = argv or [sys.executable, "-m", "cli", "compact", "--auto", "--store", str(store.root)]
         subprocess.Popen(
             cmd,

@@ -17,12 +17,12 @@ or an atomic rewrite with the same content is the same transcript.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import Any, Literal, TypeAlias
 
 from lsm.errors import InputError
+from lsm.hashing import blake2b_digest
 from lsm.record import FrozenRecord
 from lsm.transcripts.decode import loads
 
@@ -40,7 +40,7 @@ __all__ = [
 #: Bytes hashed at the start of the file, and just before the offset.
 FINGERPRINT_BYTES = 4096
 #: ``digest(b"")``.
-EMPTY_DIGEST = hashlib.blake2b(b"", digest_size=16).digest()
+EMPTY_DIGEST = blake2b_digest(b"", 16)
 _VERSION = 1
 
 RestartReason: TypeAlias = Literal["shrank", "replaced"]
@@ -50,7 +50,7 @@ SkipKind: TypeAlias = Literal["line", "gap"]
 
 def digest(data: bytes) -> bytes:
     """A 16-byte BLAKE2b digest: collisions are not a concern at this size."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b_digest(data, 16)
 
 
 class Watermark(FrozenRecord):
