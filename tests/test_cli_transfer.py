@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import orjson
@@ -12,32 +11,12 @@ from click.testing import CliRunner
 
 import lsm
 from cli.commands import cli
-
-GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **GIT_ENV},
-        check=True,
-    ).stdout.strip()
+from tests.gitutil import GIT_ENV, git, init_repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    r = tmp_path / "repo"
-    r.mkdir()
-    git(r, "init", "-q")
-    git(r, "config", "user.name", "Ada")
-    git(r, "config", "user.email", "ada@example.com")
-    for i in range(3):
-        (r / f"f{i}.py").write_text(f"# file {i}\n")
-    git(r, "add", ".")
-    git(r, "commit", "-q", "-m", "init")
-    return r
+    return init_repo(tmp_path / "repo", {f"f{i}.py": f"# file {i}\n" for i in range(3)})
 
 
 def session(repo: Path, n: int, mode: str = "lsm") -> None:

@@ -22,6 +22,7 @@ import pytest
 
 import lsm
 from lsm.transcripts import parse_transcript
+from tests.gitutil import GIT_ENV, init_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSCRIPT = ROOT / "tests" / "fixtures" / "transcripts" / "example-claude-code.jsonl"
@@ -47,31 +48,13 @@ def _env() -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("CKPTLOG_", "GIT_AI_", "PYTHON"))
     }
-    env.update(
-        {
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env.update({**GIT_ENV, "PYTHONPATH": str(ROOT)})
     return env
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], env=_env(), check=True, capture_output=True)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    r = tmp_path / "repo"
-    r.mkdir()
-    _git(r, "init", "-q")
-    _git(r, "config", "user.name", "Ada")
-    _git(r, "config", "user.email", "ada@example.com")
-    (r / "f.txt").write_text("a\n")
-    _git(r, "add", ".")
-    _git(r, "commit", "-q", "-m", "init")
-    return r
+    return init_repo(tmp_path / "repo", {"f.txt": "a\n"}, env=_env())
 
 
 def _checkpoint_imports(repo: Path, *args: str) -> tuple[list[str], str]:

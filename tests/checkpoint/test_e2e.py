@@ -13,20 +13,10 @@ import pytest
 
 import lsm
 from lsm.model import CheckpointKind
+from tests.gitutil import GIT_ENV, git, init_repo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
-ENV = {
-    **os.environ,
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "CKPTLOG_COMPACTION_AUTO": "0",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=ENV, check=True
-    ).stdout.strip()
+ENV = {**os.environ, **GIT_ENV, "CKPTLOG_COMPACTION_AUTO": "0"}
 
 
 def hook(
@@ -64,16 +54,8 @@ def claude_payload(
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    r = tmp_path / "repo"
-    r.mkdir()
-    git(r, "init", "-q")
-    git(r, "config", "user.name", "Ada")
-    git(r, "config", "user.email", "ada@example.com")
-    (r / "a.py").write_text("def f():\n    return 1\n")
-    (r / ".gitignore").write_text("transcript.jsonl\n")
-    git(r, "add", ".")
-    git(r, "commit", "-q", "-m", "init")
-    return r
+    files = {"a.py": "def f():\n    return 1\n", ".gitignore": "transcript.jsonl\n"}
+    return init_repo(tmp_path / "repo", files)
 
 
 def checkpoints(repo: Path) -> list[Any]:
