@@ -369,6 +369,7 @@ def _transform(
             new_pos += n
             prev_ws_delete = False
         elif kind == _DEL:
+            ws_delete = bytes_is_whitespace(data)
             mappings = by_deletion.get(del_idx)
             if mappings is not None:
                 for m in mappings:
@@ -376,11 +377,11 @@ def _transform(
                     if src_s < src_e:
                         target = insertions[m.insertion_idx][0] + m.target[0]
                         copy_range(src_s, src_e, target)
-            elif is_ai or not bytes_is_whitespace(data):
+            elif is_ai or not ws_delete:
                 out.append(Attribution(new_pos, new_pos, author, ts))  # deletion marker
             old_pos += n
             del_idx += 1
-            prev_ws_delete = bytes_is_whitespace(data)
+            prev_ws_delete = ws_delete
         else:
             covered = insertion_moves.pop(ins_idx, None)
             if covered is not None:

@@ -32,7 +32,6 @@ from lsm.checkpoint.attribution import (
     update_attributions,
 )
 from lsm.checkpoint.line_stats import file_line_stats
-from lsm.checkpoint.textutil import line_spans
 from lsm.model import Attribution, CheckpointKind, FileEntry, LineAttribution, LineStats
 
 __all__ = ["PreviousState", "compute_entry", "content_eq_ignoring_line_endings"]
@@ -53,8 +52,8 @@ def content_eq_ignoring_line_endings(a: bytes, b: bytes) -> bool:
 
 
 def _line_count(data: bytes) -> int:
-    """Rust ``str::lines().count()``."""
-    return len(line_spans(data))
+    """Rust ``str::lines().count()``: lines ended by ``\n``, plus an unterminated last one."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
 def _seed_without_previous(

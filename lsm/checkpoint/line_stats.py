@@ -20,12 +20,16 @@ def _lines(data: bytes) -> list[bytes]:
     return [data[s:e] for s, e in line_spans(data)]
 
 
+def _normalized(data: bytes, lines: list[bytes]) -> list[bytes]:
+    """The lines of ``data`` with CRLF read as LF (``lines`` itself when there is none)."""
+    return _lines(data.replace(b"\r\n", b"\n")) if b"\r\n" in data else lines
+
+
 def file_line_stats(old: bytes, new: bytes) -> LineStats:
     """Lines added and deleted between two versions of a file."""
     old_lines = _lines(old)
     new_lines = _lines(new)
-    old_norm = _lines(old.replace(b"\r\n", b"\n"))
-    t1, t2, values = intern(old_norm, _lines(new.replace(b"\r\n", b"\n")))
+    t1, t2, values = intern(_normalized(old, old_lines), _normalized(new, new_lines))
     removed, added = diff(t1, t2)
     levels: dict[int, int] = {}
 

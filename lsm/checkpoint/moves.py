@@ -12,6 +12,7 @@ carries the attributions of the moved bytes to their new place. Pure.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -53,11 +54,19 @@ def _line_text(content: bytes, start: int, end: int) -> str:
 def _overlapping(
     content: bytes, spans: list[tuple[int, int]], ranges: Sequence[tuple[int, int]]
 ) -> list[_Line]:
+    """The lines each op overlaps, op by op, then stably by line number (git-ai's order).
+
+    git-ai tests every line against every op; the line ends are increasing, so
+    a bisection finds the first overlapping line and the scan stops at the op's end.
+    """
+    ends = [le for _ls, le in spans]
     out: list[_Line] = []
     for op_idx, (rs, re_) in enumerate(ranges):
-        for number, (ls, le) in enumerate(spans, start=1):
-            if ls < re_ and le > rs:
-                out.append(_Line(number, op_idx, _line_text(content, ls, le)))
+        i = bisect_right(ends, rs)  # the first line with end > rs
+        while i < len(spans) and spans[i][0] < re_:
+            ls, le = spans[i]
+            out.append(_Line(i + 1, op_idx, _line_text(content, ls, le)))
+            i += 1
     out.sort(key=lambda line: line.number)  # stable, as Rust's sort_by_key
     return out
 

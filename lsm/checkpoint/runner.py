@@ -294,6 +294,11 @@ class _Prev:
         self.ai_touched = ai_touched
         self.attributions = attributions  # loaded only when the entry needs them
 
+    @classmethod
+    def of(cls, state: Any, attributions: Callable[[], Sequence[Any]]) -> _Prev:
+        """From a FileState (store) or LegacyFileState: both carry these four fields."""
+        return cls(state.blob_sha, state.kind, state.timestamp, state.ai_touched, attributions)
+
 
 class _StoreSource:
     """Previous states from the store's index (O(changed files), never the history)."""
@@ -309,13 +314,7 @@ class _StoreSource:
             out[rel] = (
                 None
                 if s is None
-                else _Prev(
-                    s.blob_sha,
-                    s.kind,
-                    s.timestamp,
-                    s.ai_touched,
-                    self._attrs(rel) if s.has_attributions else tuple,
-                )
+                else _Prev.of(s, self._attrs(rel) if s.has_attributions else tuple)
             )
         return out
 
@@ -349,17 +348,7 @@ class _LegacySource:
         out: dict[str, _Prev | None] = {}
         for rel in wanted:
             s = found.get(rel)
-            out[rel] = (
-                None
-                if s is None
-                else _Prev(
-                    s.blob_sha,
-                    s.kind,
-                    s.timestamp,
-                    s.ai_touched,
-                    _constant(s.attributions),
-                )
-            )
+            out[rel] = None if s is None else _Prev.of(s, _constant(s.attributions))
         return out
 
     def blob(self, sha: str) -> bytes | None:
