@@ -99,7 +99,9 @@ def _show(repo: Path) -> None:
     with lsm.open_repo_store(repo) as store:
         log = lsm.current_log(repo)
         click.echo(f"\nWhat the store holds (working log {log[:12]}):")
+        last = None
         for cp in store.checkpoints(log):
+            last = cp
             c = cp.checkpoint
             who = c.agent_id.tool + "/" + c.agent_id.model if c.agent_id else c.author
             stats = c.line_stats
@@ -129,13 +131,10 @@ def _show(repo: Path) -> None:
                 f"{sum(1 for _ in store.transcript_messages(session['agent'], session['session']))}"
                 " message(s) stored"
             )
-        last = max((cp.seq for cp in store.checkpoints(log)), default=None)
-        if last is not None:
-            found = store.checkpoint(last)
-            if found is not None:
-                line = lsm.checkpoint_line(found.checkpoint).decode()
-                click.echo(f"\nCheckpoint {last} as a git-ai checkpoints.jsonl line:")
-                click.echo("  " + (line if len(line) <= 600 else line[:600] + " ..."))
+        if last is not None:  # the newest: checkpoints come in seq order
+            line = lsm.checkpoint_line(last.checkpoint).decode()
+            click.echo(f"\nCheckpoint {last.seq} as a git-ai checkpoints.jsonl line:")
+            click.echo("  " + (line if len(line) <= 600 else line[:600] + " ..."))
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -57,10 +57,9 @@ def dump(location: StoreLocation, log: str | None, output: IO[bytes]) -> None:
         name = log if log is not None else _location(location, None).log
         if store.log_info(name) is None:
             raise click.ClickException(f"no working log {name!r} in the store")
-        out = output if output is not None else sys.stdout.buffer
         for line in lsm.iter_log_lines(store, name):
-            out.write(line)
-        out.flush()
+            output.write(line)
+        output.flush()
 
 
 @click.command("import", context_settings=CONTEXT_SETTINGS)

@@ -56,10 +56,7 @@ def current_log(cwd: str | os.PathLike[str] = ".") -> str:
 
     :raises InputError: ``cwd`` is not inside a git work tree.
     """
-    from lsm.checkpoint.runner import log_name
-
-    repo = find_repo(cwd)
-    return log_name(repo, repo.base_name())
+    return working_log(cwd).log
 
 
 def working_log(cwd: str | os.PathLike[str] = ".") -> WorkingLogLocation:

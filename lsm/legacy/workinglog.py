@@ -63,17 +63,6 @@ class LegacyWorkingLog:
         self._newest: dict[str, tuple[int, int]] | None = None
         self._with_attrs: list[tuple[int, int, str]] = []
 
-    def exists(self) -> bool:
-        """True when ``checkpoints.jsonl`` is there."""
-        return self.path.exists()
-
-    def checkpoints(self) -> Iterator[Checkpoint]:
-        """Every readable checkpoint, oldest first (git-ai's tolerant read, streamed)."""
-        if not self.path.exists():
-            return
-        for line in read_checkpoints(self.path):
-            yield line.checkpoint
-
     def states(self, files: Iterable[str]) -> dict[str, LegacyFileState]:
         """The newest entry of each of ``files`` (absent: never checkpointed).
 
