@@ -1,6 +1,7 @@
 """The ``ckptlog`` entry point.
 
-Hook commands (``checkpoint``) are dispatched before click is imported:
+Hook commands (``checkpoint``, and ``post-commit``, ``pre-commit`` and
+``git-hook`` for git's hooks) are dispatched before click is imported:
 they run in every agent tool call and git hook, where click's ~20 ms of
 import time is a fifth of the latency budget. Everything else goes through
 the click group in :mod:`cli.commands`.
@@ -13,6 +14,13 @@ from collections.abc import Sequence
 
 __all__ = ["main"]
 
+# The commands git hooks run: like ``checkpoint``, they skip click.
+_GIT_HOOKS = {
+    "post-commit": "run_post_commit",
+    "pre-commit": "run_pre_commit",
+    "git-hook": "run_git_hook",
+}
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run ``ckptlog``; exits the process with the command's status."""
@@ -21,6 +29,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         from cli.hook import run
 
         raise SystemExit(run(args[1:]))
+    if args and args[0] in _GIT_HOOKS:
+        import cli.githooks as hooks
+
+        raise SystemExit(getattr(hooks, _GIT_HOOKS[args[0]])(args[1:]))
     from cli.commands import cli
 
     cli.main(args=args, prog_name="ckptlog")

@@ -24,6 +24,7 @@ from lsm.options import Durability, StoreOptions
 __all__ = [
     "CONFIG_FILE",
     "CapsSettings",
+    "CommitSettings",
     "CompactionSettings",
     "Settings",
     "StorageSettings",
@@ -87,6 +88,18 @@ class CompactionSettings(NamedTuple):
     archive_retention_days: float = 7.0
 
 
+class CommitSettings(NamedTuple):
+    """What happens at commit time (post-commit and the rewrite hooks)."""
+
+    #: Write authorship notes on refs/notes/ai at all.
+    notes: bool = True
+    #: git-ai's known-human fallback: in a commit with no AI line (or with
+    #: known-human lines), lines no checkpoint explains go to the commit's author.
+    known_human_fallback: bool = True
+    #: Seconds post-commit waits for the store's writer lock before degrading.
+    lock_timeout: float = 2.0
+
+
 class Settings(NamedTuple):
     """All settings, with where each non-default value came from.
 
@@ -99,6 +112,7 @@ class Settings(NamedTuple):
     caps: CapsSettings = CapsSettings()
     transcripts: TranscriptSettings = TranscriptSettings()
     compaction: CompactionSettings = CompactionSettings()
+    commit: CommitSettings = CommitSettings()
     #: "section.key" -> "file" | "env:<NAME>", for ``ckptlog config``.
     sources: dict[str, str] = {}  # noqa: RUF012 - shared default, never mutated
     #: The configuration file read, if any.
@@ -130,6 +144,7 @@ class Settings(NamedTuple):
             "caps": self.caps._asdict(),
             "transcripts": self.transcripts._asdict(),
             "compaction": self.compaction._asdict(),
+            "commit": self.commit._asdict(),
             "sources": dict(self.sources),
             "file": self.file,
         }
@@ -140,6 +155,7 @@ _SECTIONS: dict[str, Any] = {
     "caps": CapsSettings,
     "transcripts": TranscriptSettings,
     "compaction": CompactionSettings,
+    "commit": CommitSettings,
 }
 
 
@@ -259,6 +275,7 @@ def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> 
         caps=CapsSettings(**values["caps"]),
         transcripts=TranscriptSettings(**values["transcripts"]),
         compaction=CompactionSettings(**values["compaction"]),
+        commit=CommitSettings(**values["commit"]),
         sources=sources,
         file=file_used,
     )

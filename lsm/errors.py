@@ -22,7 +22,9 @@ Hierarchy::
     │   └── CorruptionError    bytes on disk fail their checks
     │       └── CorruptRecordError  one frame at (segment, offset) is bad
     ├── NotFoundError          a log, checkpoint, blob or session does not exist
-    └── LegacyFormatError      a git-ai working-log file cannot be read
+    ├── LegacyFormatError      a git-ai working-log file cannot be read
+    ├── NoteFormatError        an authorship note on refs/notes/ai cannot be parsed
+    └── GitError               a git command failed or git is missing
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ __all__ = [
     "CorruptionError",
     "Error",
     "FormatVersionError",
+    "GitError",
     "InputError",
     "LegacyFormatError",
     "NetworkFilesystemError",
     "NotFoundError",
+    "NoteFormatError",
     "PathOutsideRepoError",
     "StoreClosedError",
     "StoreError",
@@ -157,3 +161,27 @@ class LegacyFormatError(Error):
     """A git-ai working-log file (checkpoints.jsonl, INITIAL) cannot be read."""
 
     HINT = "The legacy file was left untouched; inspect it or move it aside."
+
+
+class NoteFormatError(Error):
+    """An authorship note (``refs/notes/ai``) does not follow ``authorship/3.0.0``."""
+
+    HINT = (
+        "The note was left as it is; look at it with `git notes --ref=ai show <commit>` "
+        "and fix or remove it."
+    )
+
+
+class GitError(Error):
+    """A ``git`` command failed (or git is not installed).
+
+    :param returncode: git's exit status (None when it could not be started).
+    """
+
+    HINT = "Run the git command shown by hand to see why it fails; nothing was written."
+
+    def __init__(
+        self, what: str, *, returncode: int | None = None, hint: str | None = None
+    ) -> None:
+        self.returncode = returncode
+        super().__init__(what, hint=hint)

@@ -1,0 +1,241 @@
+"""Splitting a working log's attributed lines into committed and uncommitted.
+
+This is git-ai's ``to_authorship_log_and_initial_working_log`` (the heart of
+post-commit, ``virtual_attribution.rs``), step by step as
+docs/commit.md describes:
+
+1. **Carryover** (:mod:`lsm.commit.carryover`): each file's text after the
+   commit, from its parent, committed and observed texts.
+2. **Unstaged lines**: carryover lines the commit lacks (Myers, committed ->
+   carryover). **Overlap rule**: an unstaged line whose number is also a
+   committed line counts as committed, unless it is a pure insertion.
+3. **Classification**: the VA's line attributions are moved from the VA's
+   text onto the carryover (lines in changed regions dropped); then each
+   line is *uncommitted* (unstaged), *committed* (its commit-coordinate
+   number lies in an added hunk, or the file was renamed and the author is
+   AI), or dropped (an older line, neither new nor pending).
+4. **Gap filling**: an unattributed added line between two committed lines
+   of the same AI author gets that author; failing that, one whose text
+   equals a committed AI line's text gets that line's author.
+5. **Attestations** (``human`` left out) make the note's files; uncommitted
+   lines become INITIAL with the carryover text as snapshot.
+6. **Metadata**: sessions kept only if an attestation names them, legacy
+   prompts known only from INITIAL dropped unless they landed, humans all kept.
+
+Pure computation over texts already read; nothing here can fail.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Mapping, Set
+from typing import NamedTuple
+
+from lsm.checkpoint.textutil import rust_trim
+from lsm.commit.carryover import carryover_content
+from lsm.commit.diffs import content_hunks, shift_line_attributions, unstaged_lines
+from lsm.commit.lines import rust_lines
+from lsm.commit.state import WorkingState
+from lsm.ids import HUMAN, is_ai_author
+from lsm.model import InitialAttributions, JsonObject, LineAttribution
+from lsm.notes import (
+    Attestation,
+    AuthorshipNote,
+    FileAttestation,
+    NoteMetadata,
+    compress_lines,
+    session_of,
+)
+
+__all__ = ["CommitTexts", "Split", "split_commit"]
+
+
+class CommitTexts(NamedTuple):
+    """What git says about the commit, for the files that matter.
+
+    :ivar parent: path -> text at the parent (absent: the file did not exist).
+    :ivar committed: path -> text at the commit (absent: not in the commit).
+    :ivar added: path (new name) -> the lines the commit added (commit coordinates).
+    :ivar renames: old path -> new path, for files the commit renamed.
+    """
+
+    parent: Mapping[str, str]
+    committed: Mapping[str, str]
+    added: Mapping[str, Set[int]]
+    renames: Mapping[str, str]
+
+
+class Split(NamedTuple):
+    """The result: the note (before recovery) and the INITIAL of the new base.
+
+    :ivar initial_contents: path -> the snapshot text INITIAL's lines refer to.
+    :ivar carryover: path -> carryover text of every diffed file.
+    """
+
+    note: AuthorshipNote
+    initial: InitialAttributions
+    initial_contents: dict[str, str]
+    carryover: dict[str, str]
+
+
+def _nfc(path: str) -> str:
+    return path if path.isascii() else unicodedata.normalize("NFC", path)
+
+
+def effective_pathspecs(state: WorkingState, renames: Mapping[str, str]) -> set[str]:
+    """The files to diff: the state's pathspecs plus the new names of renamed ones."""
+    paths = set(state.pathspecs)
+    for old, new in renames.items():
+        if old in paths:
+            paths.add(new)
+    return paths
+
+
+def split_commit(
+    state: WorkingState, texts: CommitTexts, commit: str, git_ai_version: str | None
+) -> Split:
+    """Classify every attributed line of ``state`` against commit ``commit``."""
+    renames = texts.renames
+    paths = effective_pathspecs(state, renames)
+
+    carry: dict[str, str] = {}
+    unstaged: dict[str, list[int]] = {}
+    for path in paths:
+        committed = texts.committed.get(path, "")
+        observed = state.observed.get(path)
+        text = (
+            committed
+            if observed is None
+            else carryover_content(texts.parent.get(path, ""), committed, observed)
+        )
+        carry[path] = text
+        added, pure = unstaged_lines(committed, text)
+        hunk = texts.added.get(path)
+        if hunk and added:
+            added = {n for n in added if n not in hunk or n in pure}
+        if added:
+            unstaged[path] = sorted(added)
+
+    note_files: dict[str, dict[str, list[int]]] = {}
+    initial_files: dict[str, list[LineAttribution]] = {}
+    initial_contents: dict[str, str] = {}
+    initial_sessions: dict[str, JsonObject] = {}
+    initial_humans: dict[str, JsonObject] = {}
+    referenced: set[str] = set()
+
+    for path, vf in state.files.items():
+        nfc = _nfc(path)
+        renamed = renames.get(nfc)
+        carried = carry.get(nfc, carry.get(path))
+        line_attrs = vf.line_attrs
+        if carried is not None:
+            line_attrs = shift_line_attributions(line_attrs, content_hunks(vf.content, carried))
+        pending = unstaged.get(nfc)
+        if pending is None and renamed is not None:
+            pending = unstaged.get(renamed)
+        pending = pending or []
+        pending_set = set(pending)
+        hunk = texts.added.get(nfc)
+        if hunk is None and renamed is not None:
+            hunk = texts.added.get(renamed)
+
+        committed_by: dict[str, list[int]] = {}
+        uncommitted_by: dict[str, list[int]] = {}
+        for la in line_attrs:
+            who = la.author_id
+            for w in range(la.start_line, la.end_line + 1):
+                if w in pending_set:
+                    uncommitted_by.setdefault(who, []).append(w)
+                    referenced.add(who)
+                    continue
+                c = w - bisect.bisect_left(pending, w)
+                if (hunk is not None and c in hunk) or (renamed is not None and is_ai_author(who)):
+                    committed_by.setdefault(who, []).append(c)
+
+        if hunk:
+            _fill_gaps(committed_by, hunk, vf.content)
+
+        target = renamed if renamed is not None else nfc
+        for who, lines in committed_by.items():
+            if who == HUMAN or not lines:
+                continue
+            note_files.setdefault(target, {}).setdefault(who, []).extend(lines)
+
+        if uncommitted_by:
+            attrs: list[LineAttribution] = []
+            for who, lines in uncommitted_by.items():
+                if who == HUMAN or not lines:
+                    continue
+                if who.startswith("h_") and who in state.humans:
+                    initial_humans[who] = state.humans[who]
+                if who.startswith("s_") and session_of(who) in state.sessions:
+                    initial_sessions[session_of(who)] = state.sessions[session_of(who)]
+                attrs.extend(LineAttribution(a, b, who, None) for a, b in compress_lines(lines))
+            ipath = renames.get(path, path)
+            initial_files[ipath] = attrs
+            snap = carry.get(ipath, carry.get(path))
+            initial_contents[ipath] = snap if snap is not None else vf.content
+
+    files = [
+        FileAttestation(
+            path,
+            tuple(Attestation(k, tuple(compress_lines(v))) for k, v in sorted(by.items())),
+        )
+        for path, by in sorted(note_files.items())
+    ]
+    keys = {e.key for f in files for e in f.entries}
+    sessions = {k: v for k, v in state.sessions.items() if k in {session_of(x) for x in keys}}
+    prompts = {
+        k: v for k, v in state.prompts.items() if k not in state.initial_only_prompts or k in keys
+    }
+    note = AuthorshipNote(
+        files,
+        NoteMetadata(
+            base_commit_sha=commit,
+            git_ai_version=git_ai_version,
+            prompts=prompts,
+            humans=dict(state.humans),
+            sessions=sessions,
+        ),
+    )
+    initial = InitialAttributions(
+        files={k: v for k, v in initial_files.items() if v},
+        prompts={k: state.prompts[k] for k in sorted(referenced) if k in state.prompts},
+        humans=initial_humans,
+        sessions=initial_sessions,
+    )
+    return Split(note, initial, initial_contents, carry)
+
+
+def _fill_gaps(committed_by: dict[str, list[int]], hunk: Set[int], content: str) -> None:
+    """git-ai's gap filling inside the committed hunks of one file (see the module doc).
+
+    Neighbours are looked up over every author's committed lines; the text
+    fallback indexes the VA's text by commit line number, as git-ai does
+    (misaligned when unstaged lines come first: kept for identical notes).
+    """
+    owners = sorted((line, who) for who, lines in committed_by.items() for line in lines)
+    owned_lines = [line for line, _ in owners]
+    owned = set(owned_lines)
+    texts = rust_lines(content)
+    by_text: dict[str, str] = {}
+    for line, who in owners:
+        if is_ai_author(who) and 1 <= line <= len(texts) and rust_trim(texts[line - 1]):
+            by_text[texts[line - 1]] = who
+    fills: list[tuple[str, int]] = []
+    for g in sorted(hunk):
+        if g in owned:
+            continue
+        i = bisect.bisect_left(owned_lines, g)
+        before = owners[i - 1][1] if i > 0 else None
+        j = bisect.bisect_right(owned_lines, g)
+        after = owners[j][1] if j < len(owners) else None
+        if before is not None and before == after and not before.startswith("h_"):
+            fills.append((before, g))
+        elif 1 <= g <= len(texts):
+            same = by_text.get(texts[g - 1])
+            if same is not None:
+                fills.append((same, g))
+    for who, g in fills:
+        committed_by.setdefault(who, []).append(g)

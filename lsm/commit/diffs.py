@@ -1,0 +1,241 @@
+"""Diffs of the commit path: git's ``diff -U0`` parsed, in-memory hunks, line shifting.
+
+* :func:`parse_added_lines` reads ``git diff -U0`` output into the added
+  (new-side) line numbers of each file, and which of them are *pure
+  insertions* (hunks with an old count of 0). git-ai's parser
+  (``parse_diff_added_lines_internal``) takes any line starting with
+  ``+++ `` as a file header, even inside a hunk; this one walks each hunk by
+  its counts, so an added line whose text starts with ``++ `` stays a line.
+* :func:`content_hunks` is git-ai's ``diff_hunks_between_contents``: imara
+  Myers over CRLF-normalised, terminator-inclusive lines.
+* :func:`shift_line_attributions` and :func:`shift_ranges` move line
+  numbers through hunks as ``hunk_shift.rs`` does: lines inside a changed
+  region are dropped, the others shifted (and clamped to >= 1).
+* :func:`unstaged_lines` is ``collect_unstaged_hunks_from_snapshot`` for one
+  file: which carryover lines are not in the commit.
+
+Pure functions; nothing here can fail (unparsable diff lines are skipped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from lsm.checkpoint.myers import diff_ops
+from lsm.commit.lines import eq_ignoring_eol, normalize_eol, split_keep
+from lsm.git import unquote_path
+from lsm.model import LineAttribution
+
+__all__ = [
+    "AddedLines",
+    "DiffHunk",
+    "content_hunks",
+    "parse_added_lines",
+    "parse_renames",
+    "shift_line_attributions",
+    "shift_ranges",
+    "unstaged_lines",
+]
+
+
+class DiffHunk(NamedTuple):
+    """A changed region: old lines ``old_start..+old_count`` became ``new_start..+new_count``.
+
+    For a pure insertion (``old_count == 0``) ``old_start`` is the old line
+    *after which* the new lines go (0: at the top), as in a unified diff.
+    """
+
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+
+
+class AddedLines(NamedTuple):
+    """A file's added lines in a diff (new-side numbers) and the pure-insertion subset."""
+
+    lines: list[int]
+    insertions: list[int]
+
+
+def _hunk_header(line: bytes) -> DiffHunk | None:
+    # b"@@ -12,3 +14,0 @@ context"
+    parts = line.split(b" ")
+    if len(parts) < 4 or parts[0] != b"@@":
+        return None
+    try:
+        old = parts[1].lstrip(b"-").split(b",")
+        new = parts[2].lstrip(b"+").split(b",")
+        return DiffHunk(
+            int(old[0]),
+            int(old[1]) if len(old) > 1 else 1,
+            int(new[0]),
+            int(new[1]) if len(new) > 1 else 1,
+        )
+    except ValueError:
+        return None
+
+
+def _header_path(raw: bytes, prefix: str) -> str | None:
+    text = unquote_path(raw.decode("utf-8", "surrogateescape").rstrip("\t"))
+    if text == "/dev/null":
+        return None
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def parse_added_lines(output: bytes) -> dict[str, AddedLines]:
+    """Added lines per file of a ``git diff -U0 --src-prefix=a/ --dst-prefix=b/`` output.
+
+    Files are keyed by their new path; deleted files (``+++ /dev/null``) and
+    files with no added line do not appear.
+    """
+    out: dict[str, AddedLines] = {}
+    lines = output.split(b"\n")
+    path: str | None = None
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        i += 1
+        if line.startswith(b"diff --git "):
+            path = None
+        elif line.startswith(b"+++ "):
+            path = _header_path(line[4:], "b/")
+        elif line.startswith(b"@@ "):
+            hunk = _hunk_header(line)
+            if hunk is None:
+                continue
+            old_left, new_left = hunk.old_count, hunk.new_count
+            cursor = hunk.new_start
+            pure = hunk.old_count == 0
+            while i < n and (old_left > 0 or new_left > 0):
+                body = lines[i]
+                if body.startswith(b"\\"):
+                    i += 1  # "\ No newline at end of file"
+                    continue
+                if body.startswith(b"-") and old_left > 0:
+                    old_left -= 1
+                elif body.startswith(b"+") and new_left > 0:
+                    new_left -= 1
+                    if path is not None:
+                        entry = out.get(path)
+                        if entry is None:
+                            entry = out[path] = AddedLines([], [])
+                        entry.lines.append(cursor)
+                        if pure:
+                            entry.insertions.append(cursor)
+                    cursor += 1
+                elif body.startswith(b" "):  # context (only with -U>0)
+                    old_left -= 1
+                    new_left -= 1
+                    cursor += 1
+                else:
+                    break  # malformed: resynchronise on the next header
+                i += 1
+    return out
+
+
+def parse_renames(output: bytes) -> dict[str, str]:
+    """``old -> new`` from ``git diff-tree -r -M --diff-filter=R -z`` output."""
+    fields = output.split(b"\x00")
+    out: dict[str, str] = {}
+    i = 0
+    while i + 2 < len(fields):
+        letter = fields[i].split(b" ")[-1][:1] if fields[i].startswith(b":") else b""
+        if letter in (b"R", b"C"):  # renames and copies carry two paths
+            if letter == b"R":
+                old = fields[i + 1].decode("utf-8", "surrogateescape")
+                out[old] = fields[i + 2].decode("utf-8", "surrogateescape")
+            i += 3
+        else:
+            i += 2 if fields[i].startswith(b":") else 1
+    return out
+
+
+def content_hunks(old: str, new: str) -> list[DiffHunk]:
+    """The changed regions between two texts (git-ai ``diff_hunks_between_contents``)."""
+    ops = diff_ops(split_keep(normalize_eol(old)), split_keep(normalize_eol(new)))
+    out: list[DiffHunk] = []
+    for tag, oi, ol, ni, nl in ops:
+        if tag == "insert":
+            out.append(DiffHunk(oi, 0, ni + 1, nl))
+        elif tag == "delete":
+            out.append(DiffHunk(oi + 1, ol, ni + 1, 0))
+        elif tag == "replace":
+            out.append(DiffHunk(oi + 1, ol, ni + 1, nl))
+    return out
+
+
+_MAX_LINE = 2**32 - 1
+
+
+def _preserved_segments(hunks: Sequence[DiffHunk]) -> list[tuple[int, int, int]]:
+    """``(first, last, offset)``: old lines first..last (inclusive) move by offset."""
+    segments: list[tuple[int, int, int]] = []
+    offset = 0
+    prev_end = 1
+    for h in hunks:
+        if prev_end < h.old_start + 1:
+            # A pure insertion goes after old_start, which is therefore kept.
+            seg_end = h.old_start if h.old_count == 0 else max(h.old_start - 1, 0)
+            if prev_end <= seg_end:
+                segments.append((prev_end, seg_end, offset))
+        offset += h.new_count - h.old_count
+        prev_end = h.old_start + 1 if h.old_count == 0 else h.old_start + h.old_count
+    segments.append((prev_end, _MAX_LINE, offset))
+    return segments
+
+
+def _shift(start: int, end: int, segments: Sequence[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s0, s1, off in segments:
+        a, b = max(start, s0), min(end, s1)
+        if a <= b:
+            out.append((max(a + off, 1), max(b + off, 1)))
+    return out
+
+
+def shift_line_attributions(
+    attrs: Sequence[LineAttribution], hunks: Sequence[DiffHunk]
+) -> list[LineAttribution]:
+    """``apply_hunk_shifts_to_line_attributions``: each attribution split over the kept segments."""
+    if not hunks:
+        return list(attrs)
+    segments = _preserved_segments(hunks)
+    return [
+        LineAttribution(a, b, la.author_id, la.overrode)
+        for la in attrs
+        for a, b in _shift(la.start_line, la.end_line, segments)
+    ]
+
+
+def shift_ranges(
+    ranges: Iterable[tuple[int, int]], hunks: Sequence[DiffHunk]
+) -> list[tuple[int, int]]:
+    """``apply_hunk_shifts_to_attestation_entries`` for one entry's ranges."""
+    if not hunks:
+        return list(ranges)
+    segments = _preserved_segments(hunks)
+    return [r for a, b in ranges for r in _shift(a, b, segments)]
+
+
+def unstaged_lines(committed: str, carryover: str) -> tuple[set[int], set[int]]:
+    """Carryover lines absent from the commit: (all of them, the pure insertions).
+
+    Myers over CRLF-normalised lines of the committed file (old) and the
+    carryover (new): lines of Insert ops are unstaged and pure insertions,
+    lines of Replace ops only unstaged.
+    """
+    if eq_ignoring_eol(committed, carryover):
+        return set(), set()
+    ops = diff_ops(split_keep(normalize_eol(committed)), split_keep(normalize_eol(carryover)))
+    added: set[int] = set()
+    pure: set[int] = set()
+    for tag, _oi, _ol, ni, nl in ops:
+        if tag in ("insert", "replace"):
+            lines = range(ni + 1, ni + 1 + nl)
+            added.update(lines)
+            if tag == "insert":
+                pure.update(lines)
+    return added, pure

@@ -1,0 +1,428 @@
+"""Post-commit: the authorship note of a new commit, and its new base's INITIAL.
+
+For a commit C with first parent P (or ``initial``), in this order:
+
+1. **What happened.** C is HEAD (hook) or the ``--commit`` revision (redo).
+   The HEAD reflog's newest entry says how HEAD got there: a plain commit,
+   a root or merge commit is handled here; an amend, rebase, cherry-pick or
+   revert is a history rewrite, left to the rewrite hooks (fail-closed:
+   nothing is written for it here).
+2. **The working log of P**, from the store's index (or git-ai's files in
+   ``storage.mode = legacy``): files with attribution state, INITIAL,
+   sessions, prompts, humans (:mod:`lsm.commit.worklog`).
+3. **What git says**, in a constant number of processes: one ``cat-file
+   --batch`` (C's commit object, and P's and C's text of every file that
+   matters), one ``diff-tree`` for renames only if such a file left the
+   tree, one ``diff -U0`` restricted to those files, and one unrestricted
+   ``diff -U0`` only when known-human or commit-metadata recovery needs
+   every added line.
+4. **Classification** (:mod:`lsm.commit.classify`) and **recovery**
+   (:mod:`lsm.commit.recovery`).
+5. **The note**, merged with any note already on C (never clobbered; an
+   unparsable one is left alone), written in one ``fast-import``.
+6. **The transition**: INITIAL of C's log := the uncommitted lines with
+   their carryover text; P's log archived (``old-<P>``), in one writer
+   session. Compaction drops archives past ``compaction.archive_retention_days``.
+
+Crash safety: the note is written before the transition, and both are
+idempotent, so a crash between them is repaired by running the command
+again (``ckptlog post-commit --commit C``).
+
+What can fail: :class:`~lsm.errors.GitError`, store errors,
+:class:`~lsm.errors.InputError` (not a repository, bad revision); the
+hook layer turns each into one warning line.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lsm import __version__
+from lsm.checkpoint.gitrepo import Repo, find_repo
+from lsm.commit.classify import CommitTexts, Split, effective_pathspecs, split_commit
+from lsm.commit.diffs import AddedLines, parse_added_lines, parse_renames
+from lsm.commit.recovery import (
+    detect_commit_agents,
+    extend_edges,
+    known_human_applies,
+    recover_commit_metadata,
+    recover_known_human,
+    unknown_lines,
+)
+from lsm.commit.state import WorkingState
+from lsm.config import Settings, load_settings
+from lsm.errors import InputError, NoteFormatError
+from lsm.events import EventLog
+from lsm.git import EMPTY_TREE, CommitObject, Git, last_reflog_entry, parse_commit
+from lsm.gitnotes import update_notes
+from lsm.notes import AuthorshipNote, merge_notes, parse_note, serialize_note
+from lsm.record import Record
+
+__all__ = ["GIT_AI_VERSION", "PostCommitResult", "classify_reflog", "post_commit"]
+
+#: ``git_ai_version`` in the notes we write (git-ai writes its crate version).
+GIT_AI_VERSION = f"ckptlog-{__version__}"
+
+#: git-ai's "PatchParse" profile: options forced on every diff it parses.
+PATCH_OPTIONS = (
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--no-relative",
+    "--no-color",
+    "--diff-algorithm=default",
+    "--indent-heuristic",
+    "--inter-hunk-context=0",
+)
+#: More paths than this are not passed to ``git diff`` (argv limits): post-filtered.
+MAX_PATHSPECS = 1000
+
+
+class PostCommitResult(Record):
+    """What post-commit did.
+
+    :ivar skipped: why nothing was written (a rewrite, notes disabled...), else None.
+    :ivar note: the note text written on ``commit`` (after merging), or None.
+    :ivar ai_lines / human_lines / unknown_lines: added lines by class.
+    :ivar carried: lines carried into the new base's INITIAL.
+    """
+
+    __slots__ = (
+        "ai_lines",
+        "carried",
+        "commit",
+        "duration_ms",
+        "git_processes",
+        "human_lines",
+        "log",
+        "new_log",
+        "note",
+        "parent",
+        "skipped",
+        "unknown_lines",
+        "warnings",
+    )
+    _fields = (
+        "commit",
+        "parent",
+        "log",
+        "new_log",
+        "note",
+        "skipped",
+        "ai_lines",
+        "human_lines",
+        "unknown_lines",
+        "carried",
+        "warnings",
+        "git_processes",
+        "duration_ms",
+    )
+
+    def __init__(self, commit: str = "", parent: str = "") -> None:
+        self.commit = commit
+        self.parent = parent
+        self.log = ""
+        self.new_log = ""
+        self.note: str | None = None
+        self.skipped: str | None = None
+        self.ai_lines = 0
+        self.human_lines = 0
+        self.unknown_lines = 0
+        self.carried = 0
+        self.warnings: list[str] = []
+        self.git_processes = 0
+        self.duration_ms = 0.0
+
+
+# Reflog messages of commands that rewrite history (their notes come from the
+# rewrite hooks, as git-ai's daemon routes them away from post-commit).
+_REWRITES = (
+    ("commit (amend)", "amend"),
+    ("rebase", "rebase"),
+    ("pull --rebase", "rebase"),
+    ("cherry-pick", "cherry-pick"),
+    ("revert", "revert"),
+)
+
+
+def classify_reflog(message: str) -> str:
+    """``commit``, or the rewrite (``amend``, ``rebase``...) a HEAD reflog message names."""
+    for prefix, kind in _REWRITES:
+        if message.startswith(prefix):
+            return kind
+    return "commit"
+
+
+def log_name(repo: Repo, base: str) -> str:
+    """The store's log name for ``base`` in this work tree (see lsm.checkpoint.runner)."""
+    return base if repo.worktree is None else f"worktrees/{repo.worktree}/{base}"
+
+
+def _find_commit(repo: Repo, git: Git, rev: str | None) -> tuple[CommitObject, str | None]:
+    """C (parsed) and, in hook mode, the rewrite kind its reflog entry names."""
+    if rev is None:
+        head = repo.head_oid()
+        if head is None:
+            raise InputError("HEAD has no commit", hint="Run post-commit after a commit.")
+        move = last_reflog_entry(repo.git_dir)
+        kind = classify_reflog(move.message) if move is not None and move.new == head else None
+        rev = head
+    else:
+        kind = None
+    obj = git.cat_file([f"{rev}^{{commit}}"])[0]
+    if obj is None:
+        raise InputError(f"{rev} is not a commit", hint="Pass a commit id or revision to --commit.")
+    return parse_commit(obj.oid, obj.data), kind
+
+
+def _diff_added(
+    git: Git, parent: str, commit: str, paths: Sequence[str] | None
+) -> dict[str, AddedLines]:
+    """Added lines of ``parent..commit`` (git-ai ``diff_added_lines``), optionally by path."""
+    args = [
+        "--literal-pathspecs",
+        "diff",
+        "-U0",
+        "--no-color",
+        "--find-renames=1%",
+        *PATCH_OPTIONS,
+        parent,
+        commit,
+    ]
+    post_filter = None
+    if paths is not None:
+        if not paths:
+            return {}
+        if len(paths) > MAX_PATHSPECS or any(not p.isascii() for p in paths):
+            post_filter = set(paths)
+        else:
+            args += ["--", *paths]
+    added = parse_added_lines(git.output(args))
+    if post_filter is not None:
+        added = {p: a for p, a in added.items() if p in post_filter}
+    return added
+
+
+def _read_texts(
+    git: Git, state: WorkingState, c: CommitObject, parent: str
+) -> tuple[CommitTexts, dict[str, AddedLines]]:
+    """P's and C's text of every file that matters, renames, and C's added lines."""
+    paths = sorted(state.pathspecs)
+    asks: list[tuple[str, str]] = [("C", p) for p in paths]
+    if parent != "initial":
+        asks += [("P", p) for p in paths if p in state.observed]
+    blobs = git.blobs([f"{c.oid if side == 'C' else parent}:{p}" for side, p in asks])
+    committed: dict[str, str] = {}
+    parents: dict[str, str] = {}
+    for (side, p), data in zip(asks, blobs, strict=True):
+        if data is not None:
+            (committed if side == "C" else parents)[p] = data.decode("utf-8", "replace")
+    renames: dict[str, str] = {}
+    if any(p not in committed for p in parents):
+        # A file with attribution state left the tree: was it renamed?
+        out = git.output(["diff-tree", "-r", "-M", "--diff-filter=R", "-z", parent, c.oid])
+        renames = parse_renames(out)
+        extra = [n for o, n in renames.items() if o in state.pathspecs and n not in committed]
+        for n, data in zip(extra, git.blobs([f"{c.oid}:{n}" for n in extra]), strict=True):
+            if data is not None:
+                committed[n] = data.decode("utf-8", "replace")
+    wanted = sorted(effective_pathspecs(state, renames))
+    base = c.parents[0] if c.parents else EMPTY_TREE
+    added = _diff_added(git, base, c.oid, wanted) if wanted else {}
+    hunks = {p: set(a.lines) for p, a in added.items()}
+    return CommitTexts(parents, committed, hunks, renames), added
+
+
+def _count(note: AuthorshipNote, result: PostCommitResult, added: Mapping[str, set[int]]) -> None:
+    ai = human = 0
+    for f in note.files:
+        for e in f.entries:
+            n = sum(b - a + 1 for a, b in e.ranges)
+            if e.key.startswith("h_"):
+                human += n
+            else:
+                ai += n
+    result.ai_lines, result.human_lines = ai, human
+    result.unknown_lines = sum(len(v) for v in unknown_lines(note, added).values())
+
+
+def _recover(
+    git: Git,
+    split: Split,
+    c: CommitObject,
+    added: dict[str, AddedLines],
+    settings: Settings,
+) -> dict[str, set[int]]:
+    """Run the recovery solvers; returns every added line of the commit (for counting)."""
+    note = split.note
+    hunks = {p: set(a.lines) for p, a in added.items()}
+    extend_edges(note, hunks, c.oid)
+    agents = detect_commit_agents(c.author, c.message)
+    fallback = settings.commit.known_human_fallback and known_human_applies(note)
+    if not (agents or fallback):
+        return hunks
+    base = c.parents[0] if c.parents else EMPTY_TREE
+    every = {p: set(a.lines) for p, a in _diff_added(git, base, c.oid, None).items()}
+    missing = unknown_lines(note, every)
+    if agents and recover_commit_metadata(note, missing, agents, c.oid, c.author):
+        return every
+    if fallback:
+        recover_known_human(note, missing, c.author)
+    return every
+
+
+def _merge_existing(note: AuthorshipNote, commit: str, warnings: list[str]) -> Any:
+    text = serialize_note(note)
+
+    def build(existing: dict[str, str]) -> dict[str, str]:
+        old = existing.get(commit)
+        if old is None:
+            return {commit: text}
+        try:
+            parsed = parse_note(old)
+        except NoteFormatError as exc:
+            warnings.append(f"kept the existing unparsable note on {commit[:12]}: {exc.what}")
+            return {}
+        merged = merge_notes(parsed, note)
+        merged.metadata.base_commit_sha = commit
+        out = serialize_note(merged)
+        return {} if out == old else {commit: out}
+
+    return build
+
+
+def post_commit(
+    cwd: str | os.PathLike[str] = ".",
+    *,
+    commit: str | None = None,
+    settings: Settings | None = None,
+    env: Mapping[str, str] | None = None,
+) -> PostCommitResult:
+    """Write C's note and move the working log on (see the module docstring).
+
+    :param commit: redo this commit (``--commit``); default: HEAD, as the hook.
+    :raises InputError: not a repository, no commit, bad revision.
+    :raises GitError: a git command failed.
+    :raises StoreError: the store is locked past its deadline, full, corrupt...
+    """
+    started = time.perf_counter()
+    repo = find_repo(cwd)
+    git = Git(repo.root, env)
+    settings = settings if settings is not None else load_settings(repo.ai_dir, env)
+    c, rewrite = _find_commit(repo, git, commit)
+    parent = c.parents[0] if c.parents else "initial"
+    result = PostCommitResult(c.oid, parent)
+    result.log = log_name(repo, parent)
+    result.new_log = log_name(repo, c.oid)
+    events = EventLog(settings.store_path(repo.common_dir) / "events.jsonl")
+    try:
+        if rewrite is not None and rewrite != "commit":
+            result.skipped = f"{rewrite}: left to the rewrite hooks"
+        elif settings.storage.mode == "legacy":
+            _run_legacy(repo, git, c, parent, settings, result)
+        else:
+            _run_store(repo, git, c, parent, settings, result)
+    except Exception as exc:
+        events.record(
+            "error",
+            command="post-commit",
+            commit=c.oid,
+            error=type(exc).__name__,
+            message=str(exc),
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+        raise
+    result.git_processes = git.spawned
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    events.record(
+        "post_commit",
+        commit=c.oid,
+        parent=parent,
+        skipped=result.skipped,
+        note=result.note is not None,
+        ai_lines=result.ai_lines,
+        human_lines=result.human_lines,
+        unknown_lines=result.unknown_lines,
+        carried=result.carried,
+        git_processes=result.git_processes,
+        duration_ms=round(result.duration_ms, 3),
+    )
+    return result
+
+
+def _compute(
+    git: Git,
+    state: WorkingState,
+    c: CommitObject,
+    parent: str,
+    settings: Settings,
+    result: PostCommitResult,
+) -> Split:
+    texts, added = _read_texts(git, state, c, parent)
+    split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
+    every = _recover(git, split, c, added, settings)
+    _count(split.note, result, every)
+    result.carried = sum(
+        la.end_line - la.start_line + 1 for las in split.initial.files.values() for la in las
+    )
+    if settings.commit.notes:
+        written = update_notes(git, [c.oid], _merge_existing(split.note, c.oid, result.warnings))
+        result.note = written.get(c.oid)
+    return split
+
+
+def _run_store(
+    repo: Repo,
+    git: Git,
+    c: CommitObject,
+    parent: str,
+    settings: Settings,
+    result: PostCommitResult,
+) -> None:
+    from lsm.commit.worklog import StoreLog
+    from lsm.store import Store
+
+    store = Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
+    try:
+        source = StoreLog(store, result.log)
+        if not source.exists():
+            archived = StoreLog(store, f"old-{result.log}")
+            if archived.exists():
+                source = archived  # a redo after the log was archived
+        state = source.state(c.author)
+        split = _compute(git, state, c, parent, settings, result)
+        source.finish(result.new_log, split.initial, split.initial_contents)
+        if settings.storage.mode == "dual":
+            from lsm.commit.worklog import LegacyLog
+
+            LegacyLog(repo.ai_dir, parent).finish(c.oid, split.initial, split.initial_contents)
+    finally:
+        store.close()
+
+
+def _run_legacy(
+    repo: Repo,
+    git: Git,
+    c: CommitObject,
+    parent: str,
+    settings: Settings,
+    result: PostCommitResult,
+) -> None:
+    from lsm.commit.worklog import LegacyLog
+    from lsm.locking import FileLock
+
+    root = settings.store_path(repo.common_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(root / "LEGACY.lock")
+    lock.acquire(timeout=settings.storage.lock_timeout)
+    try:
+        source = LegacyLog(repo.ai_dir, parent)
+        state = source.state(c.author)
+        split = _compute(git, state, c, parent, settings, result)
+        source.finish(c.oid, split.initial, split.initial_contents)
+    finally:
+        lock.release()

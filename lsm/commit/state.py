@@ -1,0 +1,323 @@
+"""What a working log says at commit time: git-ai's ``VirtualAttributions``, as a fold.
+
+git-ai's post-commit reads the whole log twice (``read_all_checkpoints``,
+``from_persisted_working_log``). The facts it derives are few, and each is a
+fold over the checkpoints in log order, kept here per file and per agent:
+
+* per file: the newest entry *with attribution data* (non-empty
+  ``attributions`` or ``line_attributions``): its line attributions (or, when
+  it has none, those derived from its character attributions) win, and an
+  empty result removes the file; the newest entry's blob (the "observed"
+  content); and whether any entry "requires post-processing" (a non-Human
+  checkpoint, or any non-``human`` author or ``overrode``);
+* sessions (``s_…``: checkpoints with an agent and a trace id, last agent
+  wins), legacy prompts (an agent, no trace id), known humans (KnownHuman
+  checkpoints, first wins), and the summed line stats of each agent.
+
+INITIAL seeds all of it first. :class:`LogFold` computes this streaming
+(O(files) memory, one checkpoint at a time): it is how ``storage.mode =
+legacy`` reads git-ai's files, and it is the oracle the store's index
+(which keeps the same facts as running aggregates, so that post-commit
+never reads the history) is tested against. :class:`WorkingState` is the
+result, with file contents loaded.
+
+Nothing here does I/O but the ``blob`` callable the caller passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from lsm.checkpoint.attribution import attributions_to_line_attributions
+from lsm.ids import HUMAN, human_short_hash, legacy_short_hash, session_id
+from lsm.model import (
+    Attribution,
+    Checkpoint,
+    CheckpointKind,
+    FileEntry,
+    InitialAttributions,
+    JsonObject,
+    LineAttribution,
+)
+from lsm.record import Record
+
+__all__ = [
+    "AgentTotals",
+    "FileFacts",
+    "LogFold",
+    "VirtualFile",
+    "WorkingState",
+    "entry_needs_post",
+]
+
+
+def entry_needs_post(kind: CheckpointKind, entry: FileEntry) -> bool:
+    """git-ai's ``checkpoint_entry_requires_post_processing`` (post_commit.rs)."""
+    if kind is not CheckpointKind.HUMAN:
+        return True
+    if any(la.author_id != HUMAN or la.overrode is not None for la in entry.line_attributions):
+        return True
+    attrs = entry.attributions
+    authors = getattr(attrs, "authors", None)  # AttributionColumns keeps the distinct ids
+    if authors is not None:
+        return any(a != HUMAN for a in authors)
+    return any(a.author_id != HUMAN for a in attrs)
+
+
+class FileFacts(Record):
+    """What the fold keeps of one file.
+
+    :ivar attributed_blob: blob of the newest entry with attribution data.
+    :ivar line_attrs: its line attributions, or None to derive them from
+        ``char_attrs`` once the blob is loaded (git-ai's fallback).
+    :ivar observed_blob: blob of the newest entry of any kind (or INITIAL's).
+    """
+
+    __slots__ = (
+        "attributed_blob",
+        "char_attrs",
+        "line_attrs",
+        "needs_post",
+        "observed_blob",
+    )
+    _fields = (
+        "attributed_blob",
+        "line_attrs",
+        "char_attrs",
+        "observed_blob",
+        "needs_post",
+    )
+
+    def __init__(self) -> None:
+        self.attributed_blob: str | None = None
+        self.line_attrs: list[LineAttribution] | None = None
+        self.char_attrs: list[Attribution] | None = None
+        self.observed_blob: str | None = None
+        self.needs_post = False
+
+
+class AgentTotals(NamedTuple):
+    """An agent's record in the fold: its id (newest) and summed line stats."""
+
+    tool: str
+    id: str
+    model: str
+    additions: int
+    deletions: int
+
+
+class VirtualFile(NamedTuple):
+    """A file of the VA: its line attributions and the text they refer to."""
+
+    line_attrs: list[LineAttribution]
+    content: str
+
+
+class WorkingState(Record):
+    """A working log's state at commit time (git-ai's VA), contents loaded.
+
+    :ivar files: path -> attributions and their content (non-empty only).
+    :ivar observed: path -> observed content (newest checkpoint, else INITIAL).
+    :ivar pathspecs: files that need diffing (post-processing entries and INITIAL).
+    :ivar prompts: legacy prompt records (with totals; accepted lines are filled later).
+    :ivar initial_only_prompts: prompts known only from INITIAL.
+    """
+
+    __slots__ = (
+        "files",
+        "humans",
+        "initial_only_prompts",
+        "observed",
+        "pathspecs",
+        "prompts",
+        "sessions",
+    )
+    _fields = (
+        "files",
+        "observed",
+        "pathspecs",
+        "sessions",
+        "prompts",
+        "humans",
+        "initial_only_prompts",
+    )
+
+    def __init__(
+        self,
+        files: dict[str, VirtualFile],
+        observed: dict[str, str],
+        pathspecs: set[str],
+        sessions: dict[str, JsonObject],
+        prompts: dict[str, JsonObject],
+        humans: dict[str, JsonObject],
+        initial_only_prompts: set[str],
+    ) -> None:
+        self.files = files
+        self.observed = observed
+        self.pathspecs = pathspecs
+        self.sessions = sessions
+        self.prompts = prompts
+        self.humans = humans
+        self.initial_only_prompts = initial_only_prompts
+
+    def is_empty(self) -> bool:
+        """No file with attribution state and nothing to diff."""
+        return not self.files and not self.pathspecs
+
+
+def _text(data: bytes | None) -> str:
+    # git-ai holds contents as Rust Strings; checkpoint blobs are UTF-8 already.
+    return "" if data is None else data.decode("utf-8", "replace")
+
+
+class LogFold:
+    """Fold checkpoints (in log order) into the facts above; O(files) memory."""
+
+    def __init__(self, initial: InitialAttributions | None = None) -> None:
+        self.files: dict[str, FileFacts] = {}
+        self.initial = initial if initial is not None else InitialAttributions()
+        self.sessions: dict[str, AgentTotals] = {}
+        self.prompts: dict[str, AgentTotals] = {}
+        self.humans: dict[str, str] = {}
+        self.initial_only_prompts = set(self.initial.prompts)
+        for path, attrs in self.initial.files.items():
+            facts = self._facts(path)
+            facts.attributed_blob = self.initial.file_blobs.get(path)
+            facts.line_attrs = list(attrs)
+            facts.observed_blob = facts.attributed_blob
+
+    def _facts(self, path: str) -> FileFacts:
+        facts = self.files.get(path)
+        if facts is None:
+            facts = self.files[path] = FileFacts()
+        return facts
+
+    def add(self, cp: Checkpoint) -> None:
+        """Fold in the next checkpoint of the log."""
+        agent = cp.agent_id
+        if agent is not None:
+            stats = cp.line_stats
+            if cp.trace_id is not None:
+                table, key = self.sessions, session_id(agent.tool, agent.id)
+            else:
+                table, key = self.prompts, legacy_short_hash(agent.tool, agent.id)
+                self.initial_only_prompts.discard(key)
+            old = table.get(key)
+            table[key] = AgentTotals(
+                agent.tool,
+                agent.id,
+                agent.model,
+                (old.additions if old else 0) + stats.additions,
+                (old.deletions if old else 0) + stats.deletions,
+            )
+        if cp.kind is CheckpointKind.KNOWN_HUMAN:
+            self.humans.setdefault(human_short_hash(cp.author), cp.author)
+        for entry in cp.entries:
+            facts = self._facts(entry.file)
+            facts.observed_blob = entry.blob_sha
+            if entry_needs_post(cp.kind, entry):
+                facts.needs_post = True
+            if not entry.line_attributions and not entry.attributions:
+                continue
+            facts.attributed_blob = entry.blob_sha
+            if entry.line_attributions:
+                facts.line_attrs = list(entry.line_attributions)
+                facts.char_attrs = None
+            else:
+                facts.line_attrs = None
+                facts.char_attrs = list(entry.attributions)
+
+    def add_all(self, checkpoints: Iterable[Checkpoint]) -> None:
+        """Fold in a stream of checkpoints."""
+        for cp in checkpoints:
+            self.add(cp)
+
+    def state(self, blob: Callable[[str], bytes | None], human_author: str | None) -> WorkingState:
+        """The result, reading only the blobs it needs through ``blob``.
+
+        :param human_author: written as ``human_author`` in session and prompt
+            records (git-ai passes the committing user).
+        """
+        files: dict[str, VirtualFile] = {}
+        observed: dict[str, str] = {}
+        pathspecs = set(self.initial.files)
+        cache: dict[str, str] = {}
+
+        def text(sha: str | None) -> str:
+            if sha is None:
+                return ""
+            if sha not in cache:
+                cache[sha] = _text(blob(sha))
+            return cache[sha]
+
+        for path, facts in self.files.items():
+            if facts.needs_post:
+                pathspecs.add(path)
+            if facts.observed_blob is not None:
+                observed[path] = text(facts.observed_blob)
+            if facts.attributed_blob is None:
+                continue
+            content = text(facts.attributed_blob)
+            line_attrs = facts.line_attrs
+            if line_attrs is None:
+                line_attrs = attributions_to_line_attributions(
+                    facts.char_attrs or [], content.encode("utf-8"), False
+                )
+            if line_attrs:
+                files[path] = VirtualFile(line_attrs, content)
+        sessions = {
+            key: {
+                "agent_id": {"tool": a.tool, "id": a.id, "model": a.model},
+                "human_author": human_author,
+            }
+            for key, a in self.sessions.items()
+        }
+        for key, rec in self.initial.sessions.items():
+            sessions.setdefault(key, dict(rec))
+        prompts: dict[str, JsonObject] = {k: dict(v) for k, v in self.initial.prompts.items()}
+        for key, a in self.prompts.items():
+            prompts[key] = {
+                "agent_id": {"tool": a.tool, "id": a.id, "model": a.model},
+                "human_author": human_author,
+                "total_additions": 0,
+                "total_deletions": 0,
+                "accepted_lines": 0,
+                "overriden_lines": 0,
+            }
+        humans: dict[str, JsonObject] = {k: dict(v) for k, v in self.initial.humans.items()}
+        for key, author in self.humans.items():
+            humans.setdefault(key, {"author": author})
+        _prompt_metrics(prompts, files, self.prompts)
+        return WorkingState(
+            files, observed, pathspecs, sessions, prompts, humans, set(self.initial_only_prompts)
+        )
+
+
+def _prompt_metrics(
+    prompts: dict[str, JsonObject], files: dict[str, VirtualFile], totals: dict[str, AgentTotals]
+) -> None:
+    """git-ai ``calculate_and_update_prompt_metrics``, for every prompt (INITIAL's included).
+
+    Totals are the summed line stats of the log's checkpoints of that prompt
+    (0 for one known only from INITIAL); accepted lines count the prompt's
+    lines in the final attributions of every file, overridden lines those
+    whose ``overrode`` names it.
+    """
+    if not prompts:
+        return
+    accepted: dict[str, int] = {}
+    overridden: dict[str, int] = {}
+    for vf in files.values():
+        for la in vf.line_attrs:
+            n = la.end_line - la.start_line + 1
+            if la.author_id != HUMAN:
+                accepted[la.author_id] = accepted.get(la.author_id, 0) + n
+            if la.overrode is not None:
+                overridden[la.overrode] = overridden.get(la.overrode, 0) + n
+    for key, rec in prompts.items():
+        t = totals.get(key)
+        rec["total_additions"] = t.additions if t else 0
+        rec["total_deletions"] = t.deletions if t else 0
+        rec["accepted_lines"] = accepted.get(key, 0)
+        rec["overriden_lines"] = overridden.get(key, 0)

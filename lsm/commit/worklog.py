@@ -1,0 +1,131 @@
+"""Loading a working log's commit-time state, from the store or from git-ai's files.
+
+Both sources answer the same question (:class:`~lsm.commit.state.WorkingState`
+for one base) and both transitions the commit path makes afterwards (give
+the new base its INITIAL, archive the old base's log):
+
+* :class:`StoreLog`: the store (``storage.mode`` ``lsm`` and ``dual``);
+* :class:`LegacyLog`: git-ai's ``working_logs/<base>/`` (``legacy``), read
+  streaming: one checkpoint in memory at a time.
+
+What can fail: store errors (:class:`~lsm.errors.StoreError` and
+subclasses), :class:`~lsm.errors.LegacyFormatError` for unreadable legacy
+files, :class:`~lsm.errors.InputError` when an INITIAL snapshot is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from lsm.commit.state import LogFold, WorkingState
+from lsm.hashing import sha256
+from lsm.model import InitialAttributions
+from lsm.store import Store
+
+__all__ = ["LegacyLog", "StoreLog"]
+
+
+def _snapshot_blobs(
+    initial: InitialAttributions, contents: Mapping[str, str]
+) -> tuple[InitialAttributions, dict[str, bytes]]:
+    """INITIAL with ``file_blobs`` set to the sha256 of each snapshot, and those blobs."""
+    blobs: dict[str, bytes] = {}
+    file_blobs: dict[str, str] = {}
+    for path in initial.files:
+        data = contents.get(path, "").encode("utf-8", "surrogateescape")
+        sha = sha256(data).hexdigest()
+        blobs[sha] = data
+        file_blobs[path] = sha
+    out = InitialAttributions(
+        files=initial.files,
+        prompts=initial.prompts,
+        file_blobs=file_blobs,
+        humans=initial.humans,
+        sessions=initial.sessions,
+    )
+    return out, blobs
+
+
+class StoreLog:
+    """A working log in the store, by its store name (``<base>`` or ``worktrees/<n>/<base>``)."""
+
+    def __init__(self, store: Store, log: str) -> None:
+        self.store = store
+        self.log = log
+
+    def exists(self) -> bool:
+        """True if the log is live (not archived, not absent)."""
+        return self.store.log_info(self.log) is not None
+
+    def state(self, human_author: str | None) -> WorkingState:
+        """The log's commit-time state (empty if the log does not exist)."""
+        fold = LogFold(self.store.get_initial(self.log))
+        fold.add_all(sc.checkpoint for sc in self.store.checkpoints(self.log))
+        return fold.state(self.store.get_blob, human_author)
+
+    def finish(
+        self,
+        new_log: str,
+        initial: InitialAttributions,
+        contents: Mapping[str, str],
+        *,
+        archive: bool = True,
+    ) -> None:
+        """Replace ``new_log``'s INITIAL (with its snapshots) and archive this log.
+
+        One writer session; an empty ``initial`` clears ``new_log``'s INITIAL
+        only if the log exists (no empty log is created for nothing).
+        """
+        with_blobs, blobs = _snapshot_blobs(initial, contents)
+        with self.store.writer() as w:
+            if not with_blobs.is_empty() or self.store.log_info(new_log) is not None:
+                w.set_initial(new_log, with_blobs, blobs=blobs)
+            if archive and new_log != self.log:
+                w.archive_log(self.log)
+
+
+class LegacyLog:
+    """git-ai's working log of one base under ``<ai dir>/working_logs/``."""
+
+    def __init__(self, ai_dir: Path, base: str) -> None:
+        from lsm.legacy.workinglog import LegacyWorkingLog
+
+        self.ai_dir = ai_dir
+        self.base = base
+        self.wl = LegacyWorkingLog(ai_dir, base)
+
+    def exists(self) -> bool:
+        """True if ``working_logs/<base>/`` holds a log or an INITIAL."""
+        return self.wl.path.exists() or (self.wl.dir / "INITIAL").exists()
+
+    def state(self, human_author: str | None) -> WorkingState:
+        """The log's commit-time state, read streaming from ``checkpoints.jsonl``."""
+        from lsm.legacy.reader import read_checkpoints
+
+        fold = LogFold(self.wl.initial())
+        if self.wl.path.exists():
+            fold.add_all(line.checkpoint for line in read_checkpoints(self.wl.path))
+        return fold.state(self.wl.get_blob, human_author)
+
+    def finish(
+        self,
+        new_base: str,
+        initial: InitialAttributions,
+        contents: Mapping[str, str],
+        *,
+        archive: bool = True,
+    ) -> None:
+        """git-ai's steps: write ``working_logs/<new>/INITIAL`` (+ blobs), archive this log."""
+        from lsm.legacy import layout
+        from lsm.legacy.files import write_blob, write_initial
+
+        with_blobs, blobs = _snapshot_blobs(initial, contents)
+        if not with_blobs.is_empty():
+            bdir = layout.blobs_dir(self.ai_dir, new_base)
+            bdir.mkdir(parents=True, exist_ok=True)
+            for data in blobs.values():
+                write_blob(bdir, data)
+            write_initial(layout.initial_path(self.ai_dir, new_base), with_blobs)
+        if archive and new_base != self.base:
+            layout.archive(self.ai_dir, self.base)
