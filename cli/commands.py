@@ -47,6 +47,40 @@ def checkpoint(ctx: click.Context) -> None:
     ctx.exit(run(ctx.args))
 
 
+def _hook_command(name: str, usage_attr: str, runner: str) -> click.Command:
+    """A click stub for a click-free git-hook command (listed in --help and docs/cli.md)."""
+
+    @cli.command(
+        name=name,
+        context_settings={
+            **CONTEXT_SETTINGS,
+            "ignore_unknown_options": True,
+            "allow_extra_args": True,
+        },
+        add_help_option=False,
+    )
+    @click.pass_context
+    def command(ctx: click.Context) -> None:
+        import cli.githooks as hooks
+
+        if ctx.args[:1] in (["--help"], ["-h"]):
+            click.echo(getattr(hooks, usage_attr), nl=False)
+            return
+        ctx.exit(getattr(hooks, runner)(ctx.args))
+
+    return command
+
+
+_hook_command(
+    "post-commit", "POST_COMMIT_USAGE", "run_post_commit"
+).help = "Write the commit's authorship note (the git post-commit hook; see --help)."
+_hook_command(
+    "pre-commit", "PRE_COMMIT_USAGE", "run_pre_commit"
+).help = "Human checkpoint of changed files with AI state (the git pre-commit hook)."
+_hook_command(
+    "git-hook", "GIT_HOOK_USAGE", "run_git_hook"
+).help = "Entry point of every other git hook (post-rewrite, post-checkout, ...)."
+
 cli.add_command(verify)
 cli.add_command(compact)
 cli.add_command(inspect)

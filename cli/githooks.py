@@ -128,7 +128,7 @@ def run_post_commit(argv: Sequence[str]) -> int:
         if args.strict:
             return 1
     try:
-        from lsm.commit.postcommit import post_commit
+        from lsm.commit import post_commit
 
         result = post_commit(args.cwd or os.getcwd(), commit=args.commit)
     except Exception as exc:  # the hook contract: never fail the user's commit
@@ -160,7 +160,7 @@ def run_pre_commit(argv: Sequence[str]) -> int:
         what = args.unknown[0] if args.unknown else f"unexpected argument {args.rest[0]}"
         _warn("pre-commit", f"{what}; see --help")
     try:
-        from lsm.commit.precommit import pre_commit
+        from lsm.commit import pre_commit
 
         outcome = pre_commit(args.cwd or os.getcwd())
     except Exception as exc:  # a failing pre-commit hook aborts the commit: never
@@ -184,9 +184,9 @@ def run_git_hook(argv: Sequence[str], *, stdin: TextIO | None = None) -> int:
     if strict:
         rest.remove("--strict")
     try:
-        from lsm.commit.githooks import dispatch
+        from lsm.commit import dispatch_git_hook
 
-        dispatch(name, rest, stdin if stdin is not None else sys.stdin, os.getcwd())
+        dispatch_git_hook(name, rest, stdin if stdin is not None else sys.stdin, os.getcwd())
     except Exception as exc:  # a git hook never aborts the user's git command
         _warn(f"git-hook {name}", _message(exc))
         return 1 if strict else 0

@@ -10,6 +10,7 @@ import click
 
 from cli.commands import cli
 from cli.common import CONTEXT_SETTINGS
+from cli.githooks import GIT_HOOK_USAGE, POST_COMMIT_USAGE, PRE_COMMIT_USAGE
 from cli.hook import USAGE
 
 __all__ = ["render"]
@@ -20,9 +21,18 @@ def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Co
     if isinstance(cmd, click.Group):
         for name in sorted(cmd.list_commands(click.Context(cmd))):
             sub = cmd.get_command(click.Context(cmd), name)
-            if sub is not None and name != "checkpoint":
+            if sub is not None and name not in _HOOKS:
                 out.extend(_walk(sub, [*path, name]))
     return out
+
+
+#: Click-free hook commands, documented from their own usage texts.
+_HOOKS = {
+    "checkpoint": USAGE,
+    "post-commit": POST_COMMIT_USAGE,
+    "pre-commit": PRE_COMMIT_USAGE,
+    "git-hook": GIT_HOOK_USAGE,
+}
 
 
 def render() -> str:
@@ -31,11 +41,14 @@ def render() -> str:
         "# CLI reference\n",
         "Generated from `--help` by `python -m cli.reference > docs/cli.md`; "
         "a test fails when it drifts.\n",
-        "## ckptlog checkpoint\n",
-        "```\n" + USAGE + "```\n",
-        "Exit status: always 0 (with one `ckptlog: warning:` line on failure); "
-        "1 with `--strict`. Never 2.\n",
     ]
+    for name, usage in _HOOKS.items():
+        parts.append(f"## ckptlog {name}\n")
+        parts.append("```\n" + usage + "```\n")
+        parts.append(
+            "Exit status: always 0 (with one warning line on stderr on failure); "
+            "1 with `--strict`. Never 2.\n"
+        )
     for path, cmd in _walk(cli, ["ckptlog"]):
         # The command's own context settings (``-h``), whatever ran before:
         # click caches a command's help option on first use.
