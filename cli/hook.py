@@ -4,11 +4,11 @@
         --editor-version V --extension-version X] [-C PATH] [--strict]
         [--quiet] [--] [PATHS...]
 
-It never breaks the caller: agent hooks treat exit code 2 as "block the
-tool call", and git aborts a commit on a failing pre-commit hook. So on any
-failure it prints ONE warning line to stderr, records an event in the
-store's event log when it can, and exits 0. ``--strict`` (for tests and
-debugging) exits 1 instead. Exit code 2 is never used.
+It runs under the hook contract (:mod:`cli.hookcontract`): whatever happens
+it exits 0 (1 with ``--strict`` when something failed), prints at most one
+warning line, and records every warning as an event in the store. An
+unknown option is ignored with that warning, as git-ai ignores it, and the
+checkpoint is still made. Exit status 2 is never used.
 
 This module deliberately does not import click: a hook pays ~20 ms for it.
 """
@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Sequence
 from typing import TextIO
+
+from cli.hookcontract import HookInputError, HookRun, HookUsageError, read_stdin, run_hook
+from lsm.record import Record
+
+__all__ = ["USAGE", "HookArgs", "decode_hook_input", "parse_args", "run"]
 
 USAGE = """usage: ckptlog checkpoint [PRESET] [--hook-input JSON|stdin] [-C PATH]
                           [--strict] [--quiet] [--] [PATHS...]
@@ -31,22 +35,31 @@ file) were written by an AI agent or by a human. Invocation-compatible with
 presets: human (default), known_human, mock_ai, mock_known_human, ai_tab,
          claude, codex, droid
 options:
-  --hook-input JSON|stdin   the agent hook's JSON payload (or read it from stdin)
+  --hook-input JSON|stdin   the agent hook's JSON payload (or read it from stdin,
+                            at most 16 MiB, within 3 s)
   --editor NAME, --editor-version V, --extension-version V
                             known_human: the editor that reported the save
   -C PATH                   run as if started in PATH
   --strict                  exit 1 on failure instead of warning and exiting 0
-  -q, --quiet               print nothing but warnings
+  -q, --quiet               print nothing but the warning line
   -h, --help                show this message
+Unknown options are ignored (with a warning), as git-ai ignores them.
 """
 
-_VALUE_OPTS = {"--hook-input", "--editor", "--editor-version", "--extension-version", "-C"}
+_VALUE_OPTS = {
+    "--hook-input": "hook_input",
+    "--editor": "editor",
+    "--editor-version": "editor_version",
+    "--extension-version": "extension_version",
+    "-C": "cwd",
+}
+_FLAGS = {"--strict": "strict", "-q": "quiet", "--quiet": "quiet", "-h": "help", "--help": "help"}
 
 
-class HookArgs:
+class HookArgs(Record):
     """Parsed command line of ``ckptlog checkpoint``.
 
-    A plain class, not a dataclass: ``dataclasses`` costs a hook ~15 ms to import.
+    :ivar unknown: options that were not recognised (ignored, each one warned about).
     """
 
     __slots__ = (
@@ -60,9 +73,9 @@ class HookArgs:
         "preset",
         "quiet",
         "strict",
+        "unknown",
     )
-    #: Field names in declaration order (``__slots__`` is kept sorted).
-    fields = (
+    _fields = (
         "preset",
         "hook_input",
         "paths",
@@ -73,6 +86,7 @@ class HookArgs:
         "strict",
         "quiet",
         "help",
+        "unknown",
     )
 
     preset: str | None
@@ -85,6 +99,7 @@ class HookArgs:
     strict: bool
     quiet: bool
     help: bool
+    unknown: list[str]
 
     def __init__(
         self,
@@ -98,6 +113,7 @@ class HookArgs:
         strict: bool = False,
         quiet: bool = False,
         help: bool = False,
+        unknown: list[str] | None = None,
     ) -> None:
         self.preset = preset
         self.hook_input = hook_input
@@ -109,32 +125,18 @@ class HookArgs:
         self.strict = strict
         self.quiet = quiet
         self.help = help
-
-    def astuple(self) -> tuple[object, ...]:
-        """The field values in order."""
-        return tuple(getattr(self, name) for name in self.fields)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, HookArgs) and other.__class__ is self.__class__:
-            return self.astuple() == other.astuple()
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        body = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.fields)
-        return f"HookArgs({body})"
-
-
-class UsageProblem(Exception):
-    """The command line cannot be parsed."""
+        self.unknown = [] if unknown is None else unknown
 
 
 def parse_args(argv: Sequence[str]) -> HookArgs:
     """Parse the arguments after ``checkpoint``.
 
     git-ai's rules: the first positional argument is the preset; no
-    arguments, or a leading ``--``, means ``human``.
+    arguments, or a leading ``--``, means ``human``. Options it does not
+    know are collected in ``unknown`` (git-ai skips them); a path that
+    starts with ``-`` must come after ``--``.
+
+    :raises HookUsageError: an option that takes a value has none.
     """
     args = HookArgs()
     positional: list[str] = []
@@ -150,28 +152,16 @@ def parse_args(argv: Sequence[str]) -> HookArgs:
                 args.preset = "human"
             continue
         name, eq, inline = arg.partition("=")
-        if name in _VALUE_OPTS:
+        field = _VALUE_OPTS.get(name)
+        if field is not None:
             value = inline if eq else next(it, None)
             if value is None:
-                raise UsageProblem(f"{name} needs a value")
-            if name == "--hook-input":
-                args.hook_input = value
-            elif name == "--editor":
-                args.editor = value
-            elif name == "--editor-version":
-                args.editor_version = value
-            elif name == "--extension-version":
-                args.extension_version = value
-            else:
-                args.cwd = value
-        elif arg in ("--strict",):
-            args.strict = True
-        elif arg in ("-q", "--quiet"):
-            args.quiet = True
-        elif arg in ("-h", "--help"):
-            args.help = True
+                raise HookUsageError(f"{name} needs a value; nothing was recorded")
+            setattr(args, field, value)
+        elif arg in _FLAGS:
+            setattr(args, _FLAGS[arg], True)
         elif arg.startswith("-") and arg != "-":
-            raise UsageProblem(f"unknown option {arg}")
+            args.unknown.append(arg)
         else:
             positional.append(arg)
     if args.preset is None and positional:
@@ -180,97 +170,87 @@ def parse_args(argv: Sequence[str]) -> HookArgs:
     return args
 
 
-def _warn(err: TextIO, message: str) -> None:
-    err.write(f"ckptlog: warning: {message}\n")
-    err.flush()
+def _utf16_order(data: bytes) -> str | None:
+    """git-ai's ``likely_utf16_endian``: NUL bytes mostly at odd (LE) or even (BE) offsets."""
+    sample = data[:512]
+    if len(sample) < 8:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    least = len(sample) // 8
+    if odd > least and odd > even * 4:
+        return "utf-16-le"
+    if even > least and even > odd * 4:
+        return "utf-16-be"
+    return None
 
 
-def run(argv: Sequence[str], *, stdin: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run ``ckptlog checkpoint`` with ``argv`` (the arguments after ``checkpoint``)."""
-    err = stderr if stderr is not None else sys.stderr
-    started = time.perf_counter()
+def decode_hook_input(data: bytes) -> str:
+    """Hook input bytes as text, as git-ai decodes them (``decode_hook_input_bytes``).
+
+    A UTF-16 byte-order mark, or NUL bytes laid out like UTF-16, select
+    UTF-16; anything else must be UTF-8. A UTF-8 byte-order mark is dropped.
+
+    :raises HookInputError: the bytes are not valid in the chosen encoding.
+    """
+    if data[:2] == b"\xff\xfe":
+        encoding, body = "utf-16-le", data[2:]
+    elif data[:2] == b"\xfe\xff":
+        encoding, body = "utf-16-be", data[2:]
+    else:
+        order = _utf16_order(data)
+        encoding, body = (order, data) if order else ("utf-8", data)
     try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise HookInputError(
+            f"the hook input is not valid {encoding.upper()} ({exc.reason} at byte {exc.start})"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def run(argv: Sequence[str], *, stdin_fd: int = 0, stderr: TextIO | None = None) -> int:
+    """Run ``ckptlog checkpoint`` with ``argv`` (the arguments after ``checkpoint``).
+
+    :returns: the exit status (0, or 1 with ``--strict`` after a failure).
+    """
+    strict = "--strict" in argv[: argv.index("--")] if "--" in argv else "--strict" in argv
+
+    def body(hook: HookRun) -> None:
         args = parse_args(argv)
-    except UsageProblem as exc:
-        _warn(err, f"{exc}; nothing was recorded")
-        err.write(USAGE)
-        return 0
-    if args.help:
-        (sys.stdout).write(USAGE)
-        return 0
-    cwd = os.path.abspath(args.cwd) if args.cwd else os.getcwd()
-    events_target: list[object] = []
-    try:
-        return _run(args, cwd, stdin, err, started, events_target)
-    except Exception as exc:  # the hook contract: never fail the caller
-        from lsm.errors import Error
+        for option in args.unknown:
+            hook.usage(f"unknown option {option} (ignored)")
+        if args.help:
+            sys.stdout.write(USAGE)  # the contract's guarded stdout: a closed pipe cannot fail it
+            return
+        _checkpoint(hook, args, stdin_fd)
 
-        message = (
-            f"{exc.what} ({exc.hint})" if isinstance(exc, Error) else f"{type(exc).__name__}: {exc}"
-        )
-        _warn(err, f"checkpoint skipped: {message}")
-        _record_failure(events_target, exc, started)
-        if args.strict:
-            return 1
-        return 0
+    return run_hook("checkpoint", argv, body, strict=strict, stderr=stderr)
 
 
-def _run(
-    args: HookArgs,
-    cwd: str,
-    stdin: TextIO | None,
-    err: TextIO,
-    started: float,
-    events_target: list[object],
-) -> int:
+def _checkpoint(hook: HookRun, args: HookArgs, stdin_fd: int) -> None:
     from lsm.checkpoint import run_invocation
-    from lsm.errors import InputError
 
+    cwd = os.path.abspath(args.cwd) if args.cwd else os.getcwd()
     hook_input = args.hook_input
     if hook_input == "stdin":
-        stream = stdin if stdin is not None else sys.stdin
-        hook_input = stream.read()
-        if hook_input.startswith("\ufeff"):
-            hook_input = hook_input[1:]
+        hook_input = decode_hook_input(read_stdin(fd=stdin_fd))
         if not hook_input.strip():
-            return 0
-    try:
-        outcome = run_invocation(
-            args.preset,
-            hook_input,
-            args.paths,
-            cwd=cwd,
-            editor=args.editor,
-            editor_version=args.editor_version,
-            extension_version=args.extension_version,
-            on_store=events_target.append,
-        )
-    except InputError:
-        raise
-    for line in outcome.warnings:
-        _warn(err, line)
+            return  # git-ai: no hook input on stdin is nothing to do
+    outcome = run_invocation(
+        args.preset,
+        hook_input,
+        args.paths,
+        cwd=cwd,
+        editor=args.editor,
+        editor_version=args.editor_version,
+        extension_version=args.extension_version,
+        on_store=hook.attach_events,
+    )
+    for failure in outcome.failures:
+        hook.fail(failure.what, failure.hint)
+    for warning in outcome.warnings:
+        hook.warn(warning)
     if not args.quiet:
         for line in outcome.summaries:
-            err.write(line + "\n")
-    if args.strict and outcome.failed:
-        return 1
-    return 0
-
-
-def _record_failure(events_target: list[object], exc: BaseException, started: float) -> None:
-    # Best effort: an event in the store's log if we got far enough to know it.
-    try:
-        from lsm import EventLog
-
-        for target in events_target:
-            if isinstance(target, EventLog):
-                target.record(
-                    "error",
-                    command="checkpoint",
-                    error=type(exc).__name__,
-                    message=str(exc),
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                )
-                return
-    except Exception:  # noqa: S110 - diagnostics must never raise
-        pass
+            hook.info(line)

@@ -46,8 +46,10 @@ def render() -> str:
         parts.append(f"## ckptlog {name}\n")
         parts.append("```\n" + usage + "```\n")
         parts.append(
-            "Exit status: always 0 (with one warning line on stderr on failure); "
-            "1 with `--strict`. Never 2.\n"
+            "Exit status: always 0, with at most one line "
+            f"`ckptlog {name}: warning: <what>; <hint>` on stderr (every warning is also an "
+            "event: `ckptlog inspect events`); 1 with `--strict` when something failed. "
+            "Never 2, whatever happens to stdin, stdout and stderr.\n"
         )
     for path, cmd in _walk(cli, ["ckptlog"]):
         # The command's own context settings (``-h``), whatever ran before:

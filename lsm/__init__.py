@@ -61,6 +61,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "StoreOptions": ("lsm.options", "StoreOptions"),
     "StoredCheckpoint": ("lsm.stored", "StoredCheckpoint"),
     "StoredEntry": ("lsm.stored", "StoredEntry"),
+    "UnreadableFileError": ("lsm.errors", "UnreadableFileError"),
     "Writer": ("lsm.writer", "Writer"),
     "checkpoint_line": ("lsm.legacy.jsonform", "checkpoint_line"),
     "export_log": ("lsm.legacy.importer", "export_log"),
@@ -102,6 +103,7 @@ if TYPE_CHECKING:
         StoreError,
         StoreFullError,
         StoreLockedError,
+        UnreadableFileError,
     )
     from lsm.events import EventLog, parse_duration
     from lsm.legacy.importer import export_log, import_working_log, iter_log_lines
@@ -191,6 +193,7 @@ __all__ = [
     "StoreOptions",
     "StoredCheckpoint",
     "StoredEntry",
+    "UnreadableFileError",
     "WorkingLogLocation",
     "Writer",
     "__version__",

@@ -24,7 +24,8 @@ Hierarchy::
     ├── NotFoundError          a log, checkpoint, blob or session does not exist
     ├── LegacyFormatError      a git-ai working-log file cannot be read
     ├── NoteFormatError        an authorship note on refs/notes/ai cannot be parsed
-    └── GitError               a git command failed or git is missing
+    ├── GitError               a git command failed or git is missing
+    └── UnreadableFileError    a file someone else wrote was refused (FIFO, device, link, size)
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "StoreError",
     "StoreFullError",
     "StoreLockedError",
+    "UnreadableFileError",
 ]
 
 
@@ -185,3 +187,21 @@ class GitError(Error):
     ) -> None:
         self.returncode = returncode
         super().__init__(what, hint=hint)
+
+
+class UnreadableFileError(Error):
+    """A file written by someone else was not read (see :mod:`lsm.safeio`).
+
+    It is not a regular file (a FIFO, a device, a directory), is a symbolic
+    link where none is followed, is over its size limit, or cannot be opened.
+
+    :param path: the file, as given.
+    :param reason: why, in a few words (``is a FIFO, not a regular file``).
+    """
+
+    HINT = "The file was left untouched and not read; replace it with a regular file or remove it."
+
+    def __init__(self, path: str, reason: str, *, hint: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path} {reason}", hint=hint)

@@ -6,7 +6,9 @@ the hook path subclass :class:`Record` instead: each declares its
 ``__slots__``, an explicit ``__init__``, and ``_fields`` (the field names
 in declaration order); this base supplies what the dataclass did with
 them: ``__eq__`` (same class, all fields equal), ``__repr__``
-(``Name(field=value, ...)``), no hashing, and ``__match_args__``.
+(``Name(field=value, ...)``), no hashing, ``__match_args__``, and
+:meth:`Record.replace` (``dataclasses.replace``: a copy with some fields
+changed, through the class's own ``__init__``).
 
 Immutable records use :class:`typing.NamedTuple` instead, or, when they
 validate their fields or need a fresh default per instance (what
@@ -15,7 +17,7 @@ validate their fields or need a fresh default per instance (what
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, dataclass_transform
+from typing import Any, ClassVar, Self, dataclass_transform
 
 __all__ = ["FrozenRecord", "Record"]
 
@@ -34,6 +36,21 @@ class Record:
 
     def _astuple(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._fields)
+
+    def replace(self, **changes: Any) -> Self:
+        """A new record of the same class with ``changes`` applied (``dataclasses.replace``).
+
+        Goes through ``__init__``, so its checks and defaults apply; the
+        fields not changed are shared with this record, not copied.
+
+        :raises TypeError: a name in ``changes`` is not a field.
+        """
+        unknown = changes.keys() - set(self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__qualname__} has no field {', '.join(sorted(unknown))}")
+        values = {name: getattr(self, name) for name in self._fields}
+        values.update(changes)
+        return type(self)(**values)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Record) and other.__class__ is self.__class__:

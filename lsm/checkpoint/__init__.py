@@ -11,39 +11,56 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsm.record import Record
 
-__all__ = ["InvocationOutcome", "run_invocation"]
+if TYPE_CHECKING:
+    from lsm.events import EventLog
+
+__all__ = ["Failure", "InvocationOutcome", "run_invocation"]
+
+
+class Failure(NamedTuple):
+    """A request that could not be checkpointed: what went wrong and the hint for it."""
+
+    what: str
+    hint: str
 
 
 class InvocationOutcome(Record):
     """Everything one ``checkpoint`` command did, for display.
 
-    :ivar results: one CheckpointResult per request.
-    :ivar failed: some request raised (its warning is in ``warnings``).
+    :ivar results: one CheckpointResult per request that was carried out.
+    :ivar failures: one per request that raised (also recorded as a ``degraded`` event).
+    :ivar warnings: degradations of the requests carried out (skipped files, caps).
+    :ivar summaries: git-ai's one-line summary per request.
     """
 
-    __slots__ = ("failed", "results", "summaries", "warnings")
-    _fields = ("results", "warnings", "summaries", "failed")
+    __slots__ = ("failures", "results", "summaries", "warnings")
+    _fields = ("results", "failures", "warnings", "summaries")
 
     results: list[Any]
+    failures: list[Failure]
     warnings: list[str]
     summaries: list[str]
-    failed: bool
 
     def __init__(
         self,
         results: list[Any] | None = None,
+        failures: list[Failure] | None = None,
         warnings: list[str] | None = None,
         summaries: list[str] | None = None,
-        failed: bool = False,
     ) -> None:
         self.results = [] if results is None else results
+        self.failures = [] if failures is None else failures
         self.warnings = [] if warnings is None else warnings
         self.summaries = [] if summaries is None else summaries
-        self.failed = failed
+
+    @property
+    def failed(self) -> bool:
+        """Some request raised."""
+        return bool(self.failures)
 
 
 def run_invocation(
@@ -56,7 +73,7 @@ def run_invocation(
     editor_version: str | None = None,
     extension_version: str | None = None,
     env: Mapping[str, str] | None = None,
-    on_store: Callable[[object], None] | None = None,
+    on_store: Callable[[EventLog], None] | None = None,
 ) -> InvocationOutcome:
     """Run ``checkpoint [preset] [--hook-input ...] [paths]`` in ``cwd``.
 
@@ -96,8 +113,7 @@ def run_invocation(
         try:
             result = run_request(req, settings, trace_id=trace_id, repo=repo)
         except Error as exc:
-            outcome.failed = True
-            outcome.warnings.append(f"checkpoint skipped: {exc.what} ({exc.hint})")
+            outcome.failures.append(Failure(f"checkpoint skipped: {exc.what}", exc.hint))
             events.record(
                 "degraded",
                 command="checkpoint",

@@ -14,8 +14,8 @@ variant; a case may ask for more with its ``variants`` parameter (comma-separate
 ``caps-lifted``). A missing variant makes the row "n/a", never a silent run in the wrong mode.
 
 Every command runs with ``--strict`` (exit 1 instead of the hook contract's warn-and-exit-0), and
-a run whose output carries a ``ckptlog: warning:`` line fails (:func:`_check`): a checkpoint that
-was skipped or degraded (a cap hit) must not be timed as if it had been recorded.
+a run whose output carries a ``ckptlog checkpoint: warning:`` line fails (:func:`_check`): a
+checkpoint that was skipped or degraded (a cap hit) must not be timed as if it had been recorded.
 
 Case parameter ``warmup`` (default 0): the command is run that many times in setup (not
 measured), each followed by a fresh edit, so the measured run is "the next checkpoint".
@@ -23,13 +23,15 @@ measured), each followed by a fresh edit, so the measured run is "the next check
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tools.bench.scenario import BenchEnv, Command, Context, Scenario
 
 LEGACY = "legacy"
 STRICT = "--strict"
-WARNING = "ckptlog: warning:"
+#: A hook's warning line: ``ckptlog <command>: warning:`` (older builds: ``ckptlog: warning:``).
+WARNING = re.compile(r"ckptlog(?: [a-z-]+)?: warning:")
 
 
 def _variant_names(env: BenchEnv, legacy: bool) -> list[str]:
@@ -111,7 +113,7 @@ def _check(context: Context, output: str) -> str | None:
     expected = str(context.get("expect_warning") or "")
     seen = False
     for line in output.splitlines():
-        if WARNING not in line:
+        if not WARNING.search(line):
             continue
         if expected and expected in line:
             seen = True
