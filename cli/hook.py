@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from cli.hookcontract import HookInputError, HookRun, HookUsageError, read_stdin, run_hook
-from lsm.record import Record
+from lsm import Record
 
 __all__ = ["USAGE", "HookArgs", "decode_hook_input", "parse_args", "run"]
 

@@ -54,12 +54,12 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from lsm.errors import Error
 
 if TYPE_CHECKING:
-    from lsm.events import EventLog
+    from lsm import EventLog
 
 __all__ = [
     "MAX_STDIN_BYTES",
@@ -67,6 +67,7 @@ __all__ = [
     "HookInputError",
     "HookRun",
     "HookUsageError",
+    "Notice",
     "one_line",
     "read_stdin",
     "run_hook",
@@ -101,7 +102,7 @@ class _Guarded(io.TextIOBase):
 
     def __init__(self, fd: int) -> None:
         super().__init__()
-        self._fd = fd
+        self.fd = fd
         self.failed = False
 
     def write(self, text: str) -> int:
@@ -109,7 +110,7 @@ class _Guarded(io.TextIOBase):
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(self._fd, view) :]
+                view = view[os.write(self.fd, view) :]
         except OSError:  # EPIPE, ENOSPC (/dev/full), EBADF, EIO...: the text is dropped
             self.failed = True
         return len(text)
@@ -121,11 +122,11 @@ class _Guarded(io.TextIOBase):
         return True
 
     def fileno(self) -> int:
-        return self._fd
+        return self.fd
 
     def isatty(self) -> bool:
         try:
-            return os.isatty(self._fd)
+            return os.isatty(self.fd)
         except OSError:
             return False
 
@@ -157,14 +158,13 @@ def one_line(text: str) -> str:
     return line
 
 
-class _Notice:
-    __slots__ = ("failure", "hint", "kind", "what")
+class Notice(NamedTuple):
+    """One warning or failure: its text, its hint, and the event kind it is recorded as."""
 
-    def __init__(self, what: str, hint: str | None, failure: bool, kind: str) -> None:
-        self.what = what
-        self.hint = hint
-        self.failure = failure
-        self.kind = kind
+    what: str
+    hint: str | None
+    failure: bool
+    kind: str
 
 
 class HookRun:
@@ -178,51 +178,56 @@ class HookRun:
         self.argv = list(argv)
         self.strict = strict
         self.started = time.perf_counter()
-        self._notices: list[_Notice] = []
-        self._info: list[str] = []
-        self._events: EventLog | None = None
+        #: Warnings and failures so far, in order.
+        self.notices: list[Notice] = []
+        #: Summary lines for stderr.
+        self.info_lines: list[str] = []
+        #: Where notices are recorded (None until the body attaches it).
+        self.events: EventLog | None = None
 
     def attach_events(self, events: EventLog) -> None:
         """Record warnings and failures in this event log (the store's).
 
         Notices met before the call are recorded now.
         """
-        self._events = events
-        for notice in self._notices:
-            self._record(notice)
+        self.events = events
+        for notice in self.notices:
+            self.record(notice)
 
     def warn(self, what: str, hint: str | None = None) -> None:
         """Something was degraded (a file skipped, a cap hit); the command went on."""
-        self._add(_Notice(what, hint, False, "warning"))
+        self.add(Notice(what, hint, False, "warning"))
 
     def fail(self, what: str, hint: str | None = None) -> None:
         """Something failed; the command may go on, but ``--strict`` exits 1."""
-        self._add(_Notice(what, hint, True, "warning"))
+        self.add(Notice(what, hint, True, "warning"))
 
     def usage(self, what: str) -> None:
         """A usage problem the command works around (an unknown option it ignores)."""
-        self._add(_Notice(what, "see --help", True, "usage"))
+        self.add(Notice(what, "see --help", True, "usage"))
 
     def info(self, line: str) -> None:
         """A summary line for stderr (the body decides whether ``--quiet`` drops it)."""
-        self._info.append(line)
+        self.info_lines.append(line)
 
     @property
     def failed(self) -> bool:
         """Whether anything failed so far."""
-        return any(n.failure for n in self._notices)
+        return any(n.failure for n in self.notices)
 
-    def _add(self, notice: _Notice) -> None:
-        self._notices.append(notice)
-        self._record(notice)
+    def add(self, notice: Notice) -> None:
+        """Keep ``notice`` for the warning line and record it as an event."""
+        self.notices.append(notice)
+        self.record(notice)
 
-    def _record(self, notice: _Notice, **extra: Any) -> None:
-        if self._events is None:
+    def record(self, notice: Notice, **extra: Any) -> None:
+        """Record ``notice`` in the event log, if one is attached; never raises."""
+        if self.events is None:
             return
         # The event log is diagnostics: recording must never raise (EventLog.record
         # swallows its own OSErrors; this covers anything else).
         with contextlib.suppress(Exception):
-            self._events.record(
+            self.events.record(
                 notice.kind,
                 command=self.command,
                 message=notice.what,
@@ -230,39 +235,41 @@ class HookRun:
                 **extra,
             )
 
-    def _exception(self, exc: BaseException) -> None:
+    def exception(self, exc: BaseException) -> None:
+        """Turn what the body raised into a failure notice and an ``error`` event."""
         if isinstance(exc, SystemExit) and not exc.code:
             return  # a clean exit from inside the body
         if isinstance(exc, HookUsageError):
-            notice = _Notice(str(exc), "see --help", True, "usage")
+            notice = Notice(str(exc), "see --help", True, "usage")
         elif isinstance(exc, HookInputError):
-            notice = _Notice(str(exc), "nothing was recorded", True, "error")
+            notice = Notice(str(exc), "nothing was recorded", True, "error")
         elif isinstance(exc, Error):
-            notice = _Notice(exc.what, exc.hint, True, "error")
+            notice = Notice(exc.what, exc.hint, True, "error")
         elif isinstance(exc, KeyboardInterrupt):
-            notice = _Notice("interrupted", "nothing more was recorded", True, "error")
+            notice = Notice("interrupted", "nothing more was recorded", True, "error")
         elif isinstance(exc, MemoryError):
-            notice = _Notice("out of memory", _BUG_HINT, True, "error")
+            notice = Notice("out of memory", _BUG_HINT, True, "error")
         elif isinstance(exc, SystemExit):
-            notice = _Notice(f"stopped with status {exc.code}", _BUG_HINT, True, "error")
+            notice = Notice(f"stopped with status {exc.code}", _BUG_HINT, True, "error")
         else:
             what = f"internal error: {type(exc).__name__}: {exc}"
-            notice = _Notice(what, _BUG_HINT, True, "error")
-        self._notices.append(notice)
-        self._record(
+            notice = Notice(what, _BUG_HINT, True, "error")
+        self.notices.append(notice)
+        self.record(
             notice,
             error=type(exc).__name__,
             duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
         )
 
-    def _warning_line(self) -> str | None:
-        if not self._notices:
+    def warning_line(self) -> str | None:
+        """The one warning line: the first failure (else the first warning) and a count."""
+        if not self.notices:
             return None
-        first = next((n for n in self._notices if n.failure), self._notices[0])
+        first = next((n for n in self.notices if n.failure), self.notices[0])
         text = f"ckptlog {self.command}: warning: {first.what}"
         if first.hint:
             text += f"; {first.hint}"
-        more = len(self._notices) - 1
+        more = len(self.notices) - 1
         if more:
             text += f" (+{more} more {'warning' if more == 1 else 'warnings'}: {_MORE_HINT})"
         return one_line(text)
@@ -297,13 +304,13 @@ def run_hook(
         try:
             status = body(run)
         except BaseException as exc:  # the contract: never fail the caller
-            run._exception(exc)
+            run.exception(exc)
         target: TextIO | _Guarded = stderr if stderr is not None else err
-        line = run._warning_line()
+        line = run.warning_line()
         try:
             if line is not None:
                 target.write(line + "\n")
-            for info in run._info:
+            for info in run.info_lines:
                 target.write(one_line(info) + "\n")
             target.flush()
         except Exception:  # noqa: S110 - a test's stream; fd 2 itself never raises

@@ -52,6 +52,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "PathOutsideRepoError": ("lsm.errors", "PathOutsideRepoError"),
     "Policy": ("lsm.compaction", "Policy"),
     "Problem": ("lsm.verify", "Problem"),
+    "Record": ("lsm.record", "Record"),
     "Settings": ("lsm.config", "Settings"),
     "Store": ("lsm.store", "Store"),
     "StoreClosedError": ("lsm.errors", "StoreClosedError"),
@@ -122,6 +123,7 @@ if TYPE_CHECKING:
         LineStats,
     )
     from lsm.options import Durability, StoreOptions
+    from lsm.record import Record
     from lsm.repostore import (
         WorkingLogLocation,
         current_log,
@@ -184,6 +186,7 @@ __all__ = [
     "PathOutsideRepoError",
     "Policy",
     "Problem",
+    "Record",
     "Settings",
     "Store",
     "StoreClosedError",
