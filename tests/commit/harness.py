@@ -10,9 +10,11 @@ git's notes and the store through public APIs only.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -178,7 +180,15 @@ class Sandbox:
             self.ckptlog("checkpoint", "--", rel)
 
     def known_human(self, rel: str, text: str) -> None:
-        """A save in an editor with git-ai's extension (KnownHuman)."""
+        """A save in an editor with git-ai's extension (KnownHuman).
+
+        git-ai drops a KnownHuman save made in the same second as an AI edit
+        of the file (KNOWN_HUMAN_MIN_SECS_AFTER_AI); the save waits for the
+        next second, so that the outcome does not depend on how fast the
+        hooks before it ran.
+        """
+        now = time.time()
+        time.sleep(math.ceil(now) - now + 0.01)
         self.write(rel, text)
         self.ckptlog("checkpoint", "known_human", "--editor", "vscode", "--", rel)
 
