@@ -21,6 +21,7 @@ still losing the race after the retries).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -32,7 +33,7 @@ __all__ = ["NOTES_COMMITTER", "note_path", "read_notes", "update_notes"]
 
 #: Who the notes commits are by (git-ai writes ``git-ai <git-ai@local>``).
 NOTES_COMMITTER = "ckptlog <ckptlog@local>"
-_ATTEMPTS = 5
+_ATTEMPTS = 40
 
 
 def note_path(commit: str) -> str:
@@ -108,7 +109,7 @@ def update_notes(
     :raises GitError: git failed, or the race was lost :data:`_ATTEMPTS` times.
     """
     last = ""
-    for _ in range(_ATTEMPTS):
+    for attempt in range(1, _ATTEMPTS + 1):
         tip = git.rev_parse(ref)
         existing = read_notes(git, commits, ref=ref, tip=tip)
         new = dict(build(existing))
@@ -125,4 +126,6 @@ def update_notes(
         if git.rev_parse(ref) == tip:
             # Not a lost race: fast-import itself failed.
             raise GitError(f"git fast-import failed writing {ref}: {last}", returncode=code)
+        # Lost a race: back off a random while (writers that retry in step keep colliding).
+        time.sleep(int.from_bytes(os.urandom(2), "big") / 65536 * min(0.002 * attempt, 0.05))
     raise GitError(f"{ref} kept moving while notes were written: {last}")

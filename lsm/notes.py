@@ -53,6 +53,7 @@ __all__ = [
     "NoteMetadata",
     "compress_lines",
     "expand_ranges",
+    "fill_note",
     "format_ranges",
     "merge_notes",
     "normalize_record",
@@ -364,20 +365,36 @@ def normalize_record(kind: str, record: Mapping[str, Any]) -> JsonObject:
     return _ordered(record, order)
 
 
+def _overlapping(entries: list[Attestation]) -> bool:
+    spans = sorted((a, b, i) for i, e in enumerate(entries) for a, b in e.ranges)
+    last_end, last_owner = 0, -1
+    for a, b, i in spans:
+        if a <= last_end and i != last_owner:
+            return True
+        if b > last_end:
+            last_end, last_owner = b, i
+    return False
+
+
 def _quote_path(path: str) -> str:
     return f'"{path}"' if (" " in path or "\t" in path or "\n" in path) else path
 
 
 def serialize_note(note: AuthorshipNote) -> str:
-    """The note's text, byte-identical for equal notes (files and keys sorted).
+    """The note's text, byte-identical for equal notes (files sorted; keys too, see below).
 
     Entries with no ranges and files with no entries are left out (a
     reader would drop them anyway). Overlapping ranges within one entry are
-    written as they are, as git-ai does.
+    written as they are, as git-ai does; entries of a file that overlap each
+    other keep their order, which decides who owns the shared lines.
     """
     out: list[str] = []
     for f in sorted(note.files, key=lambda f: f.path):
-        entries = [e for e in sorted(f.entries, key=lambda e: e.key) if e.ranges]
+        # Readers give a line to the *last* entry covering it: entries are
+        # sorted only when no two of them share a line (order then means nothing).
+        entries = [e for e in f.entries if e.ranges]
+        if not _overlapping(entries):
+            entries.sort(key=lambda e: e.key)
         if not entries:
             continue
         out.append(_quote_path(f.path) + "\n")
@@ -445,3 +462,39 @@ def merge_notes(into: AuthorshipNote, other: AuthorshipNote) -> AuthorshipNote:
         extra={**om.extra, **md.extra},
     )
     return AuthorshipNote([FileAttestation(p, tuple(files[p])) for p in order], merged)
+
+
+def fill_note(existing: AuthorshipNote, extra: AuthorshipNote) -> AuthorshipNote:
+    """``existing`` kept whole, plus the lines of ``extra`` it does not cover (a new note).
+
+    How a note we compute joins one already on the commit (written by
+    git-ai, or by an earlier run): nothing there is changed or shadowed;
+    lines it leaves unattested get ``extra``'s attribution, under entries
+    appended after the existing ones. Records of ``extra``'s keys are added
+    when missing. ``base_commit_sha`` and ``git_ai_version`` stay ``existing``'s.
+    """
+    covered: dict[str, set[int]] = {}
+    for f in existing.files:
+        seen = covered.setdefault(f.path, set())
+        for e in f.entries:
+            seen.update(expand_ranges(e.ranges))
+    added: list[FileAttestation] = []
+    for f in extra.files:
+        have = covered.get(f.path, set())
+        entries = []
+        for e in f.entries:
+            lines = [n for n in expand_ranges(e.ranges) if n not in have]
+            if lines:
+                entries.append(Attestation(e.key, tuple(compress_lines(lines))))
+        if entries:
+            added.append(FileAttestation(f.path, tuple(entries)))
+    merged = merge_notes(existing, AuthorshipNote(added, extra.metadata))
+    keys = merged.keys()
+    md = merged.metadata
+    # Only records of keys the note uses come from ``extra`` (git-ai prunes sessions so).
+    md.sessions = {
+        k: v
+        for k, v in md.sessions.items()
+        if k in existing.metadata.sessions or any(session_of(x) == k for x in keys)
+    }
+    return merged

@@ -58,7 +58,7 @@ from lsm.errors import InputError, NoteFormatError
 from lsm.events import EventLog
 from lsm.git import EMPTY_TREE, CommitObject, Git, last_reflog_entry, parse_commit
 from lsm.gitnotes import update_notes
-from lsm.notes import AuthorshipNote, merge_notes, parse_note, serialize_note
+from lsm.notes import AuthorshipNote, fill_note, parse_note, serialize_note
 from lsm.record import Record
 
 __all__ = ["GIT_AI_VERSION", "PostCommitResult", "classify_reflog", "post_commit"]
@@ -287,7 +287,7 @@ def _merge_existing(note: AuthorshipNote, commit: str, warnings: list[str]) -> A
         except NoteFormatError as exc:
             warnings.append(f"kept the existing unparsable note on {commit[:12]}: {exc.what}")
             return {}
-        merged = merge_notes(parsed, note)
+        merged = fill_note(parsed, note)
         merged.metadata.base_commit_sha = commit
         out = serialize_note(merged)
         return {} if out == old else {commit: out}
@@ -389,13 +389,14 @@ def _run_store(
     store = Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
     try:
         source = StoreLog(store, result.log)
-        if not source.exists():
+        live = source.exists()
+        if not live:
             archived = StoreLog(store, f"old-{result.log}")
             if archived.exists():
                 source = archived  # a redo after the log was archived
         state = source.state(c.author)
         split = _compute(git, state, c, parent, settings, result)
-        source.finish(result.new_log, split.initial, split.initial_contents)
+        source.finish(result.new_log, split.initial, split.initial_contents, archive=live)
         if settings.storage.mode == "dual":
             from lsm.commit.worklog import LegacyLog
 
