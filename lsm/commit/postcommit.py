@@ -45,8 +45,10 @@ from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.commit.classify import CommitTexts, Split, effective_pathspecs, split_commit
 from lsm.commit.diffs import AddedLines, parse_added_lines, parse_renames
 from lsm.commit.recovery import (
+    detect_background_agent,
     detect_commit_agents,
     extend_edges,
+    fill_background,
     known_human_applies,
     recover_commit_metadata,
     recover_known_human,
@@ -260,13 +262,19 @@ def _recover(
     """Run the recovery solvers; returns every added line of the commit (for counting)."""
     note = split.note
     hunks = {p: set(a.lines) for p, a in added.items()}
+    base = c.parents[0] if c.parents else EMPTY_TREE
+    background = detect_background_agent(git.env, c.author_time)
+    every: dict[str, set[int]] | None = None
+    if background is not None:
+        every = {p: set(a.lines) for p, a in _diff_added(git, base, c.oid, None).items()}
+        fill_background(note, every, background, c.oid, c.author)
     extend_edges(note, hunks, c.oid)
     agents = detect_commit_agents(c.author, c.message)
     fallback = settings.commit.known_human_fallback and known_human_applies(note)
     if not (agents or fallback):
-        return hunks
-    base = c.parents[0] if c.parents else EMPTY_TREE
-    every = {p: set(a.lines) for p, a in _diff_added(git, base, c.oid, None).items()}
+        return hunks if every is None else every
+    if every is None:
+        every = {p: set(a.lines) for p, a in _diff_added(git, base, c.oid, None).items()}
     missing = unknown_lines(note, every)
     if agents and recover_commit_metadata(note, missing, agents, c.oid, c.author):
         return every

@@ -1,9 +1,12 @@
 """Attribution recovery: lines the commit added that no checkpoint explains.
 
-git-ai (``attribution_recovery.rs``) runs five solvers, each only on lines
-still unknown. Three need its daemon's databases (bash-call mtimes, transcript
-session events, and the metrics rows behind two of the commit-metadata
-tiers); there is no daemon here, so they are out. What runs, in order:
+First, as git-ai's post-commit does, a cloud agent that runs no hooks
+(known from its environment: :func:`detect_background_agent`) gets every
+added line no checkpoint explains. Then git-ai (``attribution_recovery.rs``)
+runs five solvers, each only on lines still unknown. Three need its
+daemon's databases (bash-call mtimes, transcript session events, and the
+metrics rows behind two of the commit-metadata tiers); there is no daemon
+here, so they are out. What runs, in order:
 
 1. **Edge extension**: a run of unknown lines right after an AI line gets
    its first 3 lines from that author; right before one, its last 3; between
@@ -33,9 +36,12 @@ from lsm.notes import Attestation, AuthorshipNote, FileAttestation, compress_lin
 
 __all__ = [
     "EDGE_LINES",
+    "BackgroundAgent",
     "CommitAgent",
+    "detect_background_agent",
     "detect_commit_agents",
     "extend_edges",
+    "fill_background",
     "known_human_applies",
     "recover_commit_metadata",
     "recover_known_human",
@@ -345,3 +351,67 @@ def recover_known_human(note: AuthorshipNote, unknown: Mapping[str, list[int]], 
         _add(note, path, key, lines)
         total += len(lines)
     return total
+
+
+class BackgroundAgent(NamedTuple):
+    """A cloud agent that runs no hooks, known from its environment (``background_agent.rs``)."""
+
+    tool: str
+    id: str
+
+
+def detect_background_agent(
+    env: Mapping[str, str], at: int, *, devin_dir: str = "/opt/.devin"
+) -> BackgroundAgent | None:
+    """git-ai's ``background_agent::detect`` for agents *without* hooks (None otherwise).
+
+    Agents that run hooks (``CLAUDE_CODE_REMOTE=true``; Cursor's agent host)
+    are left to their checkpoints. The placeholder ids git-ai stamps with the
+    wall clock use ``at`` (the commit's author time) here, to stay reproducible.
+    """
+    if env.get("CLAUDE_CODE_REMOTE") == "true":
+        return None
+    if env.get("HOSTNAME") == "cursor" and env.get("CURSOR_AGENT") == "1":
+        return None
+    if any(k.startswith("CLOUD_AGENT_") for k in env):
+        return BackgroundAgent("cloud-agent", f"CLOUD_AGENT_SESSION{at}")
+    if env.get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE") == "codex_web_agent":
+        return BackgroundAgent(
+            "codex-cloud", env.get("CODEX_THREAD_ID") or f"CODEX_CLOUD_SESSION{at}"
+        )
+    if env.get("GIT_AI_CLOUD_AGENT") == "1":
+        return BackgroundAgent("git-ai-cloud-agent", f"GIT_AI_CLOUD_AGENT_SESSION{at}")
+    import os
+
+    if os.path.isdir(devin_dir):
+        try:
+            with open(os.path.join(devin_dir, "devin_id"), encoding="utf-8") as f:
+                ident = f.read(256).strip()
+        except (OSError, UnicodeDecodeError):
+            ident = ""
+        return BackgroundAgent("devin", ident or f"DEVIN_SESSION{at}")
+    return None
+
+
+def fill_background(
+    note: AuthorshipNote,
+    added: Mapping[str, Set[int]],
+    agent: BackgroundAgent,
+    commit: str,
+    human_author: str | None,
+) -> int:
+    """Every added line no entry covers goes to the background agent's session."""
+    unknown = unknown_lines(note, added)
+    if not unknown:
+        return 0
+    from lsm.ids import session_id
+
+    session = session_id(agent.tool, agent.id)
+    note.metadata.sessions[session] = {
+        "agent_id": {"tool": agent.tool, "id": agent.id, "model": "unknown"},
+        "human_author": human_author,
+    }
+    key = f"{session}::{_derived_id('t_', commit, 'background')}"
+    for path, lines in unknown.items():
+        _add(note, path, key, lines)
+    return sum(len(v) for v in unknown.values())

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsm.errors import InputError
+from lsm.fsutil import atomic_write
 from lsm.legacy import layout
 from lsm.legacy.files import read_blob, read_initial, write_blob, write_initial, write_lines
 from lsm.legacy.jsonform import checkpoint_line
@@ -296,7 +297,8 @@ def export_log(store: Store, log: str, ai_dir: Path, base: str | None = None) ->
     """Write ``log`` as git-ai's working log of ``base`` (default: the log's name).
 
     ``checkpoints.jsonl`` is replaced atomically; blobs named by any entry or
-    by INITIAL are written if missing; INITIAL is written (or removed).
+    by INITIAL are written if missing; INITIAL is written (or removed); an
+    archived log (``old-<base>``) gets git-ai's ``.archived_at`` (unix seconds).
     """
     target = base or log.rsplit("/", 1)[-1]
     lpath = layout.log_dir(ai_dir, target)
@@ -327,4 +329,8 @@ def export_log(store: Store, log: str, ai_dir: Path, base: str | None = None) ->
             write_blob(lpath / "blobs", data)
             blobs += 1
     has_initial = write_initial(lpath / "INITIAL", initial)
+    info = store.log_info(log)
+    if info is not None and info.archived_ms is not None:
+        # An archived log (post-commit's ``old-<base>``): git-ai's prune reads this stamp.
+        atomic_write(lpath / ".archived_at", str(info.archived_ms // 1000).encode())
     return ExportReport(str(lpath / "checkpoints.jsonl"), lines, written, blobs, has_initial)
