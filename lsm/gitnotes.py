@@ -29,7 +29,7 @@ from lsm.errors import GitError
 from lsm.git import Git
 from lsm.notes import NOTES_REF
 
-__all__ = ["NOTES_COMMITTER", "note_path", "read_notes", "update_notes"]
+__all__ = ["NOTES_COMMITTER", "note_path", "note_paths", "read_notes", "update_notes"]
 
 #: Who the notes commits are by (git-ai writes ``git-ai <git-ai@local>``).
 NOTES_COMMITTER = "ckptlog <ckptlog@local>"
@@ -49,6 +49,11 @@ def _all_depths(commit: str) -> list[str]:
     return paths
 
 
+def note_paths(commit: str) -> list[str]:
+    """Where a note of ``commit`` may be found: flat, one and two levels of fanout."""
+    return _all_depths(commit)[:3]
+
+
 def read_notes(
     git: Git, commits: Sequence[str], *, ref: str = NOTES_REF, tip: str | None = None
 ) -> dict[str, str]:
@@ -62,7 +67,7 @@ def read_notes(
     base = tip if tip is not None else ref
     specs: list[str] = []
     for c in wanted:
-        specs.extend(f"{base}:{p}" for p in _all_depths(c)[:3])
+        specs.extend(f"{base}:{p}" for p in note_paths(c))
     blobs = git.blobs(specs)
     out: dict[str, str] = {}
     for i, c in enumerate(wanted):
@@ -98,6 +103,7 @@ def update_notes(
     *,
     ref: str = NOTES_REF,
     message: str = "",
+    first: tuple[str | None, dict[str, str]] | None = None,
 ) -> dict[str, str]:
     """Read the notes of ``commits``, let ``build`` compute the new ones, write them atomically.
 
@@ -106,12 +112,18 @@ def update_notes(
     wrote notes in between, and must merge with what it is given, never
     assume. Returns what was written (nothing is written for an empty result).
 
+    :param first: ``(tip, notes)`` the caller already read (e.g. in its own
+        ``cat-file`` batch), used for the first attempt instead of reading.
+
     :raises GitError: git failed, or the race was lost :data:`_ATTEMPTS` times.
     """
     last = ""
     for attempt in range(1, _ATTEMPTS + 1):
-        tip = git.rev_parse(ref)
-        existing = read_notes(git, commits, ref=ref, tip=tip)
+        if attempt == 1 and first is not None:
+            tip, existing = first[0], dict(first[1])
+        else:
+            tip = git.rev_parse(ref)
+            existing = read_notes(git, commits, ref=ref, tip=tip)
         new = dict(build(existing))
         if not new:
             return {}

@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
-from lsm.commit.classify import CommitTexts, Split, effective_pathspecs, split_commit
+from lsm.commit.classify import CommitTexts, Split, split_commit
 from lsm.commit.diffs import AddedLines, parse_added_lines, parse_renames
 from lsm.commit.recovery import (
     detect_background_agent,
@@ -54,13 +54,21 @@ from lsm.commit.recovery import (
     recover_known_human,
     unknown_lines,
 )
-from lsm.commit.state import WorkingState
+from lsm.commit.state import LogFold
 from lsm.config import Settings, load_settings
 from lsm.errors import InputError, NoteFormatError
 from lsm.events import EventLog
-from lsm.git import EMPTY_TREE, CommitObject, Git, last_reflog_entry, parse_commit
-from lsm.gitnotes import update_notes
-from lsm.notes import AuthorshipNote, fill_note, parse_note, serialize_note
+from lsm.git import (
+    EMPTY_TREE,
+    CommitObject,
+    Git,
+    is_null_oid,
+    last_reflog_entry,
+    parse_commit,
+)
+from lsm.gitnotes import note_paths, update_notes
+from lsm.model import InitialAttributions
+from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
 from lsm.record import Record
 
 __all__ = ["GIT_AI_VERSION", "PostCommitResult", "classify_reflog", "post_commit"]
@@ -164,21 +172,31 @@ def log_name(repo: Repo, base: str) -> str:
     return base if repo.worktree is None else f"worktrees/{repo.worktree}/{base}"
 
 
-def _find_commit(repo: Repo, git: Git, rev: str | None) -> tuple[CommitObject, str | None]:
-    """C (parsed) and, in hook mode, the rewrite kind its reflog entry names."""
-    if rev is None:
-        head = repo.head_oid()
-        if head is None:
-            raise InputError("HEAD has no commit", hint="Run post-commit after a commit.")
-        move = last_reflog_entry(repo.git_dir)
-        kind = classify_reflog(move.message) if move is not None and move.new == head else None
-        rev = head
-    else:
-        kind = None
-    obj = git.cat_file([f"{rev}^{{commit}}"])[0]
-    if obj is None:
-        raise InputError(f"{rev} is not a commit", hint="Pass a commit id or revision to --commit.")
-    return parse_commit(obj.oid, obj.data), kind
+class _Target(NamedTuple):
+    """The commit to process: its id, the parent the reflog names, and the command's kind."""
+
+    oid: str
+    parent: str | None
+    kind: str
+
+
+def _target(repo: Repo, git: Git, rev: str | None) -> _Target:
+    """C, and in hook mode the base and kind its HEAD reflog entry names (no git process)."""
+    if rev is not None:
+        oid = git.resolve_commit(rev)
+        if oid is None:
+            raise InputError(
+                f"{rev} is not a commit", hint="Pass a commit id or revision to --commit."
+            )
+        return _Target(oid, None, "commit")
+    head = repo.head_oid()
+    if head is None:
+        raise InputError("HEAD has no commit", hint="Run post-commit after a commit.")
+    move = last_reflog_entry(repo.git_dir)
+    if move is None or move.new != head:
+        return _Target(head, None, "commit")  # no reflog: the commit's first parent decides
+    parent = "initial" if is_null_oid(move.old) else move.old
+    return _Target(head, parent, classify_reflog(move.message))
 
 
 def _diff_added(
@@ -209,32 +227,72 @@ def _diff_added(
     return added
 
 
-def _read_texts(
-    git: Git, state: WorkingState, c: CommitObject, parent: str
-) -> tuple[CommitTexts, dict[str, AddedLines]]:
-    """P's and C's text of every file that matters, renames, and C's added lines."""
-    paths = sorted(state.pathspecs)
+class _Batch(NamedTuple):
+    """Everything one ``cat-file --batch`` read: C, the notes tip and note, file texts."""
+
+    commit: CommitObject
+    notes_tip: str | None
+    existing_note: str | None
+    committed: dict[str, str]
+    parent: dict[str, str]
+
+
+def _read_batch(
+    git: Git,
+    target: str,
+    parent: str,
+    paths: Sequence[str],
+    observed: set[str],
+    commit: CommitObject | None,
+) -> _Batch:
+    """One git process for the commit object, the notes tip, C's note and every text needed."""
+    specs: list[str] = [] if commit is not None else [target]
+    specs.append(NOTES_REF)
+    specs.extend(f"{NOTES_REF}:{p}" for p in note_paths(target))
     asks: list[tuple[str, str]] = [("C", p) for p in paths]
     if parent != "initial":
-        asks += [("P", p) for p in paths if p in state.observed]
-    blobs = git.blobs([f"{c.oid if side == 'C' else parent}:{p}" for side, p in asks])
+        asks += [("P", p) for p in paths if p in observed]
+    specs.extend(f"{target if side == 'C' else parent}:{p}" for side, p in asks)
+    objs = git.cat_file(specs)
+    i = 0
+    if commit is None:
+        head = objs[0]
+        if head is None or head.type != "commit":
+            raise InputError(f"{target} is not a commit")
+        commit = parse_commit(head.oid, head.data)
+        i = 1
+    tip_obj = objs[i]
+    tip = tip_obj.oid if tip_obj is not None and tip_obj.type == "commit" else None
+    note = next(
+        (o.data.decode("utf-8", "surrogateescape") for o in objs[i + 1 : i + 4] if o is not None),
+        None,
+    )
     committed: dict[str, str] = {}
     parents: dict[str, str] = {}
-    for (side, p), data in zip(asks, blobs, strict=True):
-        if data is not None:
-            (committed if side == "C" else parents)[p] = data.decode("utf-8", "replace")
+    for (side, p), obj in zip(asks, objs[i + 4 :], strict=True):
+        if obj is not None and obj.type == "blob":
+            (committed if side == "C" else parents)[p] = obj.data.decode("utf-8", "replace")
+    return _Batch(commit, tip, note if tip is not None else None, committed, parents)
+
+
+def _texts(
+    git: Git, fold_paths: set[str], batch: _Batch, parent: str
+) -> tuple[CommitTexts, dict[str, AddedLines]]:
+    """Renames (only if a file with state left the tree) and the commit's added lines."""
+    c = batch.commit
+    committed, parents = batch.committed, batch.parent
     renames: dict[str, str] = {}
     if any(p not in committed for p in parents):
-        # A file with attribution state left the tree: was it renamed?
         out = git.output(["diff-tree", "-r", "-M", "--diff-filter=R", "-z", parent, c.oid])
         renames = parse_renames(out)
-        extra = [n for o, n in renames.items() if o in state.pathspecs and n not in committed]
+        extra = [n for o, n in renames.items() if o in fold_paths and n not in committed]
         for n, data in zip(extra, git.blobs([f"{c.oid}:{n}" for n in extra]), strict=True):
             if data is not None:
                 committed[n] = data.decode("utf-8", "replace")
-    wanted = sorted(effective_pathspecs(state, renames))
+    wanted = set(fold_paths)
+    wanted.update(n for o, n in renames.items() if o in fold_paths)
     base = c.parents[0] if c.parents else EMPTY_TREE
-    added = _diff_added(git, base, c.oid, wanted) if wanted else {}
+    added = _diff_added(git, base, c.oid, sorted(wanted)) if wanted else {}
     hunks = {p: set(a.lines) for p, a in added.items()}
     return CommitTexts(parents, committed, hunks, renames), added
 
@@ -283,7 +341,10 @@ def _recover(
     return every
 
 
-def _merge_existing(note: AuthorshipNote, commit: str, warnings: list[str]) -> Any:
+def _merge_existing(
+    note: AuthorshipNote, commit: str, warnings: list[str]
+) -> Callable[[dict[str, str]], dict[str, str]]:
+    """The note to write, given what is already on the commit (never clobbered)."""
     text = serialize_note(note)
 
     def build(existing: dict[str, str]) -> dict[str, str]:
@@ -301,6 +362,21 @@ def _merge_existing(note: AuthorshipNote, commit: str, warnings: list[str]) -> A
         return {} if out == old else {commit: out}
 
     return build
+
+
+class _Source(Protocol):
+    """Where a working log lives: the store (:class:`StoreLog`) or git-ai's files."""
+
+    def fold(self) -> LogFold: ...
+    def blob(self, sha: str) -> bytes | None: ...
+    def finish(
+        self,
+        new: str,
+        initial: InitialAttributions,
+        contents: Mapping[str, str],
+        *,
+        archive: bool = True,
+    ) -> None: ...
 
 
 def post_commit(
@@ -321,24 +397,19 @@ def post_commit(
     repo = find_repo(cwd)
     git = Git(repo.root, env)
     settings = settings if settings is not None else load_settings(repo.ai_dir, env)
-    c, rewrite = _find_commit(repo, git, commit)
-    parent = c.parents[0] if c.parents else "initial"
-    result = PostCommitResult(c.oid, parent)
-    result.log = log_name(repo, parent)
-    result.new_log = log_name(repo, c.oid)
+    target = _target(repo, git, commit)
+    result = PostCommitResult(target.oid, target.parent or "")
     events = EventLog(settings.store_path(repo.common_dir) / "events.jsonl")
     try:
-        if rewrite is not None and rewrite != "commit":
-            result.skipped = f"{rewrite}: left to the rewrite hooks"
-        elif settings.storage.mode == "legacy":
-            _run_legacy(repo, git, c, parent, settings, result)
+        if target.kind != "commit":
+            result.skipped = f"{target.kind}: left to the rewrite hooks"
         else:
-            _run_store(repo, git, c, parent, settings, result)
+            _run(repo, git, target, settings, result)
     except Exception as exc:
         events.record(
             "error",
             command="post-commit",
-            commit=c.oid,
+            commit=target.oid,
             error=type(exc).__name__,
             message=str(exc),
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -348,8 +419,8 @@ def post_commit(
     result.duration_ms = (time.perf_counter() - started) * 1000
     events.record(
         "post_commit",
-        commit=c.oid,
-        parent=parent,
+        commit=target.oid,
+        parent=result.parent,
         skipped=result.skipped,
         note=result.note is not None,
         ai_lines=result.ai_lines,
@@ -362,35 +433,33 @@ def post_commit(
     return result
 
 
-def _compute(
-    git: Git,
-    state: WorkingState,
-    c: CommitObject,
-    parent: str,
-    settings: Settings,
-    result: PostCommitResult,
-) -> Split:
-    texts, added = _read_texts(git, state, c, parent)
-    split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
-    every = _recover(git, split, c, added, settings)
-    _count(split.note, result, every)
-    result.carried = sum(
-        la.end_line - la.start_line + 1 for las in split.initial.files.values() for la in las
-    )
-    if settings.commit.notes:
-        written = update_notes(git, [c.oid], _merge_existing(split.note, c.oid, result.warnings))
-        result.note = written.get(c.oid)
-    return split
-
-
-def _run_store(
-    repo: Repo,
-    git: Git,
-    c: CommitObject,
-    parent: str,
-    settings: Settings,
-    result: PostCommitResult,
+def _run(
+    repo: Repo, git: Git, target: _Target, settings: Settings, result: PostCommitResult
 ) -> None:
+    commit: CommitObject | None = None
+    parent = target.parent
+    if parent is None:
+        commit = git.commit(target.oid)
+        assert commit is not None  # _target resolved it
+        parent = commit.parents[0] if commit.parents else "initial"
+        result.parent = parent
+    result.log = log_name(repo, parent)
+    result.new_log = log_name(repo, target.oid)
+    mode = settings.storage.mode
+    if mode == "legacy":
+        from lsm.commit.worklog import LegacyLog
+        from lsm.locking import FileLock
+
+        root = settings.store_path(repo.common_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(root / "LEGACY.lock")
+        lock.acquire(timeout=settings.storage.lock_timeout)
+        try:
+            legacy = LegacyLog(repo.ai_dir, parent)
+            _process(git, legacy, legacy.exists(), target, parent, commit, settings, result)
+        finally:
+            lock.release()
+        return
     from lsm.commit.worklog import StoreLog
     from lsm.store import Store
 
@@ -402,36 +471,46 @@ def _run_store(
             archived = StoreLog(store, f"old-{result.log}")
             if archived.exists():
                 source = archived  # a redo after the log was archived
-        state = source.state(c.author)
-        split = _compute(git, state, c, parent, settings, result)
-        source.finish(result.new_log, split.initial, split.initial_contents, archive=live)
-        if settings.storage.mode == "dual":
+        split = _process(git, source, live, target, parent, commit, settings, result)
+        if split is not None and mode == "dual":
             from lsm.commit.worklog import LegacyLog
 
-            LegacyLog(repo.ai_dir, parent).finish(c.oid, split.initial, split.initial_contents)
+            LegacyLog(repo.ai_dir, parent).finish(target.oid, split.initial, split.initial_contents)
     finally:
         store.close()
 
 
-def _run_legacy(
-    repo: Repo,
+def _process(
     git: Git,
-    c: CommitObject,
+    source: _Source,
+    live: bool,
+    target: _Target,
     parent: str,
+    commit: CommitObject | None,
     settings: Settings,
     result: PostCommitResult,
-) -> None:
-    from lsm.commit.worklog import LegacyLog
-    from lsm.locking import FileLock
-
-    root = settings.store_path(repo.common_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(root / "LEGACY.lock")
-    lock.acquire(timeout=settings.storage.lock_timeout)
-    try:
-        source = LegacyLog(repo.ai_dir, parent)
-        state = source.state(c.author)
-        split = _compute(git, state, c, parent, settings, result)
-        source.finish(c.oid, split.initial, split.initial_contents)
-    finally:
-        lock.release()
+) -> Split | None:
+    """Read, classify, recover, write the note, move the log (the module's steps 2-6)."""
+    fold = source.fold()
+    paths = sorted(fold.pathspecs())
+    batch = _read_batch(git, target.oid, parent, paths, fold.observed_paths(), commit)
+    c = batch.commit
+    if (c.parents[0] if c.parents else "initial") != parent:
+        # The reflog and the commit disagree on the base: not a plain commit (fail closed).
+        result.skipped = f"HEAD moved from {parent[:12]}, which is not {c.oid[:12]}'s parent"
+        return None
+    state = fold.state(source.blob, c.author)
+    texts, added = _texts(git, set(paths), batch, parent)
+    split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
+    every = _recover(git, split, c, added, settings)
+    _count(split.note, result, every)
+    result.carried = sum(
+        la.end_line - la.start_line + 1 for las in split.initial.files.values() for la in las
+    )
+    if settings.commit.notes:
+        build = _merge_existing(split.note, c.oid, result.warnings)
+        first = {c.oid: batch.existing_note} if batch.existing_note is not None else {}
+        written = update_notes(git, [c.oid], build, first=(batch.notes_tip, first))
+        result.note = written.get(c.oid)
+    source.finish(result.new_log, split.initial, split.initial_contents, archive=live)
+    return split

@@ -233,6 +233,16 @@ class LogFold:
         for cp in checkpoints:
             self.add(cp)
 
+    def pathspecs(self) -> set[str]:
+        """The files post-commit must diff: post-processing entries and INITIAL's files."""
+        out = set(self.initial.files)
+        out.update(p for p, f in self.files.items() if f.needs_post)
+        return out
+
+    def observed_paths(self) -> set[str]:
+        """Files with an observed content (a checkpointed blob or an INITIAL snapshot)."""
+        return {p for p, f in self.files.items() if f.observed_blob is not None}
+
     def state(self, blob: Callable[[str], bytes | None], human_author: str | None) -> WorkingState:
         """The result, reading only the blobs it needs through ``blob``.
 
@@ -241,7 +251,7 @@ class LogFold:
         """
         files: dict[str, VirtualFile] = {}
         observed: dict[str, str] = {}
-        pathspecs = set(self.initial.files)
+        pathspecs = self.pathspecs()
         cache: dict[str, str] = {}
 
         def text(sha: str | None) -> str:
@@ -252,8 +262,6 @@ class LogFold:
             return cache[sha]
 
         for path, facts in self.files.items():
-            if facts.needs_post:
-                pathspecs.add(path)
             if facts.observed_blob is not None:
                 observed[path] = text(facts.observed_blob)
             if facts.attributed_blob is None:

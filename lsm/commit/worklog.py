@@ -58,11 +58,19 @@ class StoreLog:
         """True if the log is live (not archived, not absent)."""
         return self.store.log_info(self.log) is not None
 
-    def state(self, human_author: str | None) -> WorkingState:
-        """The log's commit-time state (empty if the log does not exist)."""
+    def fold(self) -> LogFold:
+        """The log's facts, without file contents (empty if the log does not exist)."""
         fold = LogFold(self.store.get_initial(self.log))
         fold.add_all(sc.checkpoint for sc in self.store.checkpoints(self.log))
-        return fold.state(self.store.get_blob, human_author)
+        return fold
+
+    def blob(self, sha: str) -> bytes | None:
+        """A content blob of the log, by sha256."""
+        return self.store.get_blob(sha)
+
+    def state(self, human_author: str | None) -> WorkingState:
+        """The log's commit-time state, contents loaded."""
+        return self.fold().state(self.blob, human_author)
 
     def finish(
         self,
@@ -99,14 +107,22 @@ class LegacyLog:
         """True if ``working_logs/<base>/`` holds a log or an INITIAL."""
         return self.wl.path.exists() or (self.wl.dir / "INITIAL").exists()
 
-    def state(self, human_author: str | None) -> WorkingState:
-        """The log's commit-time state, read streaming from ``checkpoints.jsonl``."""
+    def fold(self) -> LogFold:
+        """The log's facts, read streaming from ``checkpoints.jsonl`` (one line at a time)."""
         from lsm.legacy.reader import read_checkpoints
 
         fold = LogFold(self.wl.initial())
         if self.wl.path.exists():
             fold.add_all(line.checkpoint for line in read_checkpoints(self.wl.path))
-        return fold.state(self.wl.get_blob, human_author)
+        return fold
+
+    def blob(self, sha: str) -> bytes | None:
+        """A content blob of ``working_logs/<base>/blobs/``."""
+        return self.wl.get_blob(sha)
+
+    def state(self, human_author: str | None) -> WorkingState:
+        """The log's commit-time state, contents loaded."""
+        return self.fold().state(self.blob, human_author)
 
     def finish(
         self,
