@@ -471,11 +471,14 @@ def _run(
             archived = StoreLog(store, f"old-{result.log}")
             if archived.exists():
                 source = archived  # a redo after the log was archived
-        split = _process(git, source, live, target, parent, commit, settings, result)
-        if split is not None and mode == "dual":
+        twin: _Source | None = None
+        if mode == "dual":
             from lsm.commit.worklog import LegacyLog
 
-            LegacyLog(repo.ai_dir, parent).finish(target.oid, split.initial, split.initial_contents)
+            twin = LegacyLog(repo.ai_dir, parent)
+        split = _process(git, source, live, target, parent, commit, settings, result, compare=twin)
+        if split is not None and twin is not None:
+            twin.finish(target.oid, split.initial, split.initial_contents)
     finally:
         store.close()
 
@@ -489,9 +492,18 @@ def _process(
     commit: CommitObject | None,
     settings: Settings,
     result: PostCommitResult,
+    *,
+    compare: _Source | None = None,
 ) -> Split | None:
-    """Read, classify, recover, write the note, move the log (the module's steps 2-6)."""
+    """Read, classify, recover, write the note, move the log (the module's steps 2-6).
+
+    :param compare: ``storage.mode = dual``: git-ai's files, whose fold must
+        match the store's (each difference is a warning; the store wins).
+    """
     fold = source.fold()
+    if compare is not None:
+        for diff in fold.differences(compare.fold())[:5]:
+            result.warnings.append(f"dual mode: the store and git-ai's files disagree: {diff}")
     paths = sorted(fold.pathspecs())
     batch = _read_batch(git, target.oid, parent, paths, fold.observed_paths(), commit)
     c = batch.commit

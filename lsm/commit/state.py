@@ -239,6 +239,23 @@ class LogFold:
         out.update(p for p, f in self.files.items() if f.needs_post)
         return out
 
+    def differences(self, other: LogFold) -> list[str]:
+        """What differs between two folds of the same log (``storage.mode = dual``)."""
+        out: list[str] = []
+        for path in sorted(set(self.files) | set(other.files)):
+            a, b = self.files.get(path), other.files.get(path)
+            if a is None or b is None:
+                out.append(f"{path}: only in {'the legacy files' if a is None else 'the store'}")
+            elif a != b:
+                fields = [f for f in FileFacts._fields if getattr(a, f) != getattr(b, f)]
+                out.append(f"{path}: {', '.join(fields)} differ")
+        for name in ("sessions", "prompts", "humans"):
+            if getattr(self, name) != getattr(other, name):
+                out.append(f"{name} differ")
+        if self.initial != other.initial:
+            out.append("INITIAL differs")
+        return out
+
     def observed_paths(self) -> set[str]:
         """Files with an observed content (a checkpointed blob or an INITIAL snapshot)."""
         return {p for p, f in self.files.items() if f.observed_blob is not None}

@@ -248,7 +248,21 @@ class Sandbox:
         assert data is not None
         return data.decode()
 
+    def initial_key_of_last(self) -> str:
+        """The author key of the newest checkpoint's first line attribution."""
+        with self.store() as store:
+            last = None
+            for sc in store.checkpoints(lsm.current_log(self.root)):
+                last = sc.checkpoint
+        assert last is not None
+        return last.entries[0].line_attributions[0].author_id
+
     def last_trace(self) -> str:
+        if self.env.get("CKPTLOG_STORAGE_MODE") == "legacy":
+            jsonl = self.root / ".git" / "ai" / "working_logs" / self.head() / "checkpoints.jsonl"
+            trace = json.loads(jsonl.read_text().splitlines()[-1])["trace_id"]
+            assert isinstance(trace, str)
+            return trace
         with self.store() as store:
             log = lsm.current_log(self.root)
             last = None
