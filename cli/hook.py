@@ -32,8 +32,14 @@ Record which lines of the named files (or, with no paths, of every changed
 file) were written by an AI agent or by a human. Invocation-compatible with
 `git-ai checkpoint`.
 
-presets: human (default), known_human, mock_ai, mock_known_human, ai_tab,
-         claude, codex, droid
+presets (docs/agents.md):
+  generic           agent-v1
+  agents            claude, codex, droid, cursor, cursor-background,
+                    github-copilot (VS Code and Copilot CLI), gemini, windsurf,
+                    opencode, amp, cline, continue-cli, pi, firebender
+  editor and human  ai_tab, known_human, human (default)
+  tests             mock_ai, mock_known_human
+  any other name    recorded as an AI checkpoint whose tool is that name
 options:
   --hook-input JSON|stdin   the agent hook's JSON payload (or read it from stdin,
                             at most 16 MiB, within 3 s)

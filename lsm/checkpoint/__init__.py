@@ -90,6 +90,7 @@ def run_invocation(
     from lsm.ids import new_trace_id
 
     environ = os.environ if env is None else env
+    outcome = InvocationOutcome()
     requests = parse_invocation(
         preset,
         hook_input,
@@ -99,8 +100,8 @@ def run_invocation(
         editor_version=editor_version,
         extension_version=extension_version,
         env=environ,
+        warn=outcome.warnings.append,
     )
-    outcome = InvocationOutcome()
     trace_id = new_trace_id()  # one per command, as git-ai's orchestrator
     for req in requests:
         repo = find_repo(req.cwd)

@@ -284,10 +284,26 @@ def test_bom_is_stripped():
     assert one(parse("claude", hook)).kind is CheckpointKind.AI_AGENT
 
 
-def test_unknown_preset():
-    with pytest.raises(InputError, match="unknown checkpoint preset 'cursorr'") as info:
-        parse("cursorr", None)
-    assert "claude" in info.value.hint
+def test_unknown_preset_is_recorded_with_one_warning():
+    warnings: list[str] = []
+    requests = parse_invocation(
+        "cursorr",
+        None,
+        ["a.py"],
+        cwd=PROJ,
+        editor=None,
+        editor_version=None,
+        extension_version=None,
+        env=ENV,
+        warn=warnings.append,
+    )
+    req = one(requests)
+    assert req.kind is CheckpointKind.AI_AGENT
+    assert req.agent_id == AgentId("cursorr", "unknown", "unknown")
+    assert req.paths == [f"{PROJ}/a.py"]
+    assert len(warnings) == 1
+    assert "unknown checkpoint preset 'cursorr'" in warnings[0]
+    assert "claude" in warnings[0]  # names the known presets
 
 
 def test_preset_names():
@@ -297,10 +313,29 @@ def test_preset_names():
         "mock_ai",
         "mock_known_human",
         "ai_tab",
+        "agent-v1",
         "claude",
         "codex",
         "droid",
+        "cursor",
+        "cursor-background",
+        "github-copilot",
+        "gemini",
+        "windsurf",
+        "opencode",
+        "amp",
+        "cline",
+        "continue-cli",
+        "pi",
+        "firebender",
     ]
+
+
+def test_help_lists_every_preset():
+    from cli.hook import USAGE
+
+    for name in PRESETS:
+        assert name in USAGE, name
 
 
 # --- codex -------------------------------------------------------------------------------------
