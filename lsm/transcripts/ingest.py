@@ -137,7 +137,12 @@ def ingest_transcript(
     options = ParseOptions(limits=limits, redact=settings.redact)
     start = watermark.offset if watermark is not None else 0
     with stream_transcript(
-        agent, path, watermark=watermark, options=options, settings_path=settings_path
+        agent,
+        path,
+        watermark=watermark,
+        options=options,
+        settings_path=settings_path,
+        session_id=session,
     ) as stream:
         for batch in stream.batches(BATCH_MESSAGES, BATCH_BYTES):
             end = batch.watermark.offset

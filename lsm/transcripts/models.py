@@ -207,7 +207,8 @@ def extract_model(
     codex_home: str | os.PathLike[str] | None = None,
 ) -> str | None:
     """The model of ``agent``'s session at ``path``, or ``None`` (git-ai says ``unknown``)."""
-    if agent == "claude":
+    if agent in ("claude", "gemini", "copilot"):
+        # git-ai's model_extraction.rs reads Gemini and Copilot JSONL as Claude's.
         return claude_model(path)
     if agent == "codex":
         return codex_model(path, home=codex_home)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Generator, Iterator
-from typing import Any, BinaryIO, Final, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal, NamedTuple, TypeAlias
 
 from lsm.errors import ConfigError, InputError
 from lsm.record import FrozenRecord
@@ -50,6 +50,9 @@ from lsm.transcripts.watermark import (
     restart_reason,
 )
 
+if TYPE_CHECKING:
+    from lsm.transcripts.records import RecordStream
+
 __all__ = [
     "AGENTS",
     "Batch",
@@ -63,8 +66,23 @@ __all__ = [
     "stream_transcript",
 ]
 
-#: The agents with a transcript parser.
-AGENTS: Final = ("claude", "codex", "droid")
+#: The transcript formats with a parser: JSONL ones (this module's stream),
+#: JSON documents (lsm.transcripts.document) and OpenCode's database
+#: (lsm.transcripts.opencode).
+AGENTS: Final = (
+    "claude",
+    "codex",
+    "droid",
+    "cursor",
+    "gemini",
+    "windsurf",
+    "pi",
+    "copilot",
+    "amp",
+    "continue-cli",
+    "copilot-session",
+    "opencode",
+)
 
 ParseStatus: TypeAlias = Literal["ok", "missing", "unreadable", "read_error"]
 
@@ -194,6 +212,10 @@ def make_parser(
         return DroidParser(thinking=options.thinking, max_plan_state_bytes=plan_cap, state=state)
     if agent == "codex":
         return CodexParser(state=state, loads=loads)
+    if agent in AGENTS:
+        from lsm.transcripts.agents import other_parser  # the other agents' parsers
+
+        return other_parser(agent, options, state, loads)
     raise InputError(f"no transcript parser for agent {agent!r}; known: {', '.join(AGENTS)}")
 
 
@@ -528,15 +550,24 @@ def stream_transcript(
     watermark: Watermark | None = None,
     options: ParseOptions | None = None,
     settings_path: str | os.PathLike[str] | None = None,
-) -> TranscriptStream:
+    session_id: str | None = None,
+) -> TranscriptStream | RecordStream:
     """Start parsing ``agent``'s transcript at ``path`` from ``watermark`` (or the start).
 
-    :param agent: ``claude``, ``codex`` or ``droid``.
+    :param agent: one of :data:`AGENTS` (a JSONL format, a JSON document
+        format, or ``opencode``'s database).
     :param watermark: the previous call's ``summary.watermark``; ``None`` for a full parse.
     :param options: caps, redaction, thinking mode, model extraction.
     :param settings_path: Droid's ``.settings.json`` (default: beside the transcript).
+    :param session_id: the session to read (``opencode``: one database holds them all).
     :raises InputError: for an unknown agent or another agent's watermark.
     """
+    if agent in ("amp", "continue-cli", "copilot-session", "opencode"):
+        from lsm.transcripts.agents import record_stream
+
+        return record_stream(
+            agent, path, watermark=watermark, options=options, session_id=session_id
+        )
     return TranscriptStream(
         agent, path, watermark=watermark, options=options, settings_path=settings_path
     )
@@ -549,13 +580,19 @@ def parse_transcript(
     watermark: Watermark | None = None,
     options: ParseOptions | None = None,
     settings_path: str | os.PathLike[str] | None = None,
+    session_id: str | None = None,
 ) -> ParseResult:
     """:func:`stream_transcript`, collected into a list (for small increments and tests).
 
     :raises InputError: for an unknown agent or another agent's watermark.
     """
     with stream_transcript(
-        agent, path, watermark=watermark, options=options, settings_path=settings_path
+        agent,
+        path,
+        watermark=watermark,
+        options=options,
+        settings_path=settings_path,
+        session_id=session_id,
     ) as stream:
         messages = list(stream)
         return ParseResult(messages, stream.summary)
