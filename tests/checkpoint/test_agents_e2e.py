@@ -293,7 +293,14 @@ CASES: list[tuple[str, Payload, str | None, str, tuple[str, str, str], tuple[str
         ("pi", "pi-1", "claude-sonnet-4-5"),
         ("pi", "pi-1"),
     ),
-    ("firebender", _firebender, None, "", ("firebender", "firebender-comp-1", "claude-sonnet-4-5"), None),
+    (
+        "firebender",
+        _firebender,
+        None,
+        "",
+        ("firebender", "firebender-comp-1", "claude-sonnet-4-5"),
+        None,
+    ),
     ("my-new-agent", _unknown, None, "", ("my-new-agent", "s-new", "m-9"), None),
 ]
 
@@ -344,7 +351,11 @@ def test_agent_round_trip(
     home = tmp_path / "home"
     home.mkdir()
     transcript = _install(fixture, where, tmp_path)
-    env = {**ENV, "HOME": str(home), "GIT_AI_OPENCODE_STORAGE_PATH": str(tmp_path / "opencode-data")}
+    env = {
+        **ENV,
+        "HOME": str(home),
+        "GIT_AI_OPENCODE_STORAGE_PATH": str(tmp_path / "opencode-data"),
+    }
     ctx = Ctx(repo, home, transcript)
     warning_lines = 1 if preset not in lsm_presets() else 0
 
@@ -363,7 +374,7 @@ def test_agent_round_trip(
         human, ai = cps
         assert human.agent_id is None
         assert [e.file for e in human.entries] == ["a.py"]
-        assert tuple(ai.agent_id) == agent
+        assert ai.agent_id is not None and tuple(ai.agent_id) == agent
         assert [e.file for e in ai.entries] == ["a.py"]
         # Line 2 is the agent's; the human's note is not.
         spans = [(la.start_line, la.end_line) for la in ai.entries[0].line_attributions]
@@ -401,5 +412,61 @@ def test_unknown_preset_records_every_changed_file_without_a_payload(tmp_path: P
     with lsm.open_repo_store(repo) as store:
         [cp] = [c.checkpoint for c in store.checkpoints(lsm.current_log(repo))]
     assert cp.kind is CheckpointKind.AI_AGENT
-    assert cp.agent_id.tool == "brand-new-agent"
+    assert cp.agent_id is not None and cp.agent_id.tool == "brand-new-agent"
     assert [e.file for e in cp.entries] == ["a.py"]
+
+
+@pytest.mark.parametrize(
+    "index", [i for i, c in enumerate(CASES) if c[0] in ("cursor", "amp", "opencode", "cline")]
+)
+def test_agent_hooks_import_nothing_heavy(tmp_path: Path, index: int) -> None:
+    """The post-edit hook of each kind of transcript (JSONL, document, database, none)."""
+    from tests.test_hook_imports import CODE, FORBIDDEN
+
+    preset, payload, fixture, where, _agent, _stored = CASES[index]
+    repo = init_repo(tmp_path / "repo", {"a.py": "x = 1\n"})
+    home = tmp_path / "home"
+    home.mkdir()
+    ctx = Ctx(repo, home, _install(fixture, where, tmp_path))
+    (repo / "a.py").write_text("x = 2\n")
+    env = {
+        **ENV,
+        "HOME": str(home),
+        "GIT_AI_OPENCODE_STORAGE_PATH": str(tmp_path / "opencode-data"),
+    }
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            CODE,
+            "checkpoint",
+            preset,
+            "--hook-input",
+            json.dumps(payload(ctx, False)),
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    assert "lsm.checkpoint.runner" in modules
+    assert [m for m in FORBIDDEN if m in modules] == []
+    # Only this preset's module of the package is loaded.
+    loaded = {m for m in modules if m.startswith("lsm.checkpoint.presets.")}
+    assert loaded <= {
+        f"lsm.checkpoint.presets.{m}" for m in ("events", "parse", PRESET_MODULES[preset])
+    }
+
+
+PRESET_MODULES = {"cursor": "cursor", "amp": "amp", "opencode": "opencode", "cline": "cline"}
