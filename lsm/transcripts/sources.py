@@ -1,18 +1,19 @@
-"""Opening a file an agent wrote (a transcript, a thread, a database), safely.
+"""Opening a file an agent wrote (a transcript, a thread, a database) for a parse call.
 
-The one place the new agents' transcript readers open their sources, so
-that the hardening of reads (the hook must never block or read without
-bound) applies to all of them at once. A source is opened without blocking
-(a FIFO put in its place cannot hang the hook) and accepted only if it is a
-regular file; the caller then reads it in bounded pieces.
+The new agents' transcript readers open their sources here, through
+:func:`lsm.safeio.open_regular` (no blocking open, regular files only), and
+get the outcome as a value a parse call can report: a missing or refused
+file is a ``missing``/``unreadable`` status with its reason, never an
+exception. The caller then reads the file in bounded pieces.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 from typing import BinaryIO, NamedTuple
 
+from lsm.errors import UnreadableFileError
+from lsm.safeio import open_regular
 from lsm.transcripts.stream import ParseStatus
 
 __all__ = ["Opened", "open_source"]
@@ -35,20 +36,16 @@ class Opened(NamedTuple):
 def open_source(path: str) -> Opened:
     """Open ``path`` for reading if it is a regular file; never raises, never blocks."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        file = open_regular(path, buffering=_BUFFER)
     except FileNotFoundError as exc:
         return Opened(None, 0, "missing", exc.strerror or str(exc))
-    except OSError as exc:
-        return Opened(None, 0, "unreadable", exc.strerror or str(exc))
-    except ValueError as exc:  # a NUL byte in the path
+    except UnreadableFileError as exc:
+        return Opened(None, 0, "unreadable", exc.what)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         return Opened(None, 0, "unreadable", str(exc))
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(fd)
-            return Opened(None, 0, "unreadable", "not a regular file")
-        os.set_blocking(fd, True)  # regular files never block; reads stay simple
+        size = os.fstat(file.fileno()).st_size
     except OSError as exc:
-        os.close(fd)
+        file.close()
         return Opened(None, 0, "unreadable", exc.strerror or str(exc))
-    return Opened(os.fdopen(fd, "rb", buffering=_BUFFER), info.st_size, "ok", None)
+    return Opened(file, size, "ok", None)

@@ -438,7 +438,7 @@ def test_a_file_without_read_permission_is_unreadable(tmp_path: Path) -> None:
 
 def test_unknown_agent_raises() -> None:
     with pytest.raises(InputError):
-        parse_transcript("cursor", FIXTURES / "codex-session-simple.jsonl")
+        parse_transcript("no-such-agent", FIXTURES / "codex-session-simple.jsonl")
 
 
 def test_another_agents_watermark_raises() -> None:

@@ -99,23 +99,19 @@ def _find_by_tool_use_id(threads: str, tool_use_id: str) -> str | None:
 
 def _contains(path: str, needle: bytes) -> bool:
     """Whether the file holds ``needle``, read in 1 MiB chunks (never whole)."""
+    from lsm.errors import UnreadableFileError
+    from lsm.safeio import open_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
+        with open_regular(path, buffering=0) as file:
+            tail = b""
+            while chunk := file.read(_SEARCH_CHUNK):
+                if needle in tail + chunk:
+                    return True
+                tail = chunk[-(len(needle) - 1) :] if len(needle) > 1 else b""
+    except (OSError, UnreadableFileError):
         return False
-    try:
-        tail = b""
-        while True:
-            chunk = os.read(fd, _SEARCH_CHUNK)
-            if not chunk:
-                return False
-            if needle in tail + chunk:
-                return True
-            tail = chunk[-(len(needle) - 1) :] if len(needle) > 1 else b""
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
+    return False
 
 
 def _amp(name: str, hook_input: str | None, inv: Invocation) -> list[CheckpointRequest]:
