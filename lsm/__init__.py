@@ -38,7 +38,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Error": ("lsm.errors", "Error"),
     "FileEntry": ("lsm.model", "FileEntry"),
     "EventLog": ("lsm.events", "EventLog"),
-    "FileState": ("lsm.stored", "FileState"),
+    "FileState": ("lsm.results", "FileState"),
     "FormatVersionError": ("lsm.errors", "FormatVersionError"),
     "InitialAttributions": ("lsm.model", "InitialAttributions"),
     "InputError": ("lsm.errors", "InputError"),
@@ -46,7 +46,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "LegacyFormatError": ("lsm.errors", "LegacyFormatError"),
     "LineAttribution": ("lsm.model", "LineAttribution"),
     "LineStats": ("lsm.model", "LineStats"),
-    "LogInfo": ("lsm.stored", "LogInfo"),
+    "LogInfo": ("lsm.results", "LogInfo"),
     "NetworkFilesystemError": ("lsm.errors", "NetworkFilesystemError"),
     "NotFoundError": ("lsm.errors", "NotFoundError"),
     "PathOutsideRepoError": ("lsm.errors", "PathOutsideRepoError"),
@@ -60,8 +60,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "StoreFullError": ("lsm.errors", "StoreFullError"),
     "StoreLockedError": ("lsm.errors", "StoreLockedError"),
     "StoreOptions": ("lsm.options", "StoreOptions"),
-    "StoredCheckpoint": ("lsm.stored", "StoredCheckpoint"),
-    "StoredEntry": ("lsm.stored", "StoredEntry"),
+    "StoredCheckpoint": ("lsm.results", "StoredCheckpoint"),
+    "StoredEntry": ("lsm.results", "StoredEntry"),
     "UnreadableFileError": ("lsm.errors", "UnreadableFileError"),
     "Writer": ("lsm.writer", "Writer"),
     "checkpoint_line": ("lsm.legacy.jsonform", "checkpoint_line"),
@@ -131,8 +131,8 @@ if TYPE_CHECKING:
         repo_settings,
         working_log,
     )
+    from lsm.results import FileState, LogInfo, StoredCheckpoint, StoredEntry
     from lsm.store import Store
-    from lsm.stored import FileState, LogInfo, StoredCheckpoint, StoredEntry
     from lsm.verify import Problem
     from lsm.verify import verify as verify_store
     from lsm.writer import Writer

@@ -52,6 +52,7 @@ __all__ = [
     "block_address",
     "check_frame",
     "encode_frame",
+    "frame_length",
     "mask_crc",
     "split_block_address",
 ]
@@ -142,6 +143,11 @@ class FrameProblem(enum.Enum):
     SHORT_PAYLOAD = "the payload runs past the end of the data"
     BAD_CRC = "the CRC does not match"
     BAD_FLAGS = "unknown flag bits are set"
+
+
+def frame_length(buf: bytes | memoryview, pos: int) -> int:
+    """The payload length a frame header at ``buf[pos:]`` claims (unchecked; header must fit)."""
+    return int.from_bytes(buf[pos + 4 : pos + 8], "little")
 
 
 def check_frame(buf: bytes | memoryview, pos: int) -> FrameHeader | FrameProblem:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ __all__ = [
 #: errno values that mean "no space": the write was cut short or refused.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
-_F_FULLFSYNC = getattr(__import__("fcntl"), "F_FULLFSYNC", None)
+_F_FULLFSYNC = getattr(fcntl, "F_FULLFSYNC", None)
 
 # Filesystems on which LMDB's locking and mmap coherence are unsafe.
 _NETWORK_FS = frozenset(
@@ -42,8 +43,6 @@ def sync_fd(fd: int, *, data_only: bool = True) -> None:
     also flushes the size change an append makes.
     """
     if _F_FULLFSYNC is not None and sys.platform == "darwin":
-        import fcntl
-
         fcntl.fcntl(fd, _F_FULLFSYNC)
     elif data_only and hasattr(os, "fdatasync"):
         os.fdatasync(fd)

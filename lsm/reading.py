@@ -14,6 +14,7 @@ from __future__ import annotations
 import _thread  # the lock type threading.Lock is, without importing threading
 import os
 from pathlib import Path
+from typing import TypeVar
 
 from lsm.codec import Codec, Record, RecordError
 from lsm.errors import CorruptRecordError
@@ -26,10 +27,11 @@ from lsm.frame import (
     split_block_address,
 )
 from lsm.fsutil import pread_exact
-from lsm.index import Pointer
-from lsm.segment import read_header, segment_path
+from lsm.segment import Pointer, read_frame_at, read_header, segment_path
 
 __all__ = ["SegmentGone", "SegmentReader", "dict_path"]
+
+R = TypeVar("R")
 
 
 class SegmentGone(Exception):
@@ -57,7 +59,15 @@ class SegmentReader:
         # The last decompressed block: history and dump reads walk blocks in order.
         self._block: tuple[int, int, bytes] | None = None
 
-    def _open(self, segment: int) -> tuple[int, SegmentHeader]:
+    def open_segment(self, segment: int) -> tuple[int, SegmentHeader]:
+        """The cached read-only descriptor and checked header of ``segment``.
+
+        The descriptor belongs to the reader (closed by :meth:`forget` and
+        :meth:`close`); the segment's dictionary is loaded into the codec.
+
+        :raises SegmentGone: no such segment file.
+        :raises CorruptRecordError: a bad header or a missing dictionary.
+        """
         found = self._fds.get(segment)
         if found is not None:
             return found
@@ -96,11 +106,11 @@ class SegmentReader:
 
     def header(self, segment: int) -> SegmentHeader:
         """The segment's header (opens the file if needed)."""
-        return self._open(segment)[1]
+        return self.open_segment(segment)[1]
 
     def read_raw(self, ptr: Pointer) -> bytes:
         """The bytes of ``ptr`` (one pread; for blocked segments, from the decompressed block)."""
-        fd, header = self._open(ptr.segment)
+        fd, header = self.open_segment(ptr.segment)
         if header.blocked:
             block_off, inner = split_block_address(ptr.offset)
             block = self._read_block(fd, header, ptr.segment, block_off)
@@ -111,19 +121,16 @@ class SegmentReader:
         cached = self._block
         if cached is not None and cached[0] == segment and cached[1] == block_off:
             return cached[2]
-        head = pread_exact(fd, FRAME_HEADER, block_off)
-        length = int.from_bytes(head[4:8], "little") if len(head) == FRAME_HEADER else 0
-        data = head + pread_exact(fd, length, block_off + FRAME_HEADER)
-        found = check_frame(data, 0)
+        found = read_frame_at(fd, block_off)
         if isinstance(found, FrameProblem):
             raise CorruptRecordError(f"block: {found.value}", segment=segment, offset=block_off)
-        if found.type != RecordType.BLOCK:
+        if found.header.type != RecordType.BLOCK:
             raise CorruptRecordError(
                 "pointer names a frame that is not a block", segment=segment, offset=block_off
             )
         try:
             block = self.codec.decompress(
-                found.flags, data[FRAME_HEADER:], header.dict_sha if header.has_dict else None
+                found.header.flags, found.payload, header.dict_sha if header.has_dict else None
             )
         except RecordError as exc:
             raise CorruptRecordError(f"block: {exc}", segment=segment, offset=block_off) from None
@@ -137,7 +144,7 @@ class SegmentReader:
             does not decode.
         :raises SegmentGone: the segment was unlinked.
         """
-        fd, header = self._open(ptr.segment)
+        fd, header = self.open_segment(ptr.segment)
         dict_sha = header.dict_sha if header.has_dict else None
         base = ptr.offset
         if header.blocked:
@@ -175,6 +182,20 @@ class SegmentReader:
     def read_record(self, ptr: Pointer) -> Record | None:
         """Decode the single frame at ``ptr``."""
         return self.read_records(ptr)[0][1]
+
+    def read_typed(self, ptr: Pointer, rtype: type[R], what: str) -> R:
+        """The record at ``ptr``, which must be a ``rtype`` (``what`` names it in the error).
+
+        :raises CorruptRecordError: the frame is bad or holds another record type.
+        """
+        rec = self.read_record(ptr)
+        if not isinstance(rec, rtype):
+            raise CorruptRecordError(
+                f"index points at a frame that is not {what}",
+                segment=ptr.segment,
+                offset=ptr.offset,
+            )
+        return rec
 
     def forget(self, segment: int) -> None:
         """Close a cached descriptor (after the segment is replaced)."""

@@ -27,15 +27,23 @@ from typing import NamedTuple
 
 from lsm import killpoints
 from lsm.codec import CheckpointRecord, Codec, EntryRecord, Record, RecordError
-from lsm.frame import FRAME_HEADER, FrameProblem, RecordType, block_address, check_frame
+from lsm.frame import (
+    FRAME_HEADER,
+    FrameProblem,
+    RecordType,
+    block_address,
+    check_frame,
+    frame_length,
+)
 from lsm.fsutil import fsync_dir, pread_exact, sync_fd, write_all
-from lsm.index import Pointer
-from lsm.segment import ScannedFrame, ScanStop, scan_frames
+from lsm.segment import Pointer, ScannedFrame, ScanStop, scan_frames
 
 __all__ = [
     "CheckpointGroup",
     "Damage",
+    "ScannedItem",
     "SegmentScan",
+    "expand_blocks",
     "find_next_frame",
     "quarantine_bytes",
     "scan_segment",
@@ -54,6 +62,10 @@ class CheckpointGroup:
         self.header = header
         self.pointer = pointer
         self.entries = entries
+
+
+#: What a scan yields: a complete checkpoint group, or one record at its pointer.
+ScannedItem = CheckpointGroup | tuple[Record, Pointer]
 
 
 class Damage(NamedTuple):
@@ -108,7 +120,7 @@ def scan_segment(
     dict_sha: bytes | None = None,
     resync: bool = False,
     blocked: bool = False,
-) -> Iterator[CheckpointGroup | tuple[Record, Pointer]]:
+) -> Iterator[ScannedItem]:
     """Yield complete records of ``[start, end)``: checkpoint groups and single records.
 
     Ignorable unknown records are skipped. When the scan meets a bad frame
@@ -130,7 +142,7 @@ def scan_segment(
     while pos < end:
         stopped: ScanStop | None = None
         frames = scan_frames(fd, pos, end)
-        for item in _expand_blocks(frames, codec, dict_sha) if blocked else frames:
+        for item in expand_blocks(frames, codec, dict_sha) if blocked else frames:
             if isinstance(item, ScanStop):
                 stopped = item
                 break
@@ -203,7 +215,7 @@ def scan_segment(
         pos = nxt
 
 
-def _expand_blocks(
+def expand_blocks(
     frames: Iterator[ScannedFrame | ScanStop], codec: Codec, dict_sha: bytes | None
 ) -> Iterator[ScannedFrame | ScanStop]:
     """Replace each BLOCK frame by the frames inside it, with block-addressed offsets."""
@@ -256,7 +268,7 @@ def find_next_frame(fd: int, start: int, end: int) -> int:
         data = pread_exact(fd, min(chunk + FRAME_HEADER, end - pos), pos)
         limit = min(chunk, len(data) - FRAME_HEADER + 1)
         for i in range(max(limit, 0)):
-            length = int.from_bytes(data[i + 4 : i + 8], "little")
+            length = frame_length(data, i)
             if pos + i + FRAME_HEADER + length > end or data[i + 8] == 0:
                 continue
             frame = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,14 +27,17 @@ from lsm.frame import (
     FrameProblem,
     SegmentHeader,
     check_frame,
+    frame_length,
 )
 from lsm.fsutil import fsync_dir, pread_exact, sync_fd, write_all
 
 __all__ = [
+    "Pointer",
     "ScanStop",
     "ScannedFrame",
     "SegmentWriter",
     "create_segment",
+    "read_frame_at",
     "read_header",
     "scan_frames",
     "segment_id_of",
@@ -41,6 +45,38 @@ __all__ = [
 ]
 
 _SCAN_CHUNK = 1 << 20
+_PTR = struct.Struct("<IQI")
+
+
+class Pointer(NamedTuple):
+    """Where a frame (or a run of consecutive frames) lives: segment, offset, length.
+
+    In a blocked segment (compaction output of older versions) ``offset``
+    is a block address (:func:`lsm.frame.block_address`).
+    """
+
+    segment: int
+    offset: int
+    length: int
+
+    def pack(self) -> bytes:
+        """16 bytes: u32 segment, u64 offset, u32 length (little-endian)."""
+        return _PTR.pack(self.segment, self.offset, self.length)
+
+    @classmethod
+    def unpack(cls, data: bytes | memoryview, pos: int = 0) -> Pointer:
+        """Decode 16 bytes written by :meth:`pack`."""
+        seg, off, length = _PTR.unpack_from(data, pos)
+        return cls(seg, off, length)
+
+    def to_list(self) -> list[int]:
+        """As a CBOR-friendly list."""
+        return [self.segment, self.offset, self.length]
+
+    @classmethod
+    def from_list(cls, items: list[int]) -> Pointer:
+        """Inverse of :meth:`to_list`."""
+        return cls(int(items[0]), int(items[1]), int(items[2]))
 
 
 def segment_path(segments_dir: Path, segment_id: int) -> Path:
@@ -95,6 +131,22 @@ def read_header(fd: int) -> SegmentHeader | str:
     return SegmentHeader.decode(pread_exact(fd, SEGMENT_HEADER, 0))
 
 
+def read_frame_at(fd: int, offset: int) -> ScannedFrame | FrameProblem:
+    """Read and check the one frame that starts at ``offset`` (two preads).
+
+    Returns the frame, or why the bytes there are not a valid frame
+    (SHORT_HEADER / SHORT_PAYLOAD when the file ends first).
+    """
+    head = pread_exact(fd, FRAME_HEADER, offset)
+    if len(head) < FRAME_HEADER:
+        return FrameProblem.SHORT_HEADER
+    data = head + pread_exact(fd, frame_length(head, 0), offset + FRAME_HEADER)
+    found = check_frame(data, 0)
+    if isinstance(found, FrameProblem):
+        return found
+    return ScannedFrame(offset, found, data[FRAME_HEADER:])
+
+
 class ScannedFrame(NamedTuple):
     """A frame found by :func:`scan_frames`: a valid header and its payload."""
 
@@ -147,7 +199,7 @@ def scan_frames(fd: int, start: int, end: int) -> Iterator[ScannedFrame | ScanSt
         fill(FRAME_HEADER)
         rel = pos - buf_start
         if rel + FRAME_HEADER <= len(buf):
-            length = int.from_bytes(buf[rel + 4 : rel + 8], "little")
+            length = frame_length(buf, rel)
             if pos + FRAME_HEADER + length <= end:
                 fill(FRAME_HEADER + length)
                 rel = pos - buf_start
@@ -169,6 +221,11 @@ class SegmentWriter:
         self.path = path
         self.segment_id = segment_id
         self._fd = os.open(path, os.O_RDWR)
+
+    @property
+    def fd(self) -> int:
+        """The read-write descriptor (for scans of the active segment; owned by this writer)."""
+        return self._fd
 
     def size(self) -> int:
         """The current file size."""

@@ -33,40 +33,29 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from lsm.codec import CheckpointRecord, Codec, EntryRecord, InitialRecord
+from lsm.codec import (
+    BlobRecord,
+    CheckpointRecord,
+    EntryRecord,
+    InitialRecord,
+    TranscriptRecord,
+)
+from lsm.engine import Engine
 from lsm.errors import (
     CorruptRecordError,
     FormatVersionError,
     NetworkFilesystemError,
-    StoreClosedError,
     StoreLockedError,
 )
-from lsm.events import EventLog
 from lsm.frame import FORMAT_VERSION
 from lsm.fsutil import network_fs_type
-from lsm.index import (
-    META_ACTIVE,
-    META_DURABLE,
-    META_FORMAT,
-    META_TAIL,
-    Index,
-    Pointer,
-    checkpoint_key,
-    get_u64,
-    history_prefix,
-    latest_key,
-    loads,
-    run_prefix,
-    u64,
-)
-from lsm.indexer import FileState, HistoryRef, session_key
-from lsm.locking import FileLock
+from lsm.indexschema import META_ACTIVE, META_DURABLE, META_FORMAT, META_TAIL, HistoryRef
 from lsm.model import Checkpoint, InitialAttributions
-from lsm.options import Durability, StoreOptions
-from lsm.reading import SegmentGone, SegmentReader
+from lsm.options import StoreOptions
+from lsm.reading import SegmentGone
 from lsm.recovery import tail_intact
-from lsm.segment import segment_id_of, segment_path
-from lsm.stored import LogInfo, StoredCheckpoint, StoredEntry
+from lsm.results import FileState, LogInfo, StoredCheckpoint, StoredEntry
+from lsm.segment import Pointer, segment_path
 from lsm.writer import Writer
 
 __all__ = ["Store"]
@@ -76,26 +65,24 @@ _RETRIES = 5
 
 
 class Store:
-    """A checkpoint store rooted at one directory (see :meth:`open`)."""
+    """A checkpoint store rooted at one directory (see :meth:`open`).
+
+    A facade over one :class:`~lsm.engine.Engine`: reads are index lookups
+    through an :class:`~lsm.indexview.IndexView` plus checked frame reads;
+    writes go through the engine's :class:`~lsm.writer.Writer`.
+    """
 
     def __init__(self, root: Path, options: StoreOptions) -> None:
+        self._engine = Engine(root, options)
         self.root = root
-        self.options = options.validated()
-        self.segments_dir = root / "segments"
-        self.events = EventLog(root / "events.jsonl")
-        self._codec = Codec(options.zstd_level)
-        self._reader = SegmentReader(root, self._codec)
-        self._lock = FileLock(root / "LOCK")
-        self._writer: Writer | None = None
-        self._pid = os.getpid()
-        self._index = Index(
-            root / "index",
-            map_size=options.map_size,
-            sync=options.durability is not Durability.OFF,
-            metasync=options.durability is Durability.FULL,
-            max_readers=options.max_readers,
-        )
-        self._closed = False
+        self.options = self._engine.options
+        self.segments_dir = self._engine.segments_dir
+        self.events = self._engine.events
+
+    @property
+    def engine(self) -> Engine:
+        """The engine context (for the engine's own modules: verify, compaction)."""
+        return self._engine
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -127,19 +114,19 @@ class Store:
         return store
 
     def _check_format_and_recover(self) -> None:
-        with self._index.read() as txn:
-            meta = self._index.db("meta")
-            fmt = get_u64(txn, meta, META_FORMAT, 0)
-            active = get_u64(txn, meta, META_ACTIVE, 0)
-            durable = get_u64(txn, meta, META_DURABLE, 0)
-            tail = get_u64(txn, meta, META_TAIL, 0)
+        engine = self._engine
+        with engine.view() as v:
+            fmt = v.meta(META_FORMAT, 0)
+            active = v.meta(META_ACTIVE, 0)
+            durable = v.meta(META_DURABLE, 0)
+            tail = v.meta(META_TAIL, 0)
         if fmt > FORMAT_VERSION:
             raise FormatVersionError(
                 f"{self.root} has format version {fmt}; this version reads up to {FORMAT_VERSION}"
             )
         dirty = False
         if fmt == 0:
-            dirty = bool(self._segment_ids())
+            dirty = bool(engine.segment_ids())
         else:
             try:
                 fd = os.open(segment_path(self.segments_dir, active), os.O_RDONLY)
@@ -158,15 +145,7 @@ class Store:
 
     def close(self) -> None:
         """Release descriptors and the index handle (idempotent)."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        self._lock.release()
-        self._reader.close()
-        self._index.close()
+        self._engine.close()
 
     def __enter__(self) -> Store:
         return self
@@ -179,22 +158,9 @@ class Store:
     ) -> None:
         self.close()
 
-    def _check(self) -> None:
-        if self._closed:
-            raise StoreClosedError("the store is closed")
-
-    def _segment_ids(self) -> list[int]:
-        ids = []
-        for p in self.segments_dir.iterdir():
-            sid = segment_id_of(p)
-            if sid is not None:
-                ids.append(sid)
-        return sorted(ids)
-
     # ------------------------------------------------------------------ writing
 
-    @contextlib.contextmanager
-    def writer(self, *, timeout: float | None = None) -> Iterator[Writer]:
+    def writer(self, *, timeout: float | None = None) -> contextlib.AbstractContextManager[Writer]:
         """Hold the writer lock for a sequence of operations; yields the :class:`Writer`.
 
         Reads made inside the block (through the store) see every commit,
@@ -205,28 +171,7 @@ class Store:
         :param timeout: lock deadline in seconds (default ``options.lock_timeout``).
         :raises StoreLockedError: the lock was not free before the deadline.
         """
-        self._check()
-        if self._lock.held and self._writer is not None:
-            yield self._writer
-            return
-        self._lock.acquire(self.options.lock_timeout if timeout is None else timeout)
-        try:
-            try:
-                if self._writer is None:
-                    self._writer = Writer(self)
-                else:
-                    self._writer.refresh()
-            except BaseException:
-                if self._writer is not None:
-                    self._writer.close()
-                    self._writer = None
-                raise
-            self._writer._session = True
-            yield self._writer
-        finally:
-            if self._writer is not None:
-                self._writer._session = False
-            self._lock.release()
+        return self._engine.writer(timeout=timeout)
 
     def append(
         self, log: str, checkpoint: Checkpoint, *, blobs: Mapping[str, bytes] | None = None
@@ -285,7 +230,7 @@ class Store:
         """Recreate the index from the segments (atomic; under the writer lock)."""
         with self.writer() as w:
             report = w.rebuild_index()
-        self._reader.close()
+        self._engine.reader.close()
         return report
 
     # ------------------------------------------------------------------ reading helpers
@@ -297,7 +242,7 @@ class Store:
             try:
                 return fn()
             except SegmentGone as gone:
-                self._reader.forget(int(gone.args[0]))
+                self._engine.reader.forget(int(gone.args[0]))
                 if attempt == _RETRIES - 1:
                     raise CorruptRecordError(
                         "the segment an index pointer names does not exist",
@@ -307,16 +252,6 @@ class Store:
                 time.sleep(0.001 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _log_raw(self, name: str) -> dict[str, Any] | None:
-        self._check()
-        with self._index.read() as txn:
-            raw = txn.get(name.encode("utf-8", "surrogateescape"), db=self._index.db("logs"))
-        return None if raw is None else dict(loads(raw))
-
-    def _runs(self, log: str) -> list[int]:
-        info = self._log_raw(log)
-        return [] if info is None else [int(r) for r in info["runs"]]
-
     # ------------------------------------------------------------------ reads: files
 
     def latest_state(self, log: str, path: str) -> FileState | None:
@@ -325,29 +260,8 @@ class Store:
         ``ai_touched`` is true if any entry of the file in any of the log's
         runs was AI-made or carries an AI author.
         """
-        self._check()
-        db_logs = self._index.db("logs")
-        db_latest = self._index.db("latest")
-        with self._index.read() as txn:
-            raw = txn.get(log.encode("utf-8", "surrogateescape"), db=db_logs)
-            if raw is None:
-                return None
-            runs = [int(r) for r in loads(raw)["runs"]]
-            found: FileState | None = None
-            ai = False
-            for run in reversed(runs):
-                val = txn.get(latest_key(run, path), db=db_latest)
-                if val is None:
-                    continue
-                state = FileState.decode(val, path, run)
-                if found is None:
-                    found = state
-                ai = ai or state.ai_touched
-                if ai:
-                    break
-        if found is not None and ai and not found.ai_touched:
-            found = found._replace(ai_touched=True)
-        return found
+        with self._engine.view() as v:
+            return v.file_state(log, path)
 
     def latest(self, log: str, path: str) -> StoredEntry | None:
         """``path``'s newest entry in ``log`` (one index lookup plus one pread)."""
@@ -361,13 +275,7 @@ class Store:
         return self._retrying(go)
 
     def _read_entry(self, ptr: Pointer) -> StoredEntry:
-        rec = self._reader.read_record(ptr)
-        if not isinstance(rec, EntryRecord):
-            raise CorruptRecordError(
-                "index points at a frame that is not an entry",
-                segment=ptr.segment,
-                offset=ptr.offset,
-            )
+        rec = self._engine.reader.read_typed(ptr, EntryRecord, "an entry")
         return StoredEntry(rec.seq, rec.kind, rec.timestamp, rec.entry)
 
     def history_refs(self, log: str, path: str) -> list[tuple[int, HistoryRef]]:
@@ -376,26 +284,8 @@ class Store:
         Index only: each ref carries the entry's seq, pointer, timestamp,
         blob sha and kind.
         """
-        self._check()
-        db = self._index.db("history")
-        refs: list[tuple[int, HistoryRef]] = []
-        with self._index.read() as txn:
-            for run in reversed(self._runs(log)):
-                prefix = history_prefix(run, path)
-                plen = len(prefix)
-                with txn.cursor(db=db) as cur:
-                    found = cur.set_range(prefix + b"\xff" * 8)
-                    if not (cur.prev() if found else cur.last()):
-                        continue
-                    while True:
-                        key = bytes(cur.key())
-                        if key[:plen] != prefix or len(key) != plen + 8:
-                            break
-                        seq = int.from_bytes(key[plen:], "big")
-                        refs.append((run, HistoryRef.decode(cur.value(), seq)))
-                        if not cur.prev():
-                            break
-        return refs
+        with self._engine.view() as v:
+            return v.history_refs(log, path)
 
     def history(self, log: str, path: str) -> Iterator[StoredEntry]:
         """Every retained entry of ``path`` in ``log``, newest first (log order)."""
@@ -406,41 +296,22 @@ class Store:
         try:
             return self._read_entry(ptr)
         except SegmentGone:
-            with self._index.read() as txn:
-                raw = txn.get(history_prefix(run, path) + u64(seq), db=self._index.db("history"))
-            if raw is None:
+            with self._engine.view() as v:
+                ref = v.history_ref(run, path, seq)
+            if ref is None:
                 raise
-            return self._read_entry(HistoryRef.decode(raw, seq).pointer)
+            return self._read_entry(ref.pointer)
 
     def files(self, log: str) -> Iterator[FileState]:
         """The newest state of every file in ``log`` (index only), in path-key order."""
-        self._check()
-        db = self._index.db("latest")
-        merged: dict[bytes, FileState] = {}
-        with self._index.read() as txn:
-            for run in self._runs(log):
-                prefix = run_prefix(run)
-                with txn.cursor(db=db) as cur:
-                    if not cur.set_range(prefix):
-                        continue
-                    for rawkey, val in cur:
-                        key = bytes(rawkey)
-                        if key[:8] != prefix:
-                            break
-                        pk = key[8:]
-                        path = _path_from_key(pk, val)
-                        state = FileState.decode(val, path, run)
-                        prev = merged.get(pk)
-                        if prev is not None and prev.ai_touched and not state.ai_touched:
-                            state = state._replace(ai_touched=True)
-                        merged[pk] = state
-        for pk in sorted(merged):
-            yield merged[pk]
+        with self._engine.view() as v:
+            states = v.files(log)
+        yield from states
 
     # ------------------------------------------------------------------ reads: checkpoints
 
     def _read_group(self, ptr: Pointer) -> StoredCheckpoint:
-        records = self._reader.read_records(ptr)
+        records = self._engine.reader.read_records(ptr)
         head = records[0][1]
         if not isinstance(head, CheckpointRecord):
             raise CorruptRecordError(
@@ -476,127 +347,75 @@ class Store:
 
         Streams: memory is bounded by ``chunk`` pointers plus one checkpoint.
         """
-        self._check()
-        db = self._index.db("checkpoints")
-        for run in self._runs(log):
-            prefix = run_prefix(run)
-            cursor_key = prefix
+        engine = self._engine
+        with engine.view() as v:
+            runs = v.runs_of(log)
+        for run in runs:
+            from_seq = 0
             while True:
-                batch: list[tuple[int, Pointer]] = []
-                with self._index.read() as txn, txn.cursor(db=db) as cur:
-                    ok = cur.set_range(cursor_key)
-                    while ok and len(batch) < chunk:
-                        key = bytes(cur.key())
-                        if key[:8] != prefix:
-                            break
-                        batch.append(
-                            (int.from_bytes(key[8:16], "big"), Pointer.unpack(cur.value()))
-                        )
-                        ok = cur.next()
+                with engine.view() as v:
+                    batch = v.checkpoint_pointers(run, from_seq, chunk)
                 if not batch:
                     break
                 for seq, ptr in batch:
                     yield self._retrying(functools.partial(self._group_at, run, seq, ptr))
-                cursor_key = prefix + u64(batch[-1][0] + 1)
+                from_seq = batch[-1][0] + 1
 
     def _group_at(self, run: int, seq: int, ptr: Pointer) -> StoredCheckpoint:
         try:
             return self._read_group(ptr)
         except SegmentGone:
-            with self._index.read() as txn:
-                raw = txn.get(checkpoint_key(run, seq), db=self._index.db("checkpoints"))
-            if raw is None:
+            with self._engine.view() as v:
+                fresh = v.checkpoint_pointer(run, seq)
+            if fresh is None:
                 raise
-            return self._read_group(Pointer.unpack(raw))
+            return self._read_group(fresh)
 
     def checkpoint(self, seq: int) -> StoredCheckpoint | None:
         """The checkpoint with this seq, in whichever live log holds it."""
-        self._check()
-        db_runs = self._index.db("runs")
-        db_cp = self._index.db("checkpoints")
 
         def go() -> StoredCheckpoint | None:
-            with self._index.read() as txn:
-                ptr = None
-                with txn.cursor(db=db_runs) as cur:
-                    for key, _ in cur:
-                        raw = txn.get(bytes(key) + u64(seq), db=db_cp)
-                        if raw is not None:
-                            ptr = Pointer.unpack(raw)
-                            break
+            with self._engine.view() as v:
+                ptr = v.find_checkpoint(seq)
             return None if ptr is None else self._read_group(ptr)
 
         return self._retrying(go)
 
     def count_checkpoints(self, log: str) -> int:
         """How many checkpoints ``log`` holds (from the run counters, no segment read)."""
-        self._check()
-        total = 0
-        with self._index.read() as txn:
-            for run in self._runs(log):
-                raw = txn.get(run_prefix(run), db=self._index.db("runs"))
-                if raw is not None:
-                    total += int(loads(raw).get("checkpoints", 0))
-        return total
+        with self._engine.view() as v:
+            entry = v.log(log)
+            return 0 if entry is None else v.log_info(log, entry).checkpoints
 
     # ------------------------------------------------------------------ reads: logs, blobs
 
     def logs(self) -> list[LogInfo]:
         """Every working log, sorted by name."""
-        self._check()
-        out = []
-        with self._index.read() as txn:
-            with txn.cursor(db=self._index.db("logs")) as cur:
-                items = [(bytes(k), v) for k, v in cur]
-            for key, val in items:
-                out.append(self._log_info(txn, key.decode("utf-8", "surrogateescape"), loads(val)))
-        return out
+        with self._engine.view() as v:
+            return [v.log_info(name, entry) for name, entry in v.logs()]
 
     def log_info(self, name: str) -> LogInfo | None:
         """One working log's description, or None."""
-        self._check()
-        with self._index.read() as txn:
-            raw = txn.get(name.encode("utf-8", "surrogateescape"), db=self._index.db("logs"))
-            return None if raw is None else self._log_info(txn, name, loads(raw))
-
-    def _log_info(self, txn: Any, name: str, info: dict[str, Any]) -> LogInfo:
-        runs = tuple(int(r) for r in info["runs"])
-        count = 0
-        for run in runs:
-            raw = txn.get(run_prefix(run), db=self._index.db("runs"))
-            if raw is not None:
-                count += int(loads(raw).get("checkpoints", 0))
-        return LogInfo(
-            name=name,
-            runs=runs,
-            created_ms=int(info.get("created") or 0),
-            archived_ms=None if info.get("archived") is None else int(info["archived"]),
-            has_initial=info.get("initial") is not None,
-            checkpoints=count,
-            import_state=info.get("import"),
-        )
+        with self._engine.view() as v:
+            entry = v.log(name)
+            return None if entry is None else v.log_info(name, entry)
 
     def run_info(self, run: int) -> dict[str, Any]:
         """A run's counters: checkpoints, last_seq, last_native_seq (empty if unknown)."""
-        self._check()
-        with self._index.read() as txn:
-            raw = txn.get(run_prefix(run), db=self._index.db("runs"))
-        return {} if raw is None else dict(loads(raw))
+        with self._engine.view() as v:
+            info = v.run(run)
+        return {} if info is None else info._asdict()
 
     def transcript_state(self, agent: str, session: str) -> dict[str, Any] | None:
         """The stored state of one agent session's transcript: seq, end, watermark, batches."""
-        self._check()
-        with self._index.read() as txn:
-            raw = txn.get(session_key(agent, session), db=self._index.db("sessions"))
-        return None if raw is None else dict(loads(raw))
+        with self._engine.view() as v:
+            return v.session(agent, session)
 
     def transcript_sessions(self) -> list[dict[str, Any]]:
         """Every agent session with a stored transcript (without watermarks)."""
-        self._check()
         out = []
-        with self._index.read() as txn:
-            for _k, v in txn.cursor(db=self._index.db("sessions")):
-                info = dict(loads(v))
+        with self._engine.view() as v:
+            for info in v.sessions():
                 info.pop("watermark", None)
                 out.append(info)
         return out
@@ -608,28 +427,14 @@ class Store:
         cap skipped bytes, or the file was replaced) is preceded by a
         ``{"type": "gap", "from": ..., "to": ...}`` marker.
         """
-        from lsm.codec import TranscriptRecord
-
-        self._check()
-        prefix = session_key(agent, session)
-        db = self._index.db("transcripts")
-        with self._index.read() as txn, txn.cursor(db=db) as cur:
-            ptrs = []
-            if cur.set_range(prefix):
-                for key, val in cur:
-                    k = bytes(key)
-                    if k[: len(prefix)] != prefix or len(k) != len(prefix) + 8:
-                        break
-                    ptrs.append(Pointer.unpack(val))
+        with self._engine.view() as v:
+            ptrs = v.transcript_pointers(agent, session)
+        reader = self._engine.reader
         last_end = 0
         for ptr in ptrs:
-            rec = self._retrying(functools.partial(self._reader.read_record, ptr))
-            if not isinstance(rec, TranscriptRecord):
-                raise CorruptRecordError(
-                    "index points at a frame that is not a transcript batch",
-                    segment=ptr.segment,
-                    offset=ptr.offset,
-                )
+            rec = self._retrying(
+                functools.partial(reader.read_typed, ptr, TranscriptRecord, "a transcript batch")
+            )
             if rec.start != last_end:
                 yield {"type": "gap", "from": last_end, "to": rec.start}
             last_end = rec.end
@@ -637,36 +442,25 @@ class Store:
 
     def segments(self) -> list[dict[str, Any]]:
         """Every segment the index knows, by id: state, sizes, seq range, compaction facts."""
-        self._check()
         out = []
-        with self._index.read() as txn:
-            for key, val in txn.cursor(db=self._index.db("segments")):
-                sid = int.from_bytes(bytes(key), "big")
-                info = dict(loads(val))
-                d = info.get("dict")
-                info["dict"] = bytes(d).hex() if d else None
-                path = segment_path(self.segments_dir, sid)
-                try:
-                    info["file_size"] = path.stat().st_size
-                except FileNotFoundError:
-                    info["file_size"] = None
-                out.append({"id": sid, **info})
+        with self._engine.view() as v:
+            known = list(v.segments())
+        for sid, info in known:
+            doc = info.to_json()
+            try:
+                doc["file_size"] = segment_path(self.segments_dir, sid).stat().st_size
+            except FileNotFoundError:
+                doc["file_size"] = None
+            out.append({"id": sid, **doc})
         return out
 
     def stats(self) -> dict[str, Any]:
         """Counts and sizes: logs, checkpoints, files, blobs, segments, bytes on disk."""
-        self._check()
-        idx = self._index
-        with idx.read() as txn:
+        with self._engine.view() as v:
             names = ("logs", "latest", "history", "blobs", "sessions", "transcripts")
-            counts = {name: int(txn.stat(idx.db(name))["entries"]) for name in names}
-            blob_bytes = sum(
-                int.from_bytes(bytes(v)[16:24], "little")
-                for _k, v in txn.cursor(db=idx.db("blobs"))
-            )
-            live_cps = sum(
-                int(loads(v).get("checkpoints", 0)) for _k, v in txn.cursor(db=idx.db("runs"))
-            )
+            counts = {name: v.count(name) for name in names}
+            blob_bytes = sum(ref.size for _sha, ref in v.blobs())
+            live_cps = sum(info.checkpoints for _run, info in v.runs())
         segs = self.segments()
         seg_bytes = sum(int(s.get("file_size") or 0) for s in segs)
         index_bytes = sum(p.stat().st_size for p in (self.root / "index").iterdir() if p.is_file())
@@ -691,59 +485,34 @@ class Store:
         """The log's INITIAL attributions (empty if it has none or does not exist)."""
 
         def go() -> InitialAttributions:
-            info = self._log_raw(log)
-            if info is None or info.get("initial") is None:
+            with self._engine.view() as v:
+                entry = v.log(log)
+            if entry is None or entry.initial is None:
                 return InitialAttributions()
-            ptr = Pointer.from_list(info["initial"])
-            rec = self._reader.read_record(ptr)
-            if not isinstance(rec, InitialRecord):
-                raise CorruptRecordError(
-                    "index points at a frame that is not INITIAL",
-                    segment=ptr.segment,
-                    offset=ptr.offset,
-                )
-            return rec.initial
+            return self._engine.reader.read_typed(entry.initial, InitialRecord, "INITIAL").initial
 
         return self._retrying(go)
 
-    def _blob_pointer(self, sha: str) -> tuple[Pointer, int] | None:
-        self._check()
-        try:
-            key = bytes.fromhex(sha)
-        except ValueError:
-            return None
-        with self._index.read() as txn:
-            raw = txn.get(key, db=self._index.db("blobs"))
-        if raw is None:
-            return None
-        return Pointer.unpack(raw), int.from_bytes(raw[16:24], "little")
-
     def has_blob(self, sha: str) -> bool:
         """True if content with this sha256 is stored."""
-        return self._blob_pointer(sha) is not None
+        with self._engine.view() as v:
+            return v.blob(sha) is not None
 
     def get_blob(self, sha: str) -> bytes | None:
         """Content by sha256 hex, or None if not stored."""
-        from lsm.codec import BlobRecord
 
         def go() -> bytes | None:
-            found = self._blob_pointer(sha)
-            if found is None:
+            with self._engine.view() as v:
+                ref = v.blob(sha)
+            if ref is None:
                 return None
-            rec = self._reader.read_record(found[0])
-            if not isinstance(rec, BlobRecord) or rec.sha != sha:
+            rec = self._engine.reader.read_typed(ref.pointer, BlobRecord, "a blob")
+            if rec.sha != sha:
                 raise CorruptRecordError(
                     "index points at a frame that is not this blob",
-                    segment=found[0].segment,
-                    offset=found[0].offset,
+                    segment=ref.pointer.segment,
+                    offset=ref.pointer.offset,
                 )
             return rec.data
 
         return self._retrying(go)
-
-
-def _path_from_key(pk: bytes, val: bytes | memoryview) -> str:
-    if pk[:1] == b"p":
-        return pk[1:-1].decode("utf-8", "surrogateescape")
-    full = loads(val)[8]
-    return bytes(full).decode("utf-8", "surrogateescape")

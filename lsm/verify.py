@@ -25,6 +25,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import lmdb.verify
+
 from lsm.codec import (
     BlobRecord,
     CheckpointRecord,
@@ -34,21 +36,14 @@ from lsm.codec import (
 )
 from lsm.errors import CorruptRecordError
 from lsm.frame import SEGMENT_HEADER
-from lsm.index import (
-    META_ACTIVE,
-    META_DURABLE,
-    Pointer,
-    checkpoint_key,
-    get_u64,
-    loads,
-    run_prefix,
-)
-from lsm.indexer import FileState, HistoryRef
+from lsm.indexschema import META_ACTIVE, META_DURABLE, SegmentInfo, key_run
+from lsm.indexview import IndexView
 from lsm.reading import SegmentGone
 from lsm.recovery import CheckpointGroup, SegmentScan, scan_segment
-from lsm.segment import read_header, segment_path
+from lsm.segment import Pointer, read_header, segment_path
 
 if TYPE_CHECKING:
+    from lsm.engine import Engine
     from lsm.store import Store
 
 __all__ = ["Problem", "verify"]
@@ -80,51 +75,47 @@ def verify(store: Store, *, fix: bool = False, lmdb_check: bool = True) -> list[
     Returns the problems found *before* any fix. Raises only
     :class:`~lsm.errors.StoreLockedError` (the writer lock is taken).
     """
-    with store.writer():
-        problems = _check(store, lmdb_check=lmdb_check)
+    engine = store.engine
+    with engine.writer() as w:
+        problems = _check(engine, lmdb_check=lmdb_check)
         if fix and any(p.severity == "error" for p in problems):
-            store.rebuild_index()
+            w.rebuild_index()
+            engine.reader.close()
     return problems
 
 
-def _check(store: Store, *, lmdb_check: bool) -> list[Problem]:
+def _check(engine: Engine, *, lmdb_check: bool) -> list[Problem]:
     out: list[Problem] = []
-    index = store._index
-    with index.read() as txn:
-        active = get_u64(txn, index.db("meta"), META_ACTIVE, 0)
-        durable = get_u64(txn, index.db("meta"), META_DURABLE, 0)
-        live_runs = {int.from_bytes(bytes(k), "big") for k, _ in txn.cursor(db=index.db("runs"))}
-        known_segments = {
-            int.from_bytes(bytes(k), "big"): loads(v)
-            for k, v in txn.cursor(db=index.db("segments"))
-        }
-    _check_segments(store, out, active, durable, live_runs, known_segments)
-    _check_pointers(store, out)
-    _check_logs(store, out, live_runs)
+    with engine.view() as v:
+        active = v.meta(META_ACTIVE, 0)
+        durable = v.meta(META_DURABLE, 0)
+        live_runs = {run for run, _info in v.runs()}
+        known_segments = dict(v.segments())
+    _check_segments(engine, out, active, durable, live_runs, known_segments)
+    with engine.view() as v:
+        _check_pointers(engine, v, out)
+        _check_logs(v, out, live_runs)
     if lmdb_check:
-        import lmdb.verify
-
-        for msg in lmdb.verify.verify(str(index.path)):  # type: ignore[no-untyped-call]
+        for msg in lmdb.verify.verify(str(engine.env.path)):  # type: ignore[no-untyped-call]
             out.append(Problem("lmdb-structure", "error", str(msg)))
     return out
 
 
 def _check_segments(
-    store: Store,
+    engine: Engine,
     out: list[Problem],
     active: int,
     durable: int,
     live_runs: set[int],
-    known: dict[int, Any],
+    known: dict[int, SegmentInfo],
 ) -> None:
-    index = store._index
     replaced: set[int] = set()
     for info in known.values():
-        replaced.update(int(x) for x in info.get("replaces") or [])
-    for sid in store._segment_ids():
+        replaced.update(info.replaces)
+    for sid in engine.segment_ids():
         if sid in replaced and sid not in known:
             continue
-        path = segment_path(store.segments_dir, sid)
+        path = segment_path(engine.segments_dir, sid)
         fd = os.open(path, os.O_RDONLY)
         try:
             header = read_header(fd)
@@ -139,8 +130,7 @@ def _check_segments(
             size = os.fstat(fd).st_size
             # A sealed segment's length is recorded when it is sealed (and by
             # the compactor for its outputs): a shorter file lost its tail.
-            recorded = known[sid].get("size") if isinstance(known[sid], dict) else None
-            end = durable if sid == active else max(size, int(recorded or 0))
+            end = durable if sid == active else max(size, known[sid].size)
             if sid == active and size > durable:
                 out.append(
                     Problem(
@@ -165,13 +155,12 @@ def _check_segments(
             scan = SegmentScan()
             dsha = header.dict_sha if header.has_dict else None
             if dsha is not None:
-                store._reader._open(sid)  # loads the dictionary into the codec
-            with index.read() as txn:
-                cdb = index.db("checkpoints")
+                engine.reader.open_segment(sid)  # loads the dictionary into the codec
+            with engine.view() as v:
                 for item in scan_segment(
                     fd,
                     sid,
-                    store._codec,
+                    engine.codec,
                     SEGMENT_HEADER,
                     end,
                     scan,
@@ -182,7 +171,7 @@ def _check_segments(
                     if not isinstance(item, CheckpointGroup):
                         continue
                     h = item.header
-                    if h.run in live_runs and txn.get(checkpoint_key(h.run, h.seq), db=cdb) is None:
+                    if h.run in live_runs and v.checkpoint_pointer(h.run, h.seq) is None:
                         out.append(
                             Problem(
                                 "orphan-checkpoint",
@@ -198,9 +187,9 @@ def _check_segments(
             os.close(fd)
 
 
-def _read(store: Store, ptr: Pointer, out: list[Problem], what: str) -> list[Any] | None:
+def _read(engine: Engine, ptr: Pointer, out: list[Problem], what: str) -> list[Any] | None:
     try:
-        return [r for _, r in store._reader.read_records(ptr)]
+        return [r for _, r in engine.reader.read_records(ptr)]
     except SegmentGone:
         out.append(
             Problem(
@@ -216,197 +205,163 @@ def _read(store: Store, ptr: Pointer, out: list[Problem], what: str) -> list[Any
     return None
 
 
-def _check_pointers(store: Store, out: list[Problem]) -> None:
-    index = store._index
-    with index.read() as txn:
-        for key, val in txn.cursor(db=index.db("checkpoints")):
-            key = bytes(key)
-            run, seq = int.from_bytes(key[:8], "big"), int.from_bytes(key[8:16], "big")
-            recs = _read(store, Pointer.unpack(val), out, f"checkpoint {seq}")
-            if recs is None:
-                continue
-            head = recs[0]
-            ok = (
-                isinstance(head, CheckpointRecord)
-                and head.seq == seq
-                and head.run == run
-                and len(recs) == 1 + head.n_entries
-                and all(isinstance(r, EntryRecord) and r.seq == seq for r in recs[1:])
+def _check_pointers(engine: Engine, v: IndexView, out: list[Problem]) -> None:
+    for run, seq, ptr in v.checkpoints_all():
+        recs = _read(engine, ptr, out, f"checkpoint {seq}")
+        if recs is None:
+            continue
+        head = recs[0]
+        ok = (
+            isinstance(head, CheckpointRecord)
+            and head.seq == seq
+            and head.run == run
+            and len(recs) == 1 + head.n_entries
+            and all(isinstance(r, EntryRecord) and r.seq == seq for r in recs[1:])
+        )
+        if not ok:
+            out.append(
+                Problem(
+                    "bad-pointer",
+                    "error",
+                    f"checkpoint {seq}: wrong or incomplete group",
+                    ptr.segment,
+                    ptr.offset,
+                )
             )
-            if not ok:
-                p = Pointer.unpack(val)
+    history_max: dict[bytes, int] = {}
+    for key, ref in v.history_all():
+        seq = ref.seq
+        prefix = key[:-8]
+        history_max[prefix] = max(history_max.get(prefix, 0), seq)
+        recs = _read(engine, ref.pointer, out, f"history entry {seq}")
+        if recs is not None and not (
+            isinstance(recs[0], EntryRecord)
+            and recs[0].seq == seq
+            and recs[0].entry.blob_sha == ref.blob_sha
+        ):
+            p = ref.pointer
+            out.append(
+                Problem(
+                    "bad-pointer", "error", f"history entry {seq}: wrong frame", p.segment, p.offset
+                )
+            )
+    for key, state in v.latest_all():
+        run = key_run(key)
+        if history_max.get(key) != state.seq:
+            out.append(
+                Problem(
+                    "stale-latest",
+                    "error",
+                    f"latest entry of run {run} is seq {state.seq}, "
+                    f"history says {history_max.get(key)}",
+                )
+            )
+        recs = _read(engine, state.pointer, out, f"latest entry {state.seq}")
+        if recs is None:
+            continue
+        rec = recs[0]
+        if not (isinstance(rec, EntryRecord) and rec.seq == state.seq):
+            out.append(
+                Problem(
+                    "bad-pointer",
+                    "error",
+                    f"latest entry {state.seq}: wrong frame",
+                    state.pointer.segment,
+                    state.pointer.offset,
+                )
+            )
+        elif (
+            _is_hex(state.blob_sha)
+            and state.blob_sha == rec.entry.blob_sha
+            and v.blob(state.blob_sha) is None
+        ):
+            # A native append always stores its blobs; an imported entry may
+            # name one git-ai never wrote (a warning).
+            info = v.run(run)
+            imported_upto = info.last_imported_seq if info is not None else 0
+            out.append(
+                Problem(
+                    "missing-blob",
+                    "error" if state.seq > imported_upto else "warning",
+                    f"{rec.entry.file}: content {state.blob_sha[:12]} is not stored",
+                )
+            )
+    for sha, bref in v.blobs():
+        recs = _read(engine, bref.pointer, out, f"blob {sha[:12]}")
+        if recs is not None and not (isinstance(recs[0], BlobRecord) and recs[0].sha == sha):
+            p = bref.pointer
+            out.append(
+                Problem(
+                    "bad-pointer", "error", f"blob {sha[:12]}: wrong frame", p.segment, p.offset
+                )
+            )
+    for _key, ptr in v.transcripts_all():
+        recs = _read(engine, ptr, out, "transcript batch")
+        if recs is not None and not isinstance(recs[0], TranscriptRecord):
+            out.append(
+                Problem(
+                    "bad-pointer", "error", "transcript batch: wrong frame", ptr.segment, ptr.offset
+                )
+            )
+    for name, entry in v.logs():
+        if entry.initial is None:
+            continue
+        ptr = entry.initial
+        recs = _read(engine, ptr, out, f"INITIAL of {name}")
+        if recs is None:
+            continue
+        if not isinstance(recs[0], InitialRecord):
+            out.append(
+                Problem(
+                    "bad-pointer",
+                    "error",
+                    f"INITIAL of {name}: wrong frame",
+                    ptr.segment,
+                    ptr.offset,
+                )
+            )
+            continue
+        for path, sha in recs[0].initial.file_blobs.items():
+            if _is_hex(sha) and v.blob(sha) is None:
                 out.append(
                     Problem(
-                        "bad-pointer",
-                        "error",
-                        f"checkpoint {seq}: wrong or incomplete group",
-                        p.segment,
-                        p.offset,
+                        "missing-blob",
+                        "warning",
+                        f"INITIAL of {name}: snapshot of {path} is not stored",
                     )
                 )
-        history_max: dict[bytes, int] = {}
-        for key, val in txn.cursor(db=index.db("history")):
-            key = bytes(key)
-            seq = int.from_bytes(key[-8:], "big")
-            prefix = key[:-8]
-            history_max[prefix] = max(history_max.get(prefix, 0), seq)
-            ref = HistoryRef.decode(val, seq)
-            recs = _read(store, ref.pointer, out, f"history entry {seq}")
-            if recs is not None and not (
-                isinstance(recs[0], EntryRecord)
-                and recs[0].seq == seq
-                and recs[0].entry.blob_sha == ref.blob_sha
-            ):
-                p = ref.pointer
-                out.append(
-                    Problem(
-                        "bad-pointer",
-                        "error",
-                        f"history entry {seq}: wrong frame",
-                        p.segment,
-                        p.offset,
-                    )
-                )
-        blobs_db = index.db("blobs")
-        for key, val in txn.cursor(db=index.db("latest")):
-            key = bytes(key)
-            run = int.from_bytes(key[:8], "big")
-            state = FileState.decode(val, "?", run)
-            if history_max.get(key) != state.seq:
-                out.append(
-                    Problem(
-                        "stale-latest",
-                        "error",
-                        f"latest entry of run {run} is seq {state.seq}, "
-                        f"history says {history_max.get(key)}",
-                    )
-                )
-            recs = _read(store, state.pointer, out, f"latest entry {state.seq}")
-            if recs is not None:
-                rec = recs[0]
-                if not (isinstance(rec, EntryRecord) and rec.seq == state.seq):
-                    out.append(
-                        Problem(
-                            "bad-pointer",
-                            "error",
-                            f"latest entry {state.seq}: wrong frame",
-                            state.pointer.segment,
-                            state.pointer.offset,
-                        )
-                    )
-                elif (
-                    len(state.blob_sha) == 64
-                    and state.blob_sha == rec.entry.blob_sha
-                    and txn.get(bytes.fromhex(state.blob_sha), db=blobs_db) is None
-                    and _is_hex(state.blob_sha)
-                ):
-                    # A native append always stores its blobs; an imported
-                    # entry may name one git-ai never wrote (a warning).
-                    raw_run = txn.get(run_prefix(run), db=index.db("runs"))
-                    imported_upto = (
-                        int(loads(raw_run).get("last_imported_seq", 0)) if raw_run else 0
-                    )
-                    out.append(
-                        Problem(
-                            "missing-blob",
-                            "error" if state.seq > imported_upto else "warning",
-                            f"{rec.entry.file}: content {state.blob_sha[:12]} is not stored",
-                        )
-                    )
-        for key, val in txn.cursor(db=blobs_db):
-            sha = bytes(key).hex()
-            recs = _read(store, Pointer.unpack(val), out, f"blob {sha[:12]}")
-            if recs is not None and not (isinstance(recs[0], BlobRecord) and recs[0].sha == sha):
-                p = Pointer.unpack(val)
-                out.append(
-                    Problem(
-                        "bad-pointer", "error", f"blob {sha[:12]}: wrong frame", p.segment, p.offset
-                    )
-                )
-        for _key, val in txn.cursor(db=index.db("transcripts")):
-            recs = _read(store, Pointer.unpack(val), out, "transcript batch")
-            if recs is not None and not isinstance(recs[0], TranscriptRecord):
-                p = Pointer.unpack(val)
-                out.append(
-                    Problem(
-                        "bad-pointer", "error", "transcript batch: wrong frame", p.segment, p.offset
-                    )
-                )
-        for key, val in txn.cursor(db=index.db("logs")):
-            info = loads(val)
-            name = bytes(key).decode("utf-8", "surrogateescape")
-            if info.get("initial") is None:
-                continue
-            ptr = Pointer.from_list(info["initial"])
-            recs = _read(store, ptr, out, f"INITIAL of {name}")
-            if recs is None:
-                continue
-            if not isinstance(recs[0], InitialRecord):
-                out.append(
-                    Problem(
-                        "bad-pointer",
-                        "error",
-                        f"INITIAL of {name}: wrong frame",
-                        ptr.segment,
-                        ptr.offset,
-                    )
-                )
-                continue
-            for path, sha in recs[0].initial.file_blobs.items():
-                if _is_hex(sha) and txn.get(bytes.fromhex(sha), db=blobs_db) is None:
-                    out.append(
-                        Problem(
-                            "missing-blob",
-                            "warning",
-                            f"INITIAL of {name}: snapshot of {path} is not stored",
-                        )
-                    )
 
 
 def _is_hex(sha: str) -> bool:
     return len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)
 
 
-def _check_logs(store: Store, out: list[Problem], live_runs: set[int]) -> None:
-    index = store._index
+def _check_logs(v: IndexView, out: list[Problem], live_runs: set[int]) -> None:
     owned: dict[int, str] = {}
-    with index.read() as txn:
-        for key, val in txn.cursor(db=index.db("logs")):
-            name = bytes(key).decode("utf-8", "surrogateescape")
-            for run in loads(val).get("runs", []):
-                run = int(run)
-                if run in owned:
-                    out.append(
-                        Problem(
-                            "log-inconsistent",
-                            "error",
-                            f"run {run} belongs to {owned[run]} and {name}",
-                        )
-                    )
-                owned[run] = name
-                if run not in live_runs:
-                    out.append(
-                        Problem("log-inconsistent", "error", f"log {name} names missing run {run}")
-                    )
-        cdb = index.db("checkpoints")
-        for run in sorted(live_runs):
-            if run not in owned:
-                out.append(Problem("log-inconsistent", "warning", f"run {run} belongs to no log"))
-            raw = txn.get(run_prefix(run), db=index.db("runs"))
-            counted = int(loads(raw).get("checkpoints", 0)) if raw is not None else 0
-            actual = 0
-            with txn.cursor(db=cdb) as cur:
-                prefix = run_prefix(run)
-                if cur.set_range(prefix):
-                    for key in cur.iternext(values=False):
-                        if bytes(key)[:8] != prefix:
-                            break
-                        actual += 1
-            if counted != actual:
+    for name, entry in v.logs():
+        for run in entry.runs:
+            if run in owned:
                 out.append(
                     Problem(
-                        "log-inconsistent",
-                        "error",
-                        f"run {run} counts {counted} checkpoints but indexes {actual}",
+                        "log-inconsistent", "error", f"run {run} belongs to {owned[run]} and {name}"
                     )
                 )
+            owned[run] = name
+            if run not in live_runs:
+                out.append(
+                    Problem("log-inconsistent", "error", f"log {name} names missing run {run}")
+                )
+    for run in sorted(live_runs):
+        if run not in owned:
+            out.append(Problem("log-inconsistent", "warning", f"run {run} belongs to no log"))
+        info = v.run(run)
+        counted = info.checkpoints if info is not None else 0
+        actual = sum(1 for _ in v.checkpoint_pointers(run))
+        if counted != actual:
+            out.append(
+                Problem(
+                    "log-inconsistent",
+                    "error",
+                    f"run {run} counts {counted} checkpoints but indexes {actual}",
+                )
+            )

@@ -25,22 +25,23 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import lmdb
-
 from lsm import killpoints
+from lsm.applier import Applier
 from lsm.codec import (
     BlobRecord,
     CheckpointRecord,
     EntryRecord,
     EventRecord,
     InitialRecord,
+    Record,
+    SegmentInfoRecord,
     TranscriptRecord,
 )
 from lsm.errors import FormatVersionError, InputError, StoreError, StoreFullError
 from lsm.frame import FORMAT_VERSION, SEGMENT_HEADER
 from lsm.fsutil import DISK_FULL_ERRNOS
 from lsm.hashing import sha256
-from lsm.index import (
+from lsm.indexschema import (
     META_ACTIVE,
     META_DURABLE,
     META_FORMAT,
@@ -48,14 +49,9 @@ from lsm.index import (
     META_NEXT_SEGMENT,
     META_NEXT_SEQ,
     META_TAIL,
-    Pointer,
-    dumps,
-    get_u64,
-    loads,
-    put_u64,
-    u64,
+    SegmentInfo,
 )
-from lsm.indexer import Applier
+from lsm.indexview import IndexView
 from lsm.model import (
     Attribution,
     AttributionColumns,
@@ -65,12 +61,19 @@ from lsm.model import (
     JsonObject,
     LineAttribution,
 )
-from lsm.options import Durability
-from lsm.recovery import SegmentScan, quarantine_bytes, scan_segment, tail_intact
-from lsm.segment import SegmentWriter, create_segment, segment_path
+from lsm.rebuild import rebuild
+from lsm.recovery import (
+    CheckpointGroup,
+    ScannedItem,
+    SegmentScan,
+    quarantine_bytes,
+    scan_segment,
+    tail_intact,
+)
+from lsm.segment import Pointer, SegmentWriter, create_segment, segment_path
 
 if TYPE_CHECKING:
-    from lsm.store import Store
+    from lsm.engine import Engine
 
 __all__ = ["MAX_BLOB_BYTES", "Writer", "merge_initial"]
 
@@ -100,25 +103,50 @@ def merge_initial(old: InitialAttributions, new: InitialAttributions) -> Initial
     )
 
 
-class _Pending:
-    """Frames of one commit, with what the index must learn from each."""
+class _Unit:
+    """Frames the index learns about together: one record, or a checkpoint and its entries.
 
-    __slots__ = ("blobs", "frames", "items", "logs", "size")
+    :ivar record: the record of the first frame (for a checkpoint, a slim
+        header: the index needs a few facts of it, not its attributions).
+    :ivar entries: a checkpoint's slim entry records, one per further frame.
+    :ivar blob_size: a blob's content size (the record keeps no data: the frame has it).
+    :ivar replace: a blob that must replace the index's copy (re-homing).
+    """
+
+    __slots__ = ("blob_size", "entries", "frames", "record", "replace")
+
+    def __init__(
+        self,
+        record: Record,
+        frames: list[bytes],
+        entries: list[EntryRecord] | None = None,
+        *,
+        blob_size: int | None = None,
+        replace: bool = False,
+    ) -> None:
+        self.record = record
+        self.frames = frames
+        self.entries = entries or []
+        self.blob_size = blob_size
+        self.replace = replace
+
+
+class _Pending:
+    """The units of one commit, and what the commit has already decided."""
+
+    __slots__ = ("blobs", "logs", "size", "units")
 
     def __init__(self, logs: dict[str, int] | None = None) -> None:
-        self.frames: list[bytes] = []
-        # ("group", CheckpointRecord, [EntryRecord]) | ("blob", BlobRecord, size[, replace])
-        # | ("event", EventRecord) | ("initial", InitialRecord) | ("transcript", TranscriptRecord)
-        self.items: list[tuple[Any, ...]] = []
+        self.units: list[_Unit] = []
         self.size = 0
+        #: log name -> head run, for logs this commit looked up or creates
         self.logs: dict[str, int] = dict(logs or {})
+        #: blob shas this commit writes
         self.blobs: set[str] = set()
 
-    def add(self, frame: bytes, item: tuple[Any, ...] | None) -> None:
-        self.frames.append(frame)
-        self.size += len(frame)
-        if item is not None:
-            self.items.append(item)
+    def add(self, unit: _Unit) -> None:
+        self.units.append(unit)
+        self.size += sum(len(f) for f in unit.frames)
 
 
 class Writer:
@@ -129,11 +157,10 @@ class Writer:
     raise :class:`~lsm.errors.StoreFullError` when the disk is full.
     """
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._index = store._index
-        self._codec = store._codec
-        self._meta = store._index.db("meta")
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._env = engine.env
+        self._codec = engine.codec
         self._seg: SegmentWriter | None = None
         self._active = 0
         self._durable = 0
@@ -148,21 +175,31 @@ class Writer:
         self._session = True
         self.refresh()
 
+    # ------------------------------------------------------------------ sessions
+
+    def begin_session(self) -> None:
+        """Mark the writer usable (the engine holds the lock for it)."""
+        self._session = True
+
+    def end_session(self) -> None:
+        """Mark the writer unusable until the next :meth:`begin_session`."""
+        self._session = False
+
+    def _require_session(self) -> None:
+        if not self._session:
+            raise StoreError("a Writer was used outside its `with store.writer()` block")
+
     # ------------------------------------------------------------------ state
 
-    @property
-    def _sync(self) -> bool:
-        return self._store.options.durability is not Durability.OFF
-
     def _read_meta(self) -> int:
-        with self._index.read() as txn:
-            fmt = get_u64(txn, self._meta, META_FORMAT, 0)
-            self._active = get_u64(txn, self._meta, META_ACTIVE, 0)
-            self._durable = get_u64(txn, self._meta, META_DURABLE, 0)
-            self._next_seq = get_u64(txn, self._meta, META_NEXT_SEQ, 1)
-            self._next_run = get_u64(txn, self._meta, META_NEXT_RUN, 1)
-            self._next_segment = get_u64(txn, self._meta, META_NEXT_SEGMENT, 1)
-            self._tail = get_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
+        with self._engine.view() as v:
+            fmt = v.meta(META_FORMAT, 0)
+            self._active = v.meta(META_ACTIVE, 0)
+            self._durable = v.meta(META_DURABLE, 0)
+            self._next_seq = v.meta(META_NEXT_SEQ, 1)
+            self._next_run = v.meta(META_NEXT_RUN, 1)
+            self._next_segment = v.meta(META_NEXT_SEGMENT, 1)
+            self._tail = v.meta(META_TAIL, SEGMENT_HEADER)
         return fmt
 
     def refresh(self) -> None:
@@ -177,23 +214,23 @@ class Writer:
                 f"the index has format version {fmt}; this version reads up to {FORMAT_VERSION}"
             )
         if fmt == 0:
-            if self._store._segment_ids():
+            if self._engine.segment_ids():
                 # The index is gone but segments exist: they are the truth.
-                self._store.events.record("index_missing_rebuild")
+                self._engine.events.record("index_missing_rebuild")
                 self.rebuild_index()
             else:
                 self._initialize()
             self._read_meta()
         self._open_active()
-        size = self._seg_writer.size()
+        seg = self._seg_writer
+        size = seg.size()
         seen = (self._active, self._durable, self._tail)
         if size < self._durable or (
-            seen != self._checked
-            and not tail_intact(self._seg_writer._fd, self._tail, self._durable)
+            seen != self._checked and not tail_intact(seg.fd, self._tail, self._durable)
         ):
             # Bytes the index relies on are gone or changed (power loss with
             # durability=off, or outside damage): rebuild from what exists.
-            self._store.events.record(
+            self._engine.events.record(
                 "segment_damaged_below_durable_offset",
                 segment=self._active,
                 size=size,
@@ -215,34 +252,36 @@ class Writer:
             return
         if self._seg is not None:
             self._seg.close()
-        path = segment_path(self._store.segments_dir, self._active)
+        segments_dir = self._engine.segments_dir
+        path = segment_path(segments_dir, self._active)
         if not path.exists():
-            self._store.events.record("active_segment_missing", segment=self._active)
-            create_segment(self._store.segments_dir, self._active, sync=self._sync)
+            self._engine.events.record("active_segment_missing", segment=self._active)
+            create_segment(segments_dir, self._active, sync=self._engine.sync)
         self._seg = SegmentWriter(path, self._active)
 
+    def _write_index(self, fn: Any) -> Any:
+        """Run ``fn(applier)`` in one committed write transaction."""
+        dbs = self._env.dbs
+        return self._env.write(lambda txn: fn(Applier(txn, dbs)))
+
     def _initialize(self) -> None:
-        create_segment(self._store.segments_dir, 1, sync=self._sync)
+        create_segment(self._engine.segments_dir, 1, sync=self._engine.sync)
         now = _now_ms()
 
-        def fn(txn: lmdb.Transaction) -> None:
-            put_u64(txn, self._meta, META_FORMAT, FORMAT_VERSION)
-            put_u64(txn, self._meta, META_NEXT_SEQ, 1)
-            put_u64(txn, self._meta, META_NEXT_RUN, 1)
-            put_u64(txn, self._meta, META_NEXT_SEGMENT, 2)
-            put_u64(txn, self._meta, META_ACTIVE, 1)
-            put_u64(txn, self._meta, META_DURABLE, SEGMENT_HEADER)
-            put_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
-            txn.put(
-                u64(1),
-                dumps(_segment_info(now, "active", SEGMENT_HEADER)),
-                db=self._index.db("segments"),
-            )
+        def fn(ap: Applier) -> None:
+            ap.set_meta(META_FORMAT, FORMAT_VERSION)
+            ap.set_meta(META_NEXT_SEQ, 1)
+            ap.set_meta(META_NEXT_RUN, 1)
+            ap.set_meta(META_NEXT_SEGMENT, 2)
+            ap.set_meta(META_ACTIVE, 1)
+            ap.set_meta(META_DURABLE, SEGMENT_HEADER)
+            ap.set_meta(META_TAIL, SEGMENT_HEADER)
+            ap.put_segment(1, SegmentInfo("active", SEGMENT_HEADER, now))
 
-        self._index.write(fn)
+        self._write_index(fn)
 
     def close(self) -> None:
-        """Close the active segment's descriptor (the lock is released by the store)."""
+        """Close the active segment's descriptor (the lock is released by the engine)."""
         if self._seg is not None:
             self._seg.close()
             self._seg = None
@@ -251,28 +290,28 @@ class Writer:
 
     def _recover_tail(self, size: int) -> None:
         seg = self._seg_writer
-        fd = seg._fd
         scan = SegmentScan()
-        items = list(scan_segment(fd, self._active, self._codec, self._durable, size, scan))
+        items = list(scan_segment(seg.fd, self._active, self._codec, self._durable, size, scan))
         quarantined = None
         if scan.valid_end < size:
-            quarantined = quarantine_bytes(self._store.root, self._active, fd, scan.valid_end, size)
-            seg.truncate(scan.valid_end, sync=self._sync)
+            quarantined = quarantine_bytes(
+                self._engine.root, self._active, seg.fd, scan.valid_end, size
+            )
+            seg.truncate(scan.valid_end, sync=self._engine.sync)
             killpoints.reached("recover.after_truncate")
         end = scan.valid_end
 
-        def fn(txn: lmdb.Transaction) -> None:
-            ap = Applier(self._index, txn)
+        def fn(ap: Applier) -> None:
             for item in items:
-                _apply_scanned(ap, item)
+                ap.apply(item)
             ap.finish()
-            put_u64(txn, self._meta, META_DURABLE, end)
+            ap.set_meta(META_DURABLE, end)
             if items:
-                put_u64(txn, self._meta, META_TAIL, scan.last_start)
-            self._touch_segment(txn, end, None, None, 0)
+                ap.set_meta(META_TAIL, scan.last_start)
+            self._touch_segment(ap, end, None, None, 0)
 
-        self._index.write(fn)
-        self._store.events.record(
+        self._write_index(fn)
+        self._engine.events.record(
             "recovered_tail",
             segment=self._active,
             durable=self._durable,
@@ -286,9 +325,7 @@ class Writer:
 
     def rebuild_index(self) -> dict[str, Any]:
         """Recreate the whole index from the segments (see lsm.rebuild)."""
-        from lsm.rebuild import rebuild
-
-        report = rebuild(self._store, self._index, self._codec, sync=self._sync)
+        report = rebuild(self._engine)
         if self._seg is not None:
             self._seg.close()
             self._seg = None
@@ -300,7 +337,7 @@ class Writer:
 
     def _touch_segment(
         self,
-        txn: lmdb.Transaction,
+        ap: Applier,
         size: int,
         first: int | None,
         last: int | None,
@@ -308,133 +345,136 @@ class Writer:
         checkpoints: int = 0,
         logical: int = 0,
     ) -> None:
-        db = self._index.db("segments")
-        key = u64(self._active)
-        raw = txn.get(key, db=db)
-        info: dict[str, Any] = (
-            dict(loads(raw)) if raw is not None else _segment_info(_now_ms(), "active", size)
+        info = ap.view.segment(self._active) or SegmentInfo("active", size, _now_ms())
+        ap.put_segment(
+            self._active,
+            info._replace(
+                size=size,
+                first_seq=first if info.first_seq is None else info.first_seq,
+                last_seq=info.last_seq if last is None else max(info.last_seq or 0, last),
+                frames=info.frames + frames,
+                checkpoints=info.checkpoints + checkpoints,
+                logical=info.logical + logical,
+            ),
         )
-        info["size"] = size
-        if first is not None and info.get("first_seq") is None:
-            info["first_seq"] = first
-        if last is not None:
-            info["last_seq"] = max(int(info.get("last_seq") or 0), last)
-        info["frames"] = int(info.get("frames", 0)) + frames
-        info["checkpoints"] = int(info.get("checkpoints", 0)) + checkpoints
-        info["logical"] = int(info.get("logical", 0)) + logical
-        txn.put(key, dumps(info), db=db)
 
     def _commit(self, p: _Pending) -> None:
-        if not self._session:
-            raise StoreError("a Writer was used outside its `with store.writer()` block")
-        if not p.frames:
+        self._require_session()
+        if not p.units:
             return
         seg = self._seg_writer
         offset = self._durable
-        data = b"".join(p.frames)
+        data = b"".join(f for unit in p.units for f in unit.frames)
         try:
-            end = seg.append(data, offset, sync=self._sync)
+            end = seg.append(data, offset, sync=self._engine.sync)
         except OSError as exc:
             self._read_meta()
             if exc.errno in DISK_FULL_ERRNOS:
                 raise StoreFullError(f"segment write failed: {exc}") from exc
             raise
-        sizes = [len(f) for f in p.frames]
         seg_id = self._active
         logical = self._codec.take_logical()
         tail = [offset]
-        seqs = [it[1].seq for it in p.items if it[0] != "blob"]
+        seqs = [
+            u.record.seq
+            for u in p.units
+            if not isinstance(u.record, BlobRecord | SegmentInfoRecord)
+        ]
+        n_frames = sum(len(u.frames) for u in p.units)
+        n_groups = sum(1 for u in p.units if isinstance(u.record, CheckpointRecord))
 
-        def fn(txn: lmdb.Transaction) -> None:
-            ap = Applier(self._index, txn)
+        def fn(ap: Applier) -> None:
             pos = offset
-            fi = 0
-            for item in p.items:
-                kind = item[0]
+            for unit in p.units:
                 tail[0] = pos
-                if kind == "group":
-                    start = pos
-                    ptrs = []
-                    for _ in range(1 + len(item[2])):
-                        ptrs.append(Pointer(seg_id, pos, sizes[fi]))
-                        pos += sizes[fi]
-                        fi += 1
-                    ap.checkpoint(
-                        item[1],
+                ptrs = []
+                for f in unit.frames:
+                    ptrs.append(Pointer(seg_id, pos, len(f)))
+                    pos += len(f)
+                item: ScannedItem
+                if isinstance(unit.record, CheckpointRecord):
+                    start = ptrs[0].offset
+                    item = CheckpointGroup(
+                        unit.record,
                         Pointer(seg_id, start, pos - start),
-                        list(zip(item[2], ptrs[1:], strict=True)),
+                        list(zip(unit.entries, ptrs[1:], strict=True)),
                     )
-                    continue
-                ptr = Pointer(seg_id, pos, sizes[fi])
-                pos += sizes[fi]
-                fi += 1
-                if kind == "blob":
-                    ap.blob(item[1], ptr, item[2], replace=len(item) > 3 and bool(item[3]))
-                elif kind == "event":
-                    ap.event(item[1])
-                elif kind == "initial":
-                    ap.initial(item[1], ptr)
-                elif kind == "transcript":
-                    ap.transcript(item[1], ptr)
+                else:
+                    item = (unit.record, ptrs[0])
+                ap.apply(item, blob_size=unit.blob_size, replace_blob=unit.replace)
             ap.finish()
             killpoints.reached("append.in_index_txn")
-            put_u64(txn, self._meta, META_DURABLE, end)
+            ap.set_meta(META_DURABLE, end)
             # Only the last record is re-checked on open: a batch can be megabytes.
-            put_u64(txn, self._meta, META_TAIL, tail[0])
+            ap.set_meta(META_TAIL, tail[0])
             self._touch_segment(
-                txn,
+                ap,
                 end,
                 min(seqs, default=None),
                 max(seqs, default=None),
-                len(sizes),
-                sum(1 for it in p.items if it[0] == "group"),
+                n_frames,
+                n_groups,
                 logical,
             )
 
         try:
-            self._index.write(fn)
+            self._write_index(fn)
         except BaseException:
             # Nothing was acknowledged: take the frames back out.
             with contextlib.suppress(OSError):
-                seg.truncate(offset, sync=self._sync)
+                seg.truncate(offset, sync=self._engine.sync)
             self._read_meta()
             raise
         killpoints.reached("append.after_commit")
         self._durable = end
         self._tail = tail[0]
         self._checked = (self._active, end, tail[0])
-        if end >= self._store.options.segment_bytes:
+        if end >= self._engine.options.segment_bytes:
             self._seal()
 
     def _seal(self) -> None:
         new_id = self._next_segment
         old_id = self._active
-        create_segment(self._store.segments_dir, new_id, sync=self._sync)
+        create_segment(self._engine.segments_dir, new_id, sync=self._engine.sync)
         killpoints.reached("seal.after_file")
         now = _now_ms()
         durable = self._durable
 
-        def fn(txn: lmdb.Transaction) -> None:
-            db = self._index.db("segments")
-            raw = txn.get(u64(old_id), db=db)
-            info: dict[str, Any] = (
-                dict(loads(raw)) if raw is not None else _segment_info(now, "active", durable)
-            )
-            info["state"] = "sealed"
-            info["size"] = durable
-            info["sealed"] = now
-            txn.put(u64(old_id), dumps(info), db=db)
-            txn.put(u64(new_id), dumps(_segment_info(now, "active", SEGMENT_HEADER)), db=db)
-            put_u64(txn, self._meta, META_ACTIVE, new_id)
-            put_u64(txn, self._meta, META_DURABLE, SEGMENT_HEADER)
-            put_u64(txn, self._meta, META_TAIL, SEGMENT_HEADER)
-            put_u64(txn, self._meta, META_NEXT_SEGMENT, new_id + 1)
+        def fn(ap: Applier) -> None:
+            info = ap.view.segment(old_id) or SegmentInfo("active", durable, now)
+            ap.put_segment(old_id, info._replace(state="sealed", size=durable, sealed=now))
+            ap.put_segment(new_id, SegmentInfo("active", SEGMENT_HEADER, now))
+            ap.set_meta(META_ACTIVE, new_id)
+            ap.set_meta(META_DURABLE, SEGMENT_HEADER)
+            ap.set_meta(META_TAIL, SEGMENT_HEADER)
+            ap.set_meta(META_NEXT_SEGMENT, new_id + 1)
 
-        self._index.write(fn)
+        self._write_index(fn)
         killpoints.reached("seal.after_commit")
         self._read_meta()
         self._open_active()
         self._checked = (self._active, self._durable, self._tail)
+
+    # ------------------------------------------------------------------ reading back
+
+    def _view(self) -> contextlib.AbstractContextManager[IndexView]:
+        return self._engine.view()
+
+    def _log_runs(self, name: str) -> tuple[int, ...] | None:
+        with self._view() as v:
+            entry = v.log(name)
+        return None if entry is None else entry.runs
+
+    def _has_blob(self, sha: str) -> bool:
+        with self._view() as v:
+            return v.blob(sha) is not None
+
+    def _initial_of(self, name: str) -> InitialAttributions:
+        with self._view() as v:
+            entry = v.log(name)
+        if entry is None or entry.initial is None:
+            return InitialAttributions()
+        return self._engine.reader.read_typed(entry.initial, InitialRecord, "INITIAL").initial
 
     # ------------------------------------------------------------------ building frames
 
@@ -442,10 +482,6 @@ class Writer:
         seq = self._next_seq
         self._next_seq += 1
         return seq
-
-    def _log_runs(self, name: str) -> list[int] | None:
-        info = self._store._log_raw(name)
-        return None if info is None else [int(r) for r in info["runs"]]
 
     def _ensure_log(self, name: str, p: _Pending) -> int:
         """The head run of log ``name``, creating the log (in ``p``) if needed."""
@@ -464,7 +500,7 @@ class Writer:
 
     def _add_event(self, p: _Pending, op: str, args: dict[str, Any]) -> int:
         seq = self._seq()
-        p.add(self._codec.event_frame(seq, op, args), ("event", EventRecord(seq, op, args)))
+        p.add(_Unit(EventRecord(seq, op, args), [self._codec.event_frame(seq, op, args)]))
         return seq
 
     def _add_blobs(self, p: _Pending, blobs: Mapping[str, bytes] | None) -> None:
@@ -477,10 +513,14 @@ class Writer:
         actual = sha256(data).hexdigest()
         if sha is not None and sha != actual:
             raise InputError(f"blob content does not match its sha256 {sha}")
-        if actual in p.blobs or self._store.has_blob(actual):
+        if actual in p.blobs or self._has_blob(actual):
             return actual
         p.blobs.add(actual)
-        p.add(self._codec.blob_frame(actual, data), ("blob", BlobRecord(actual, b""), len(data)))
+        p.add(
+            _Unit(
+                BlobRecord(actual, b""), [self._codec.blob_frame(actual, data)], blob_size=len(data)
+            )
+        )
         return actual
 
     def _add_checkpoint(
@@ -490,15 +530,12 @@ class Writer:
         frames = self._codec.checkpoint_frames(seq, run, log, cp, imported=imported)
         # The index needs a few facts of each entry, not its attributions: keep
         # those only, so a batch of thousands of large entries stays small.
-        slim = _header_only(cp)
-        header = CheckpointRecord(seq, run, log, len(cp.entries), imported, slim)
+        header = CheckpointRecord(seq, run, log, len(cp.entries), imported, _header_only(cp))
         entries = [
             EntryRecord(seq, i, cp.kind, cp.timestamp, _slim_entry(e))
             for i, e in enumerate(cp.entries)
         ]
-        for f in frames:
-            p.add(f, None)
-        p.items.append(("group", header, entries))
+        p.add(_Unit(header, frames, entries))
         return seq
 
     # ------------------------------------------------------------------ public operations
@@ -548,7 +585,7 @@ class Writer:
             _check_entries(cp.entries)
             self._add_checkpoint(p, run, log, cp, imported)
             count += 1
-            if p.size >= batch_bytes or len(p.items) >= 4096:
+            if p.size >= batch_bytes or len(p.units) >= 4096:
                 self._commit(p)
                 p = _Pending(logs={log: run})
         self._commit(p)
@@ -569,9 +606,9 @@ class Writer:
         p = _Pending()
         new = 0
         for data in contents:
-            before = len(p.items)
+            before = len(p.units)
             self._add_blob(p, data)
-            new += len(p.items) - before
+            new += len(p.units) - before
             if p.size >= batch_bytes:
                 self._commit(p)
                 p = _Pending()
@@ -587,13 +624,19 @@ class Writer:
         if sha256(data).hexdigest() != sha:
             raise InputError(f"blob content does not match its sha256 {sha}")
         p = _Pending()
-        p.add(self._codec.blob_frame(sha, data), ("blob", BlobRecord(sha, b""), len(data), True))
+        p.add(
+            _Unit(
+                BlobRecord(sha, b""),
+                [self._codec.blob_frame(sha, data)],
+                blob_size=len(data),
+                replace=True,
+            )
+        )
         self._commit(p)
 
     def seal(self) -> bool:
         """Seal the active segment now (if it holds any record); True if it did."""
-        if not self._session:
-            raise StoreError("a Writer was used outside its `with store.writer()` block")
+        self._require_session()
         if self._durable <= SEGMENT_HEADER:
             return False
         self._seal()
@@ -601,15 +644,14 @@ class Writer:
 
     def allocate_segment_id(self) -> int:
         """Reserve a segment id (for compaction output); never handed out twice."""
-        if not self._session:
-            raise StoreError("a Writer was used outside its `with store.writer()` block")
+        self._require_session()
 
-        def fn(txn: lmdb.Transaction) -> int:
-            sid = get_u64(txn, self._meta, META_NEXT_SEGMENT, 1)
-            put_u64(txn, self._meta, META_NEXT_SEGMENT, sid + 1)
+        def fn(ap: Applier) -> int:
+            sid = ap.view.meta(META_NEXT_SEGMENT, 1)
+            ap.set_meta(META_NEXT_SEGMENT, sid + 1)
             return sid
 
-        sid = self._index.write(fn)
+        sid: int = self._write_index(fn)
         self._next_segment = sid + 1
         return sid
 
@@ -646,8 +688,8 @@ class Writer:
             self._add_event(p, "rename", {"old": old, "new": new, "at": _now_ms()})
             self._commit(p)
             return "renamed"
-        old_initial = self._store.get_initial(old)
-        new_initial = self._store.get_initial(new)
+        old_initial = self._initial_of(old)
+        new_initial = self._initial_of(new)
         self._add_event(p, "merge", {"old": old, "new": new, "at": _now_ms()})
         if not (old_initial.is_empty() and new_initial.is_empty()):
             self._add_initial(p, new, merge_initial(old_initial, new_initial))
@@ -688,11 +730,12 @@ class Writer:
     def prune_archived(self, retention_s: float, *, now_ms: int | None = None) -> list[str]:
         """Drop archived logs at least ``retention_s`` old (git-ai: 7 days); returns their names."""
         now = now_ms if now_ms is not None else _now_ms()
-        victims = [
-            info.name
-            for info in self._store.logs()
-            if info.archived_ms is not None and now - info.archived_ms >= retention_s * 1000
-        ]
+        with self._view() as v:
+            victims = [
+                name
+                for name, entry in v.logs()
+                if entry.archived is not None and now - entry.archived >= retention_s * 1000
+            ]
         if not victims:
             return []
         p = _Pending()
@@ -711,8 +754,7 @@ class Writer:
     def _add_initial(self, p: _Pending, log: str, initial: InitialAttributions) -> None:
         seq = self._seq()
         p.add(
-            self._codec.initial_frame(seq, log, initial),
-            ("initial", InitialRecord(seq, log, initial)),
+            _Unit(InitialRecord(seq, log, initial), [self._codec.initial_frame(seq, log, initial)])
         )
 
     def set_initial(
@@ -738,7 +780,7 @@ class Writer:
         self._ensure_log(log, p)
         self._add_blobs(p, blobs)
         for path, sha in cleaned.file_blobs.items():
-            if sha not in p.blobs and not self._store.has_blob(sha):
+            if sha not in p.blobs and not self._has_blob(sha):
                 raise InputError(f"INITIAL snapshot blob {sha} for {path} is not stored")
         self._add_initial(p, log, cleaned)
         self._commit(p)
@@ -757,8 +799,10 @@ class Writer:
         seq = self._seq()
         msgs = list(messages)
         p.add(
-            self._codec.transcript_frame(seq, agent, session, start, end, msgs, meta),
-            ("transcript", TranscriptRecord(seq, agent, session, start, end, [], dict(meta))),
+            _Unit(
+                TranscriptRecord(seq, agent, session, start, end, [], dict(meta)),
+                [self._codec.transcript_frame(seq, agent, session, start, end, msgs, meta)],
+            )
         )
         self._commit(p)
         return seq
@@ -796,34 +840,3 @@ def _check_entries(entries: list[FileEntry]) -> None:
     for e in entries:
         if "\x00" in e.file:
             raise InputError(f"path {e.file!r} contains a NUL byte")
-
-
-def _segment_info(now: int, state: str, size: int) -> dict[str, Any]:
-    return {
-        "state": state,
-        "size": size,
-        "created": now,
-        "first_seq": None,
-        "last_seq": None,
-        "frames": 0,
-        "compacted": False,
-        "dict": None,
-        "replaces": [],
-    }
-
-
-def _apply_scanned(ap: Applier, item: Any) -> None:
-    from lsm.recovery import CheckpointGroup
-
-    if isinstance(item, CheckpointGroup):
-        ap.checkpoint(item.header, item.pointer, item.entries)
-        return
-    record, ptr = item
-    if isinstance(record, BlobRecord):
-        ap.blob(record, ptr)
-    elif isinstance(record, EventRecord):
-        ap.event(record)
-    elif isinstance(record, InitialRecord):
-        ap.initial(record, ptr)
-    elif isinstance(record, TranscriptRecord):
-        ap.transcript(record, ptr)

@@ -77,7 +77,7 @@ def test_map_growth_from_one_mib_with_concurrent_writers(tmp_path: Path) -> None
     assert total == 1600
     with Store.open(store, options=StoreOptions(map_size=1 << 20)) as s:
         assert s.count_checkpoints("base") == 1600
-        assert s._index.map_size() > (1 << 20)
+        assert s.engine.env.map_size() > (1 << 20)
         assert_healthy(s)
     assert lmdb.verify.verify(str(store / "index")) == []  # type: ignore[no-untyped-call]
 
@@ -86,7 +86,7 @@ READER = """
 import sys, time
 from lsm import Store, StoreOptions
 s = Store.open(sys.argv[1], options=StoreOptions(max_readers=4))
-txn = s._index.env.begin()   # holds a reader slot
+txn = s.engine.env.env.begin()   # holds a reader slot
 print("reading", flush=True)
 time.sleep(60)
 """
@@ -125,7 +125,7 @@ def test_stale_reader_slots_of_killed_readers_are_cleared(tmp_path: Path) -> Non
         time.sleep(0.1)
         # Without reader_check() on open these stale slots would fill the table.
         with Store.open(store, options=StoreOptions(max_readers=4)) as s:
-            txns = [s._index.env.begin() for _ in range(3)]
+            txns = [s.engine.env.env.begin() for _ in range(3)]
             assert s.latest("base", "x.txt") is not None
             for t in txns:
                 t.abort()

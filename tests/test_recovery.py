@@ -23,13 +23,8 @@ def _build(root: Path, n: int = 5, **kw: Any) -> dict[int, tuple[int, int]]:
         for i in range(n):
             cp, blobs = make_checkpoint("t", i, f"f{i % 2}.txt", attrs=1)
             s.append("base", cp, blobs=blobs)
-        with s._index.read() as txn:
-            out = {}
-            for key, val in txn.cursor(db=s._index.db("checkpoints")):
-                from lsm.index import Pointer
-
-                p = Pointer.unpack(val)
-                out[int.from_bytes(bytes(key)[8:], "big")] = (p.offset, p.offset + p.length)
+        with s.engine.view() as v:
+            out = {seq: (p.offset, p.offset + p.length) for _run, seq, p in v.checkpoints_all()}
     return out
 
 
@@ -179,7 +174,7 @@ def _flip_bits(tmp_path: Path, step: int) -> None:
             for bit in range(0, len(original) * 8, step):
                 pos = bit // 8
                 os.pwrite(fd, bytes([original[pos] ^ (1 << (bit % 8))]), pos)
-                s._reader.forget(1)
+                s.engine.reader.forget(1)
                 # Reads never return wrong data (asserted inside); every flip
                 # is caught by a read's CRC check or, for frames no index
                 # pointer names (lifecycle events), by a scan.
@@ -189,7 +184,7 @@ def _flip_bits(tmp_path: Path, step: int) -> None:
                 os.pwrite(fd, original[pos : pos + 1], pos)
         finally:
             os.close(fd)
-        s._reader.forget(1)
+        s.engine.reader.forget(1)
         assert _read_all(s, expected, blobs) == 0
     assert flips == len(range(0, len(original) * 8, step))
 

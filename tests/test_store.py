@@ -26,7 +26,7 @@ from lsm import (
     StoreLockedError,
     StoreOptions,
 )
-from lsm.index import META_FORMAT, put_u64
+from lsm.indexschema import META_FORMAT, encode_u64
 from tests.engine_util import assert_healthy, make_checkpoint
 
 
@@ -272,7 +272,8 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "s"
     with Store.open(root) as s:
         s.put_blob(b"x")
-        s._index.write(lambda txn: put_u64(txn, s._index.db("meta"), META_FORMAT, 99))
+        env = s.engine.env
+        env.write(lambda txn: txn.put(META_FORMAT, encode_u64(99), db=env.dbs["meta"]))
     with pytest.raises(FormatVersionError):
         Store.open(root)
 

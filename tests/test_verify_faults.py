@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from cli.commands import cli
 from lsm import Store, StoreOptions
-from lsm.index import checkpoint_key
+from lsm.indexschema import checkpoint_key
 from lsm.segment import segment_path
 from lsm.verify import verify
 from tests.engine_util import make_checkpoint
@@ -60,9 +60,10 @@ def missing_segment(root: Path) -> str:
 def orphan_checkpoint(root: Path) -> str:
     with Store.open(root) as s:
         victim = next(iter(s.checkpoints("base")))
-        s._index.write(
+        env = s.engine.env
+        env.write(
             lambda txn: txn.delete(
-                checkpoint_key(victim.run, victim.seq), db=s._index.db("checkpoints")
+                checkpoint_key(victim.run, victim.seq), db=env.dbs["checkpoints"]
             )
         )
     return "orphan-checkpoint"
@@ -73,7 +74,8 @@ def missing_blob(root: Path) -> str:
         entry = s.latest("base", "f1.txt")
         assert entry is not None
         key = bytes.fromhex(entry.entry.blob_sha)
-        assert s._index.write(lambda txn: txn.delete(key, db=s._index.db("blobs")))
+        env = s.engine.env
+        assert env.write(lambda txn: txn.delete(key, db=env.dbs["blobs"]))
     return "missing-blob"
 
 

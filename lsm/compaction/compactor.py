@@ -46,30 +46,39 @@ import lmdb
 import zstandard
 
 from lsm import killpoints
-from lsm.codec import KIND_BY_CODE, RecordError, decode_path, sha_from_wire
+from lsm.applier import Applier
+from lsm.codec import (
+    KIND_BY_CODE,
+    BlobRecord,
+    EntryRecord,
+    InitialRecord,
+    RecordError,
+    decode_path,
+    sha_from_wire,
+)
 from lsm.compaction.output import BlockWriter, OutputSegment, inner_frame
 from lsm.compaction.plan import Plan
 from lsm.compaction.policy import Action, Policy, parse_policy
 from lsm.errors import CompactionBusyError, CorruptionError
 from lsm.frame import SEGMENT_HEADER, RecordType
 from lsm.fsutil import atomic_write, fsync_dir
-from lsm.index import (
+from lsm.indexschema import (
     META_ACTIVE,
     META_DURABLE,
-    Pointer,
-    dumps,
-    get_u64,
-    loads,
+    BlobRef,
+    HistoryRef,
+    SegmentInfo,
     path_key,
-    u64,
+    session_key,
 )
-from lsm.indexer import FileState, HistoryRef, session_key
+from lsm.indexview import IndexView
 from lsm.locking import FileLock
 from lsm.reading import dict_path
-from lsm.recovery import _expand_blocks
-from lsm.segment import ScanStop, scan_frames, segment_id_of, segment_path
+from lsm.recovery import CheckpointGroup, SegmentScan, expand_blocks, scan_segment
+from lsm.segment import Pointer, ScanStop, scan_frames, segment_id_of, segment_path
 
 if TYPE_CHECKING:
+    from lsm.engine import Engine
     from lsm.store import Store
 
 __all__ = ["CompactionReport", "compact"]
@@ -146,72 +155,69 @@ class _Spool:
             self.path.unlink()
 
 
-def _segment_bytes(store: Store) -> tuple[int, int]:
+def _segment_bytes(engine: Engine) -> tuple[int, int]:
     total = count = 0
-    for p in store.segments_dir.iterdir():
+    for p in engine.segments_dir.iterdir():
         if segment_id_of(p) is not None:
             total += p.stat().st_size
             count += 1
     return count, total
 
 
-def _finish_or_clean_leftovers(store: Store) -> None:
+def _finish_or_clean_leftovers(engine: Engine) -> None:
     """Finish or clean up after a crashed compaction (caller holds the writer lock).
 
     Outputs the index already uses are renamed into place; outputs it does
     not know are deleted; inputs it has replaced are unlinked.
     """
-    index = store._index
-    with index.read() as txn:
-        known = {
-            int.from_bytes(bytes(k), "big"): loads(v)
-            for k, v in txn.cursor(db=index.db("segments"))
-        }
-    for p in list(store.segments_dir.iterdir()):
+    with engine.view() as v:
+        known = dict(v.segments())
+    segments_dir = engine.segments_dir
+    for p in list(segments_dir.iterdir()):
         if p.name.endswith(".seg.tmp"):
             sid = segment_id_of(p.with_name(p.name[:-4]))
-            if sid is not None and sid in known and known[sid].get("compacted"):
+            if sid is not None and sid in known and known[sid].compacted:
                 os.replace(p, p.with_name(p.name[:-4]))
             else:
                 p.unlink()
-    fsync_dir(store.segments_dir)
+    fsync_dir(segments_dir)
     replaced: set[int] = set()
     for info in known.values():
-        replaced.update(int(x) for x in info.get("replaces") or [])
+        replaced.update(info.replaces)
     removed = False
-    for p in list(store.segments_dir.iterdir()):
+    for p in list(segments_dir.iterdir()):
         sid = segment_id_of(p)
         if sid is not None and sid in replaced and sid not in known:
             p.unlink()
-            store._reader.forget(sid)
+            engine.reader.forget(sid)
             removed = True
     if removed:
-        fsync_dir(store.segments_dir)
+        fsync_dir(segments_dir)
 
 
-def _frames_of(store: Store, sid: int) -> Any:
-    fd, header = store._reader._open(sid)
+def _frames_of(engine: Engine, sid: int) -> Any:
+    fd, header = engine.reader.open_segment(sid)
     dsha = header.dict_sha if header.has_dict else None
     size = os.fstat(fd).st_size
     frames = scan_frames(fd, SEGMENT_HEADER, size)
-    return (_expand_blocks(frames, store._codec, dsha) if header.blocked else frames), dsha, size
+    return (expand_blocks(frames, engine.codec, dsha) if header.blocked else frames), dsha, size
 
 
 def _train_dictionary(
-    store: Store, inputs: list[int], *, max_samples: int = 2000, max_bytes: int = 2 << 20
+    engine: Engine, inputs: list[int], *, max_samples: int = 2000, max_bytes: int = 2 << 20
 ) -> bytes | None:
     """A 64 KiB (at most) zstd dictionary trained on the inputs' record payloads."""
     samples: list[bytes] = []
     total = 0
     for sid in inputs:
-        frames, dsha, _size = _frames_of(store, sid)
+        frames, dsha, _size = _frames_of(engine, sid)
         for item in frames:
             if isinstance(item, ScanStop):
                 break
             if item.header.type in (RecordType.BLOB, RecordType.SEGMENT_INFO):
                 continue
             try:
-                raw = store._codec.decompress(item.header.flags, item.payload, dsha)
+                raw = engine.codec.decompress(item.header.flags, item.payload, dsha)
             except RecordError:
                 continue
             samples.append(raw[:4096])
@@ -235,9 +241,14 @@ class _Copier:
     """Streams input records through the plan into the block writer."""
 
     def __init__(
-        self, store: Store, plan: Plan, writer: BlockWriter, spool: _Spool, report: CompactionReport
+        self,
+        engine: Engine,
+        plan: Plan,
+        writer: BlockWriter,
+        spool: _Spool,
+        report: CompactionReport,
     ) -> None:
-        self.store = store
+        self.engine = engine
         self.plan = plan
         self.writer = writer
         self.spool = spool
@@ -250,8 +261,8 @@ class _Copier:
         table[name] = table.get(name, 0) + n
 
     def copy_segment(self, sid: int, progress: Callable[[int], None] | None) -> None:
-        frames, dsha, size = _frames_of(self.store, sid)
-        codec = self.store._codec
+        frames, dsha, size = _frames_of(self.engine, sid)
+        codec = self.engine.codec
         pending: tuple[dict[str, Any], bytes, list[tuple[dict[str, Any], bytes]]] | None = None
         for item in frames:
             if isinstance(item, ScanStop):
@@ -403,27 +414,23 @@ class _Copier:
 
 
 def _blobs_referenced_since(
-    store: Store, snap_active: int, snap_durable: int, skip: set[int]
+    engine: Engine, snap_active: int, snap_durable: int, skip: set[int]
 ) -> set[bytes]:
     """Blob shas named by entries and INITIALs written after the snapshot (writer lock held)."""
-    from lsm.codec import EntryRecord, InitialRecord
-    from lsm.recovery import CheckpointGroup, SegmentScan, scan_segment
-
-    index = store._index
-    with index.read() as txn:
-        active = get_u64(txn, index.db("meta"), META_ACTIVE, 0)
-        durable = get_u64(txn, index.db("meta"), META_DURABLE, 0)
+    with engine.view() as v:
+        active = v.meta(META_ACTIVE, 0)
+        durable = v.meta(META_DURABLE, 0)
     out: set[bytes] = set()
-    sids = [s for s in store._segment_ids() if s >= snap_active and s not in skip]
+    sids = [s for s in engine.segment_ids() if s >= snap_active and s not in skip]
     for sid in sids:
         if sid > active:
             continue
-        fd, header = store._reader._open(sid)
+        fd, header = engine.reader.open_segment(sid)
         start = snap_durable if sid == snap_active else SEGMENT_HEADER
         end = durable if sid == active else os.fstat(fd).st_size
         scan = SegmentScan()
         for item in scan_segment(
-            fd, sid, store._codec, start, end, scan, resync=True, blocked=header.blocked
+            fd, sid, engine.codec, start, end, scan, resync=True, blocked=header.blocked
         ):
             records = (
                 [e for e, _p in item.entries] if isinstance(item, CheckpointGroup) else [item[0]]
@@ -439,162 +446,69 @@ def _blobs_referenced_since(
 
 
 def _apply_spool(
-    store: Store, plan: Plan, spool: _Spool, outputs: list[OutputSegment], dict_sha: bytes | None
+    engine: Engine,
+    plan: Plan,
+    spool: _Spool,
+    outputs: list[OutputSegment],
+    dict_sha: bytes | None,
 ) -> None:
-    index = store._index
     inputs = set(plan.inputs)
-    db_ck, db_hi, db_bl = index.db("checkpoints"), index.db("history"), index.db("blobs")
-    db_tr, db_la, db_logs, db_seg = (
-        index.db("transcripts"),
-        index.db("latest"),
-        index.db("logs"),
-        index.db("segments"),
-    )
+    dbs = engine.env.dbs
 
     def fn(txn: lmdb.Transaction) -> None:
+        ap = Applier(txn, dbs)
         touched: set[tuple[int, bytes]] = set()
-        initials: dict[int, list[int]] = {}
+        initials: dict[int, Pointer] = {}
         for item in spool.items():
             op = item[0]
             if op == "ck":
-                key = u64(item[1]) + u64(item[2])
-                cur = txn.get(key, db=db_ck)
-                if cur is not None and Pointer.unpack(cur).segment in inputs:
-                    if item[3] is None:
-                        txn.delete(key, db=db_ck)
-                    else:
-                        txn.put(key, Pointer.from_list(item[3]).pack(), db=db_ck)
+                ptr = None if item[3] is None else Pointer.from_list(item[3])
+                ap.repoint_checkpoint(int(item[1]), int(item[2]), ptr, inputs)
             elif op == "hi":
                 run, pk, seq = int(item[1]), bytes(item[2]), int(item[3])
-                key = u64(run) + pk + u64(seq)
-                cur = txn.get(key, db=db_hi)
-                if cur is not None and HistoryRef.decode(cur, seq).pointer.segment in inputs:
-                    if item[4] is None:
-                        txn.delete(key, db=db_hi)
-                    else:
-                        txn.put(key, bytes(item[4]), db=db_hi)
+                ref = None if item[4] is None else HistoryRef.decode(bytes(item[4]), seq)
+                if ap.repoint_history(run, pk, seq, ref, inputs):
                     touched.add((run, pk))
             elif op == "bl":
-                key = bytes(item[1])
-                cur = txn.get(key, db=db_bl)
-                if cur is not None and Pointer.unpack(cur).segment in inputs:
-                    if item[2] is None:
-                        txn.delete(key, db=db_bl)
-                    else:
-                        txn.put(
-                            key,
-                            Pointer.from_list(item[2]).pack() + int(item[3]).to_bytes(8, "little"),
-                            db=db_bl,
-                        )
+                bref = (
+                    None if item[2] is None else BlobRef(Pointer.from_list(item[2]), int(item[3]))
+                )
+                ap.repoint_blob(bytes(item[1]), bref, inputs)
             elif op == "tr":
-                key = bytes(item[1]) + u64(int(item[2]))
-                cur = txn.get(key, db=db_tr)
-                if cur is not None and Pointer.unpack(cur).segment in inputs:
-                    if item[3] is None:
-                        txn.delete(key, db=db_tr)
-                    else:
-                        txn.put(key, Pointer.from_list(item[3]).pack(), db=db_tr)
+                ptr = None if item[3] is None else Pointer.from_list(item[3])
+                ap.repoint_transcript(bytes(item[1]), int(item[2]), ptr, inputs)
             elif op == "in":
-                initials[int(item[1])] = item[2]
+                initials[int(item[1])] = Pointer.from_list(item[2])
         killpoints.reached("compact.in_switch")
         for run, pk in touched:
-            _refresh_latest(txn, db_la, db_hi, run, pk, plan, inputs)
-        for log_key, log_val in list(txn.cursor(db=db_logs)):
-            info = dict(loads(log_val))
-            iseq = info.get("initial_seq")
-            iptr = info.get("initial")
-            if iseq in initials and iptr is not None and Pointer.from_list(iptr).segment in inputs:
-                info["initial"] = initials[iseq]
-                txn.put(bytes(log_key), dumps(info), db=db_logs)
+            log = plan.run_log.get(run)
+            log_runs = plan.logs[log].runs if log is not None else ()
+            ap.refresh_latest(run, pk, plan.snapshot_seq, inputs, log_runs)
+        ap.repoint_initials(initials, inputs)
         for sid in inputs:
-            txn.delete(u64(sid), db=db_seg)
+            ap.delete_segment(sid)
         now = int(time.time() * 1000)
         for out in outputs:
-            txn.put(
-                u64(out.segment_id),
-                dumps(
-                    {
-                        "state": "sealed",
-                        "size": out.size,
-                        "created": now,
-                        "first_seq": out.first_seq,
-                        "last_seq": out.last_seq,
-                        "frames": out.records,
-                        "checkpoints": out.checkpoints,
-                        "logical": out.logical,
-                        "compacted": True,
-                        "blocked": True,
-                        "dict": dict_sha,
-                        "replaces": sorted(inputs),
-                        "policy": str(plan.policy),
-                    }
+            ap.put_segment(
+                out.segment_id,
+                SegmentInfo(
+                    state="sealed",
+                    size=out.size,
+                    created=now,
+                    first_seq=out.first_seq,
+                    last_seq=out.last_seq,
+                    frames=out.records,
+                    checkpoints=out.checkpoints,
+                    logical=out.logical,
+                    compacted=True,
+                    blocked=True,
+                    dict_sha=dict_sha,
+                    replaces=tuple(sorted(inputs)),
+                    policy=str(plan.policy),
                 ),
-                db=db_seg,
             )
 
-    index.write(fn)
-
-
-def _refresh_latest(
-    txn: lmdb.Transaction, db_la: Any, db_hi: Any, run: int, pk: bytes, plan: Plan, inputs: set[int]
-) -> None:
-    """Point ``latest[run, pk]`` at the newest entry the history still holds."""
-    lkey = u64(run) + pk
-    cur = txn.get(lkey, db=db_la)
-    if cur is None:
-        return
-    arr = loads(cur)
-    if int(arr[0]) > plan.snapshot_seq or int(arr[1]) not in inputs:
-        return  # a newer append owns it, or it was not compacted
-    full = arr[8]
-    path = (
-        bytes(full).decode("utf-8", "surrogateescape")
-        if full is not None
-        else pk[1:-1].decode("utf-8", "surrogateescape")
-    )
-    old = FileState.decode(cur, path, run)
-    newest: HistoryRef | None = None
-    with txn.cursor(db=db_hi) as c:
-        found = c.set_range(lkey + b"\xff" * 8)
-        if c.prev() if found else c.last():
-            k = bytes(c.key())
-            if k[: len(lkey)] == lkey and len(k) == len(lkey) + 8:
-                newest = HistoryRef.decode(c.value(), int.from_bytes(k[-8:], "big"))
-    if newest is None:
-        txn.delete(lkey, db=db_la)
-        if old.ai_touched:
-            _carry_ai_flag(txn, db_la, run, pk, plan)
-        return
-    state = FileState(
-        path=path,
-        run=run,
-        seq=newest.seq,
-        blob_sha=newest.blob_sha,
-        kind=newest.kind,
-        timestamp=newest.timestamp,
-        ai_touched=old.ai_touched,
-        has_attributions=newest.has_attributions,
-        has_line_attributions=newest.has_line_attributions,
-        pointer=newest.pointer,
-    )
-    txn.put(lkey, state.encode(pk[:1] == b"p"), db=db_la)
-
-
-def _carry_ai_flag(txn: lmdb.Transaction, db_la: Any, run: int, pk: bytes, plan: Plan) -> None:
-    # The run lost its last entry of this file; the log's AI-touched fact must
-    # survive in a run that still has one (git-ai derives it from all entries).
-    log = plan.run_log.get(run)
-    if log is None:
-        return
-    for other in reversed(plan.logs[log].runs):
-        key = u64(other) + pk
-        cur = txn.get(key, db=db_la)
-        if cur is None or other == run:
-            continue
-        arr = loads(cur)
-        arr[7] = int(arr[7]) | 1
-        txn.put(key, dumps(arr), db=db_la)
-        return
+    engine.env.write(fn)
 
 
 def compact(
@@ -618,31 +532,55 @@ def compact(
     :raises CorruptionError: an input segment is damaged (nothing changed;
         run ``verify --fix`` first).
     """
+    return _compact(
+        store.engine,
+        policy,
+        dry_run=dry_run,
+        retention_s=retention_s,
+        seal_active=seal_active,
+        progress=progress,
+        block_bytes=block_bytes,
+        output_segment_bytes=output_segment_bytes,
+    )
+
+
+def _compact(
+    engine: Engine,
+    policy: Policy | str | None,
+    *,
+    dry_run: bool,
+    retention_s: float | None,
+    seal_active: bool,
+    progress: Callable[[int, int], None] | None,
+    block_bytes: int,
+    output_segment_bytes: int,
+) -> CompactionReport:
     pol = policy if isinstance(policy, Policy) else parse_policy(policy or "git-ai")
     started = time.monotonic()
     report = CompactionReport(policy=str(pol), dry_run=dry_run)
-    lock = FileLock(store.root / "COMPACT.lock")
+    lock = FileLock(engine.root / "COMPACT.lock")
     if not lock.try_acquire():
         raise CompactionBusyError("another compaction is running")
     try:
         if not dry_run:
-            with store.writer() as w:
+            with engine.writer() as w:
                 # Under the writer lock: a writer sealing its active segment
                 # creates the next one as ``<id>.seg.tmp`` too, and that file
                 # must not be taken for a crashed compaction's leftover.
-                _finish_or_clean_leftovers(store)
+                _finish_or_clean_leftovers(engine)
                 if retention_s is not None:
                     report.dropped_logs = w.prune_archived(retention_s)
                 if seal_active:
                     w.seal()
-        report.segments_before, report.bytes_before = _segment_bytes(store)
-        spool = _Spool(store.root)
+        report.segments_before, report.bytes_before = _segment_bytes(engine)
+        spool = _Spool(engine.root)
         writer: BlockWriter | None = None
         switched = False
         try:
-            txn = store._index.env.begin()
+            txn = engine.env.read()
             try:
-                inputs = _sealed_segments(store, txn)
+                view = IndexView(txn, engine.env.dbs)
+                inputs = sorted(sid for sid, info in view.segments() if info.state == "sealed")
                 if not inputs:
                     report.segments_after, report.bytes_after = (
                         report.segments_before,
@@ -651,32 +589,30 @@ def compact(
                     return report
                 report.inputs = inputs
                 report.input_bytes = sum(
-                    segment_path(store.segments_dir, s).stat().st_size for s in inputs
+                    segment_path(engine.segments_dir, s).stat().st_size for s in inputs
                 )
-                plan = Plan.build(store._index, txn, pol, inputs)
+                plan = Plan.build(view, pol, inputs)
                 for ptr in plan.initial_pointers:
-                    rec = store._reader.read_record(ptr)
-                    files = getattr(rec, "initial", None)
-                    if files is not None:
-                        plan.add_initial_blobs(list(files.file_blobs.values()))
-                snap_active = get_u64(txn, store._index.db("meta"), META_ACTIVE, 0)
-                snap_durable = get_u64(txn, store._index.db("meta"), META_DURABLE, 0)
-                dict_data = _train_dictionary(store, inputs)
+                    rec = engine.reader.read_typed(ptr, InitialRecord, "INITIAL")
+                    plan.add_initial_blobs(list(rec.initial.file_blobs.values()))
+                snap_active = view.meta(META_ACTIVE, 0)
+                snap_durable = view.meta(META_DURABLE, 0)
+                dict_data = _train_dictionary(engine, inputs)
                 dict_sha = hashlib.sha256(dict_data).digest() if dict_data is not None else None
                 if dict_data is not None and dict_sha is not None:
                     report.dictionary = dict_sha.hex()
                     if not dry_run:
-                        (store.root / "dicts").mkdir(exist_ok=True)
-                        atomic_write(dict_path(store.root, dict_sha), dict_data)
-                        store._codec.add_dictionary(dict_sha, dict_data)
+                        (engine.root / "dicts").mkdir(exist_ok=True)
+                        atomic_write(dict_path(engine.root, dict_sha), dict_data)
+                        engine.codec.add_dictionary(dict_sha, dict_data)
 
                 def allocate() -> int:
-                    with store.writer() as w:
+                    with engine.writer() as w:
                         return w.allocate_segment_id()
 
                 writer = BlockWriter(
-                    store.segments_dir,
-                    store._codec,
+                    engine.segments_dir,
+                    engine.codec,
                     allocate,
                     inputs,
                     str(pol),
@@ -686,7 +622,7 @@ def compact(
                     segment_bytes=output_segment_bytes,
                     dry_run=dry_run,
                 )
-                copier = _Copier(store, plan, writer, spool, report)
+                copier = _Copier(engine, plan, writer, spool, report)
                 done = 0
 
                 def advance(n: int) -> None:
@@ -709,31 +645,31 @@ def compact(
                     report.bytes_before - report.input_bytes + sum(o.size for o in outputs)
                 )
                 return report
-            fsync_dir(store.segments_dir)
+            fsync_dir(engine.segments_dir)
             killpoints.reached("compact.after_outputs")
-            with store.writer() as w:
+            with engine.writer() as w:
                 needed = copier.dropped_blobs & _blobs_referenced_since(
-                    store, snap_active, snap_durable, {o.segment_id for o in outputs}
+                    engine, snap_active, snap_durable, {o.segment_id for o in outputs}
                 )
                 for sha in needed:
-                    data = store.get_blob(sha.hex())
+                    data = _blob_data(engine, sha.hex())
                     if data is not None:
                         w.rehome_blob(sha.hex(), data)
                         report.rehomed_blobs += 1
-                _apply_spool(store, plan, spool, outputs, dict_sha)
+                _apply_spool(engine, plan, spool, outputs, dict_sha)
                 switched = True
             killpoints.reached("compact.after_switch")
             for out in outputs:
-                os.replace(out.tmp_path, segment_path(store.segments_dir, out.segment_id))
-            fsync_dir(store.segments_dir)
+                os.replace(out.tmp_path, segment_path(engine.segments_dir, out.segment_id))
+            fsync_dir(engine.segments_dir)
             killpoints.reached("compact.after_rename")
             for sid in inputs:
-                store._reader.forget(sid)
+                engine.reader.forget(sid)
                 with contextlib.suppress(FileNotFoundError):
-                    segment_path(store.segments_dir, sid).unlink()
-            fsync_dir(store.segments_dir)
+                    segment_path(engine.segments_dir, sid).unlink()
+            fsync_dir(engine.segments_dir)
             killpoints.reached("compact.after_unlink")
-            _drop_unused_dictionaries(store)
+            _drop_unused_dictionaries(engine)
             report.outputs = [o.segment_id for o in outputs]
         except BaseException:
             # Outputs not switched in are garbage; switched ones are live data
@@ -743,33 +679,29 @@ def compact(
             raise
         finally:
             spool.remove()
-        report.segments_after, report.bytes_after = _segment_bytes(store)
+        report.segments_after, report.bytes_after = _segment_bytes(engine)
         report.seconds = round(time.monotonic() - started, 3)
-        store.events.record("compaction", **report.to_json())
+        engine.events.record("compaction", **report.to_json())
         return report
     finally:
         report.seconds = round(time.monotonic() - started, 3)
         lock.release()
 
 
-def _sealed_segments(store: Store, txn: lmdb.Transaction) -> list[int]:
-    out = []
-    for key, val in txn.cursor(db=store._index.db("segments")):
-        if loads(val).get("state") == "sealed":
-            out.append(int.from_bytes(bytes(key), "big"))
-    return sorted(out)
+def _blob_data(engine: Engine, sha: str) -> bytes | None:
+    with engine.view() as v:
+        ref = v.blob(sha)
+    if ref is None:
+        return None
+    return engine.reader.read_typed(ref.pointer, BlobRecord, "a blob").data
 
 
-def _drop_unused_dictionaries(store: Store) -> None:
-    ddir = store.root / "dicts"
+def _drop_unused_dictionaries(engine: Engine) -> None:
+    ddir = engine.root / "dicts"
     if not ddir.is_dir():
         return
-    with store._index.read() as txn:
-        used = {
-            bytes(loads(v)["dict"]).hex()
-            for _k, v in txn.cursor(db=store._index.db("segments"))
-            if loads(v).get("dict")
-        }
+    with engine.view() as v:
+        used = {info.dict_sha.hex() for _sid, info in v.segments() if info.dict_sha}
     for p in ddir.glob("*.zdict"):
         if p.stem not in used:
             p.unlink()

@@ -32,8 +32,7 @@ from lsm.frame import (
     encode_frame,
 )
 from lsm.fsutil import sync_fd, write_all
-from lsm.index import Pointer
-from lsm.segment import segment_path
+from lsm.segment import Pointer, segment_path
 
 __all__ = ["BlockWriter", "OutputSegment", "inner_frame"]
 

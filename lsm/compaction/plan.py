@@ -12,13 +12,12 @@ Positions are log order: ``(index of the run in the log, seq)``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-
-import lmdb
+from typing import NamedTuple
 
 from lsm.compaction.policy import Action, Policy
-from lsm.index import META_NEXT_SEQ, Index, Pointer, get_u64, loads, u64
-from lsm.indexer import HistoryRef
+from lsm.indexschema import META_NEXT_SEQ, key_run
+from lsm.indexview import IndexView
+from lsm.segment import Pointer
 
 __all__ = ["LogView", "Plan"]
 
@@ -55,68 +54,64 @@ class Plan:
     referenced_blobs: set[bytes] = field(default_factory=set)
     #: Pointers of every live log's INITIAL record (their snapshots are referenced).
     initial_pointers: list[Pointer] = field(default_factory=list)
-    _txn: Any = None
-    _history_db: Any = None
+    _view: IndexView | None = None
     _facts: dict[tuple[str, bytes], _PathFacts] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ building
 
+    @property
+    def view(self) -> IndexView:
+        """The snapshot the plan was built from."""
+        if self._view is None:
+            raise RuntimeError("a Plan is used through Plan.build")
+        return self._view
+
     @classmethod
-    def build(cls, index: Index, txn: lmdb.Transaction, policy: Policy, inputs: list[int]) -> Plan:
-        """Read the snapshot ``txn`` (kept open by the caller for the whole compaction)."""
+    def build(cls, view: IndexView, policy: Policy, inputs: list[int]) -> Plan:
+        """Read the snapshot ``view`` (kept open by the caller for the whole compaction)."""
         logs: dict[str, LogView] = {}
         run_log: dict[int, str] = {}
         run_index: dict[int, int] = {}
-        runs_db = index.db("runs")
-        for key, val in txn.cursor(db=index.db("logs")):
-            name = bytes(key).decode("utf-8", "surrogateescape")
-            info = loads(val)
-            runs = tuple(int(r) for r in info["runs"])
+        for name, entry in view.logs():
             prune: _Pos | None = None
-            for i, run in enumerate(runs):
+            for i, run in enumerate(entry.runs):
                 run_log[run] = name
                 run_index[run] = i
-                raw = txn.get(u64(run), db=runs_db)
-                native = int(loads(raw).get("last_native_seq", 0)) if raw is not None else 0
+                info = view.run(run)
+                native = info.last_native_seq if info is not None else 0
                 if native:
                     prune = (i, native)
-            logs[name] = LogView(name, runs, info.get("initial_seq"), prune)
+            logs[name] = LogView(name, entry.runs, entry.initial_seq, prune)
         live_sessions = set()
-        for key in txn.cursor(db=index.db("session_runs")).iternext(values=False):
-            k = bytes(key)
-            if int.from_bytes(k[-8:], "big") in run_log:
+        for k in view.session_run_keys():
+            if key_run(k[-8:]) in run_log:
                 live_sessions.add(k[:-8])
         plan = cls(
             policy=policy,
             inputs=inputs,
-            snapshot_seq=get_u64(txn, index.db("meta"), META_NEXT_SEQ, 1) - 1,
+            snapshot_seq=view.meta(META_NEXT_SEQ, 1) - 1,
             logs=logs,
             run_log=run_log,
             run_index=run_index,
             live_initial_seqs={v.initial_seq for v in logs.values() if v.initial_seq is not None},
             live_sessions=live_sessions,
         )
-        plan._txn = txn
-        plan._history_db = index.db("history")
-        plan._collect_blobs(index, txn)
+        plan._view = view
+        plan._collect_blobs()
         return plan
 
-    def _collect_blobs(self, index: Index, txn: lmdb.Transaction) -> None:
+    def _collect_blobs(self) -> None:
         # Blobs live on while a kept entry or a live INITIAL names them.
-        for key, val in txn.cursor(db=self._history_db):
-            k = bytes(key)
-            run = int.from_bytes(k[:8], "big")
+        for k, ref in self.view.history_all():
+            run = key_run(k)
             if run not in self.run_log:
                 continue
-            seq = int.from_bytes(k[-8:], "big")
-            ref = HistoryRef.decode(val, seq)
-            kept = self.decide(run, k[8:-8], seq, ref.timestamp) is not Action.DROP
+            kept = self.decide(run, k[8:-8], ref.seq, ref.timestamp) is not Action.DROP
             if kept and len(ref.blob_sha) == 64:
                 self.referenced_blobs.add(bytes.fromhex(ref.blob_sha))
-        for _k, v in txn.cursor(db=index.db("logs")):
-            info = loads(v)
-            if info.get("initial") is not None:
-                self.initial_pointers.append(Pointer.from_list(info["initial"]))
+        for _name, entry in self.view.logs():
+            if entry.initial is not None:
+                self.initial_pointers.append(entry.initial)
 
     def add_initial_blobs(self, shas: list[str]) -> None:
         """Mark the snapshot blobs of live INITIAL records as referenced."""
@@ -129,18 +124,9 @@ class Plan:
     def _log_refs(self, log: LogView, pk: bytes) -> list[tuple[_Pos, int]]:
         """``(position, timestamp)`` of every entry of ``pk`` in ``log``, oldest first."""
         out: list[tuple[_Pos, int]] = []
-        txn = self._txn
         for i, run in enumerate(log.runs):
-            prefix = u64(run) + pk
-            with txn.cursor(db=self._history_db) as cur:
-                if not cur.set_range(prefix):
-                    continue
-                for key, val in cur:
-                    k = bytes(key)
-                    if k[: len(prefix)] != prefix or len(k) != len(prefix) + 8:
-                        break
-                    seq = int.from_bytes(k[-8:], "big")
-                    out.append(((i, seq), HistoryRef.decode(val, seq).timestamp))
+            for seq, ref in self.view.history_of(run, pk):
+                out.append(((i, seq), ref.timestamp))
         return out
 
     def _path_facts(self, log: LogView, pk: bytes) -> _PathFacts:
@@ -167,18 +153,10 @@ class Plan:
     def _next_timestamp(self, log: LogView, pos: _Pos, pk: bytes) -> int | None:
         """Timestamp of the file's next entry after ``pos`` in log order, or None."""
         i, seq = pos
-        txn = self._txn
         for j in range(i, len(log.runs)):
-            prefix = u64(log.runs[j]) + pk
-            start = prefix + u64(seq + 1) if j == i else prefix
-            with txn.cursor(db=self._history_db) as cur:
-                if not cur.set_range(start):
-                    continue
-                k = bytes(cur.key())
-                if k[: len(prefix)] == prefix and len(k) == len(prefix) + 8:
-                    return int(
-                        HistoryRef.decode(cur.value(), int.from_bytes(k[-8:], "big")).timestamp
-                    )
+            ref = self.view.next_history(log.runs[j], pk, seq if j == i else None)
+            if ref is not None:
+                return ref.timestamp
         return None
 
     # ------------------------------------------------------------------ decisions

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from lsm.index import loads
 from lsm.locking import FileLock
 
 if TYPE_CHECKING:
@@ -42,24 +41,21 @@ class Thresholds(NamedTuple):
 
 def compaction_reason(store: Store, t: Thresholds) -> str | None:
     """Why the store should be compacted now, or None. Index reads only."""
-    index = store._index
     sealed = 0
     sealed_bytes = 0
     uncompacted = 0
-    with index.read() as txn:
-        for _k, v in txn.cursor(db=index.db("segments")):
-            info = loads(v)
-            if info.get("state") == "sealed":
+    stored = 0
+    with store.engine.view() as v:
+        for _sid, info in v.segments():
+            stored += info.checkpoints
+            if info.state == "sealed":
                 sealed += 1
-                sealed_bytes += int(info.get("size", 0))
-                if not info.get("compacted"):
+                sealed_bytes += info.size
+                if not info.compacted:
                     uncompacted += 1
         # Checkpoints no live log holds any more (reset, dropped, archived
         # past retention): stored minus indexed.
-        live = sum(int(loads(v).get("checkpoints", 0)) for _k, v in txn.cursor(db=index.db("runs")))
-        stored = sum(
-            int(loads(v).get("checkpoints", 0)) for _k, v in txn.cursor(db=index.db("segments"))
-        )
+        live = sum(info.checkpoints for _run, info in v.runs())
     if uncompacted == 0:
         return None  # nothing new since the last compaction
     if sealed >= t.min_sealed_segments:

@@ -1,13 +1,35 @@
-"""What reads return: stored entries, checkpoints and working-log descriptions."""
+"""What reads return: file states, stored entries, checkpoints and working-log descriptions."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from lsm.indexer import FileState
 from lsm.model import Checkpoint, CheckpointKind, FileEntry
+from lsm.segment import Pointer
 
 __all__ = ["FileState", "LogInfo", "StoredCheckpoint", "StoredEntry"]
+
+
+class FileState(NamedTuple):
+    """What the index knows of a file's newest entry in a log, without a segment read.
+
+    :ivar run: the run holding the newest entry.
+    :ivar ai_touched: some entry of this file in the log was AI-made or
+        carries an AI author (git-ai's ``ai_touched_files``).
+    :ivar has_attributions: the newest entry has character attributions.
+    :ivar pointer: where the newest entry's frame is.
+    """
+
+    path: str
+    run: int
+    seq: int
+    blob_sha: str
+    kind: CheckpointKind
+    timestamp: int
+    ai_touched: bool
+    has_attributions: bool
+    has_line_attributions: bool
+    pointer: Pointer
 
 
 class StoredEntry(NamedTuple):
