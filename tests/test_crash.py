@@ -8,6 +8,7 @@ pointer may dangle.
 from __future__ import annotations
 
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -117,13 +118,25 @@ def _storm_round(store: Path, round_no: int, rng: random.Random) -> list[tuple[s
                 text=True,
             )
         )
-    time.sleep(rng.uniform(0.3, 0.9))
+    # Kill mid-flight: once every writer has acknowledged something (start-up
+    # takes long on a loaded machine), after a random extra stretch.
+    early: dict[int, list[str]] = {i: [] for i in range(len(procs))}
+    outs = [p.stdout for p in procs if p.stdout is not None]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(early.values()):
+        ready, _, _ = select.select(outs, [], [], 0.5)
+        for i, stream in enumerate(outs):
+            if stream in ready:
+                line = stream.readline()
+                if line:
+                    early[i].append(line)
+    time.sleep(rng.uniform(0.05, 0.6))
     for p in procs:
         p.send_signal(signal.SIGKILL)
     acks = []
-    for p in procs:
+    for i, p in enumerate(procs):
         out, _err = p.communicate()
-        acks += parse_acks(out)
+        acks += parse_acks("".join(early[i]) + out)
     return acks
 
 
