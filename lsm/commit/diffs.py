@@ -30,8 +30,10 @@ from lsm.model import LineAttribution
 __all__ = [
     "AddedLines",
     "DiffHunk",
+    "FilePatch",
     "content_hunks",
     "parse_added_lines",
+    "parse_patches",
     "parse_renames",
     "shift_line_attributions",
     "shift_ranges",
@@ -84,28 +86,66 @@ def _header_path(raw: bytes, prefix: str) -> str | None:
     return text[len(prefix) :] if text.startswith(prefix) else text
 
 
-def parse_added_lines(output: bytes) -> dict[str, AddedLines]:
-    """Added lines per file of a ``git diff -U0 --src-prefix=a/ --dst-prefix=b/`` output.
+class FilePatch(NamedTuple):
+    """One file of a ``-U0`` patch: its paths (None: absent on that side) and hunks.
 
-    Files are keyed by their new path; deleted files (``+++ /dev/null``) and
-    files with no added line do not appear.
+    :ivar lines: added (new-side) line numbers; :ivar insertions: those in
+        pure-insertion hunks.
     """
-    out: dict[str, AddedLines] = {}
+
+    old: str | None
+    new: str | None
+    hunks: list[DiffHunk]
+    lines: list[int]
+    insertions: list[int]
+
+
+def parse_patches(output: bytes, *, separators: bool = False) -> list[list[FilePatch]]:
+    """The files of a ``git diff -U0 --src-prefix=a/ --dst-prefix=b/`` output.
+
+    Hunks are walked by their counts. With ``separators`` (``git diff-tree
+    --stdin --always``), a bare commit-id line starts the next pair's
+    output, and one list is returned per pair; else one list in all.
+    """
+    groups: list[list[FilePatch]] = [] if separators else [[]]
     lines = output.split(b"\n")
-    path: str | None = None
-    i = 0
-    n = len(lines)
+    current: FilePatch | None = None
+    old: str | None = None
+    i, n = 0, len(lines)
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None and groups:
+            groups[-1].append(current)
+        current = None
+
     while i < n:
         line = lines[i]
         i += 1
-        if line.startswith(b"diff --git "):
-            path = None
-        elif line.startswith(b"+++ "):
-            path = _header_path(line[4:], "b/")
-        elif line.startswith(b"@@ "):
+        if separators and _is_oid_line(line):
+            flush()
+            groups.append([])
+        elif line.startswith(b"diff --git "):
+            flush()
+            old = None
+            current = FilePatch(None, None, [], [], [])
+        elif line.startswith(b"--- ") and current is not None:
+            old = _header_path(line[4:], "a/")
+        elif line.startswith(b"+++ ") and current is not None:
+            current = current._replace(old=old, new=_header_path(line[4:], "b/"))
+        elif line.startswith(b"rename from ") and current is not None:
+            current = current._replace(
+                old=unquote_path(line[12:].decode("utf-8", "surrogateescape"))
+            )
+        elif line.startswith(b"rename to ") and current is not None:
+            current = current._replace(
+                new=unquote_path(line[10:].decode("utf-8", "surrogateescape"))
+            )
+        elif line.startswith(b"@@ ") and current is not None:
             hunk = _hunk_header(line)
             if hunk is None:
                 continue
+            current.hunks.append(hunk)
             old_left, new_left = hunk.old_count, hunk.new_count
             cursor = hunk.new_start
             pure = hunk.old_count == 0
@@ -118,13 +158,9 @@ def parse_added_lines(output: bytes) -> dict[str, AddedLines]:
                     old_left -= 1
                 elif body.startswith(b"+") and new_left > 0:
                     new_left -= 1
-                    if path is not None:
-                        entry = out.get(path)
-                        if entry is None:
-                            entry = out[path] = AddedLines([], [])
-                        entry.lines.append(cursor)
-                        if pure:
-                            entry.insertions.append(cursor)
+                    current.lines.append(cursor)
+                    if pure:
+                        current.insertions.append(cursor)
                     cursor += 1
                 elif body.startswith(b" "):  # context (only with -U>0)
                     old_left -= 1
@@ -133,6 +169,26 @@ def parse_added_lines(output: bytes) -> dict[str, AddedLines]:
                 else:
                     break  # malformed: resynchronise on the next header
                 i += 1
+    flush()
+    return groups
+
+
+def _is_oid_line(line: bytes) -> bool:
+    return len(line) in (40, 64) and all(c in b"0123456789abcdef" for c in line)
+
+
+def parse_added_lines(output: bytes) -> dict[str, AddedLines]:
+    """Added lines per file of a ``git diff -U0 --src-prefix=a/ --dst-prefix=b/`` output.
+
+    Files are keyed by their new path; deleted files (``+++ /dev/null``) and
+    files with no added line do not appear.
+    """
+    out: dict[str, AddedLines] = {}
+    for patch in parse_patches(output)[0]:
+        if patch.new is not None and patch.lines:
+            entry = out.setdefault(patch.new, AddedLines([], []))
+            entry.lines.extend(patch.lines)
+            entry.insertions.extend(patch.insertions)
     return out
 
 

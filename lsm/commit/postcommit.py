@@ -71,7 +71,14 @@ from lsm.model import InitialAttributions
 from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
 from lsm.record import Record
 
-__all__ = ["GIT_AI_VERSION", "PostCommitResult", "classify_reflog", "post_commit"]
+__all__ = [
+    "GIT_AI_VERSION",
+    "PostCommitResult",
+    "attribute_commit",
+    "classify_reflog",
+    "log_name",
+    "post_commit",
+]
 
 #: ``git_ai_version`` in the notes we write (git-ai writes its crate version).
 GIT_AI_VERSION = f"ckptlog-{__version__}"
@@ -456,7 +463,17 @@ def _run(
         lock.acquire(timeout=settings.storage.lock_timeout)
         try:
             legacy = LegacyLog(repo.ai_dir, parent)
-            _process(git, legacy, legacy.exists(), target, parent, commit, settings, result)
+            attribute_commit(
+                git,
+                legacy,
+                target.oid,
+                parent,
+                settings,
+                result,
+                commit=commit,
+                archive=legacy.exists(),
+                expect_parent=True,
+            )
         finally:
             lock.release()
         return
@@ -476,45 +493,78 @@ def _run(
             from lsm.commit.worklog import LegacyLog
 
             twin = LegacyLog(repo.ai_dir, parent)
-        split = _process(git, source, live, target, parent, commit, settings, result, compare=twin)
+        split = attribute_commit(
+            git,
+            source,
+            target.oid,
+            parent,
+            settings,
+            result,
+            commit=commit,
+            archive=live,
+            expect_parent=True,
+            compare=twin,
+        )
         if split is not None and twin is not None:
             twin.finish(target.oid, split.initial, split.initial_contents)
     finally:
         store.close()
 
 
-def _process(
+def attribute_commit(
     git: Git,
     source: _Source,
-    live: bool,
-    target: _Target,
+    oid: str,
     parent: str,
-    commit: CommitObject | None,
     settings: Settings,
     result: PostCommitResult,
     *,
+    commit: CommitObject | None = None,
+    archive: bool = True,
+    expect_parent: bool = False,
     compare: _Source | None = None,
+    carry: Callable[[CommitObject], Sequence[AuthorshipNote]] | None = None,
+    recover: bool = True,
+    new_log: str | None = None,
 ) -> Split | None:
-    """Read, classify, recover, write the note, move the log (the module's steps 2-6).
+    """One commit's note from one working log: classify, carry, recover, write, move the log.
 
+    The building block of post-commit and of the rewrites (amend, cherry-pick,
+    revert, squash, conflict resolutions), which differ only in the log they
+    read, the notes they carry over and whether recovery runs.
+
+    :param parent: the commit's diff base (its first parent, or ``initial``).
+    :param expect_parent: fail closed unless C's first parent is ``parent``.
     :param compare: ``storage.mode = dual``: git-ai's files, whose fold must
         match the store's (each difference is a warning; the store wins).
+    :param carry: notes from elsewhere (a cherry-pick's source, the note of
+        the commit an amend replaced...), already in C's coordinates; they
+        fill the lines the working log leaves unattested, before recovery.
+    :param new_log: the log that gets the INITIAL (default: ``result.new_log``).
     """
     fold = source.fold()
     if compare is not None:
         for diff in fold.differences(compare.fold())[:5]:
             result.warnings.append(f"dual mode: the store and git-ai's files disagree: {diff}")
     paths = sorted(fold.pathspecs())
-    batch = _read_batch(git, target.oid, parent, paths, fold.observed_paths(), commit)
+    batch = _read_batch(git, oid, parent, paths, fold.observed_paths(), commit)
     c = batch.commit
-    if (c.parents[0] if c.parents else "initial") != parent:
+    if expect_parent and (c.parents[0] if c.parents else "initial") != parent:
         # The reflog and the commit disagree on the base: not a plain commit (fail closed).
         result.skipped = f"HEAD moved from {parent[:12]}, which is not {c.oid[:12]}'s parent"
         return None
     state = fold.state(source.blob, c.author)
     texts, added = _texts(git, set(paths), batch, parent)
     split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
-    every = _recover(git, split, c, added, settings)
+    note = split.note
+    for other in carry(c) if carry is not None else ():
+        note = fill_note(note, other)
+        note.metadata.base_commit_sha = c.oid
+    split = split._replace(note=note)
+    if recover:
+        every = _recover(git, split, c, added, settings)
+    else:
+        every = {p: set(a.lines) for p, a in added.items()}
     _count(split.note, result, every)
     result.carried = sum(
         la.end_line - la.start_line + 1 for las in split.initial.files.values() for la in las
@@ -524,5 +574,6 @@ def _process(
         first = {c.oid: batch.existing_note} if batch.existing_note is not None else {}
         written = update_notes(git, [c.oid], build, first=(batch.notes_tip, first))
         result.note = written.get(c.oid)
-    source.finish(result.new_log, split.initial, split.initial_contents, archive=live)
+    target_log = new_log if new_log is not None else result.new_log
+    source.finish(target_log, split.initial, split.initial_contents, archive=archive)
     return split
