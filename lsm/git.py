@@ -39,6 +39,7 @@ __all__ = [
     "last_reflog_entry",
     "parse_commit",
     "parse_ident",
+    "reflog_tail",
     "unquote_path",
 ]
 
@@ -305,6 +306,38 @@ def last_reflog_entry(git_dir: str | os.PathLike[str], ref: str = "HEAD") -> Ref
     if not (is_oid(old) and is_oid(new)):
         return None
     return RefMove(old, new, message.decode("utf-8", "replace"))
+
+
+def reflog_tail(
+    git_dir: str | os.PathLike[str], ref: str = "HEAD", *, size: int = 65536
+) -> list[tuple[RefMove, int]]:
+    """The newest entries of ``<git_dir>/logs/<ref>`` (oldest first) with their unix times.
+
+    Only the file's last ``size`` bytes are read; a torn first line is skipped.
+    """
+    path = Path(git_dir) / "logs" / ref
+    try:
+        with open(path, "rb") as f:
+            end = os.fstat(f.fileno()).st_size
+            f.seek(max(0, end - size))
+            tail = f.read()
+    except OSError:
+        return []
+    out: list[tuple[RefMove, int]] = []
+    for raw in tail.split(b"\n"):
+        head, tab, message = raw.partition(b"\t")
+        fields = head.split(b" ")
+        if not tab or len(fields) < 4:
+            continue
+        old, new = fields[0].decode("ascii", "replace"), fields[1].decode("ascii", "replace")
+        if not (is_oid(old) and is_oid(new)):
+            continue
+        try:
+            when = int(fields[-2])
+        except ValueError:
+            continue
+        out.append((RefMove(old, new, message.decode("utf-8", "replace")), when))
+    return out
 
 
 def is_null_oid(oid: str) -> bool:

@@ -488,13 +488,14 @@ def fill_note(existing: AuthorshipNote, extra: AuthorshipNote) -> AuthorshipNote
                 entries.append(Attestation(e.key, tuple(compress_lines(lines))))
         if entries:
             added.append(FileAttestation(f.path, tuple(entries)))
-    merged = merge_notes(existing, AuthorshipNote(added, extra.metadata))
-    keys = merged.keys()
-    md = merged.metadata
-    # Only records of keys the note uses come from ``extra`` (git-ai prunes sessions so).
-    md.sessions = {
-        k: v
-        for k, v in md.sessions.items()
-        if k in existing.metadata.sessions or any(session_of(x) == k for x in keys)
-    }
-    return merged
+    # Only the records of keys that were added come from ``extra``.
+    used = {e.key for f in added for e in f.entries}
+    em = extra.metadata
+    records = NoteMetadata(
+        base_commit_sha=em.base_commit_sha,
+        git_ai_version=em.git_ai_version,
+        prompts={k: v for k, v in em.prompts.items() if k in used},
+        humans={k: v for k, v in em.humans.items() if k in used},
+        sessions={k: v for k, v in em.sessions.items() if any(session_of(x) == k for x in used)},
+    )
+    return merge_notes(existing, AuthorshipNote(added, records))

@@ -3,8 +3,13 @@
 One entry point for every hook ckptlog installs besides ``post-commit``
 (whose script calls ``ckptlog post-commit`` directly). A hook's stdin is
 always read to its end, so that git never blocks writing to a hook that
-stopped listening. Hooks that carry no authorship work for the command
-that ran them return at once.
+stopped listening.
+
+``reference-transaction`` runs for every ref update of every git command
+(twice: ``prepared``, then ``committed``), so its fast path decides from the
+stdin lines and the invoking command alone, importing nothing heavy, whether
+there is anything to do (a reset, an ``update-ref`` of HEAD's branch, a
+stash); ``prepared`` and ``aborted`` never do anything.
 
 What can fail: whatever the handler can; the CLI turns it into one warning
 line and exit 0.
@@ -18,23 +23,125 @@ from typing import TextIO
 
 __all__ = ["HANDLED", "dispatch"]
 
+Handler = Callable[[Sequence[str], str, str], str | None]
 
-def _post_commit(args: Sequence[str], data: str, cwd: str) -> None:
+
+def _post_commit(args: Sequence[str], data: str, cwd: str) -> str | None:
     from lsm.commit.postcommit import post_commit
 
-    post_commit(cwd)
+    return post_commit(cwd).skipped
 
 
-def _pre_commit(args: Sequence[str], data: str, cwd: str) -> None:
+def _pre_commit(args: Sequence[str], data: str, cwd: str) -> str | None:
     from lsm.commit.precommit import pre_commit
 
     pre_commit(cwd)
+    return None
 
 
-#: Hook name -> handler(args, stdin text, cwd).
-HANDLED: dict[str, Callable[[Sequence[str], str, str], None]] = {
+def _post_rewrite(args: Sequence[str], data: str, cwd: str) -> str | None:
+    from lsm.commit.rewrites import RewriteContext, on_post_rewrite
+
+    ctx = RewriteContext.open(cwd)
+    try:
+        did = on_post_rewrite(ctx, args[0] if args else "", data)
+        ctx.record("post-rewrite", did)
+        return did
+    finally:
+        ctx.close()
+
+
+def _post_checkout(args: Sequence[str], data: str, cwd: str) -> str | None:
+    if len(args) < 3:
+        return "post-checkout without its three arguments"
+    from lsm.commit.rewrites import RewriteContext, on_post_checkout
+
+    ctx = RewriteContext.open(cwd)
+    try:
+        did = on_post_checkout(ctx, args[0], args[1], args[2])
+        ctx.record("post-checkout", did)
+        return did
+    finally:
+        ctx.close()
+
+
+def _post_merge(args: Sequence[str], data: str, cwd: str) -> str | None:
+    from lsm.commit.rewrites import RewriteContext, on_post_merge
+
+    ctx = RewriteContext.open(cwd)
+    try:
+        did = on_post_merge(ctx, args[0] if args else "0")
+        ctx.record("post-merge", did)
+        return did
+    finally:
+        ctx.close()
+
+
+_COMMANDS_WITH_THEIR_OWN_HOOKS = frozenset(
+    {
+        "commit",
+        "merge",
+        "rebase",
+        "cherry-pick",
+        "revert",
+        "checkout",
+        "switch",
+        "pull",
+        "am",
+        "fetch",
+        "push",
+        "clone",
+        "tag",
+        "branch",
+        "worktree",
+        "notes",
+        "fast-import",
+        "gc",
+        "pack-refs",
+        "remote",
+        "bisect",
+        "replace",
+    }
+)
+
+
+def _reference_transaction(args: Sequence[str], data: str, cwd: str) -> str | None:
+    if not args or args[0] != "committed":
+        return None  # prepared / aborted: never act, never fail
+    relevant = False
+    for line in data.splitlines():
+        fields = line.split(" ", 2)
+        if len(fields) != 3 or fields[0] == fields[1]:
+            continue
+        if fields[2] in ("HEAD", "refs/stash") or fields[2].startswith("refs/heads/"):
+            relevant = True
+            break
+    if not relevant:
+        return None
+    from lsm.commit.gitcommand import invoking_command
+
+    cmd = invoking_command()
+    if cmd is not None and cmd.name in _COMMANDS_WITH_THEIR_OWN_HOOKS:
+        return None  # their post-commit / post-rewrite / post-checkout / post-merge act
+    from lsm.commit.rewrites import RewriteContext, on_reference_transaction
+
+    ctx = RewriteContext.open(cwd)
+    try:
+        did = on_reference_transaction(ctx, args[0], data)
+        ctx.record("reference-transaction", did)
+        return did
+    finally:
+        ctx.close()
+
+
+#: Hook name -> handler(args, stdin text, cwd) -> what it did (None: nothing).
+HANDLED: dict[str, Handler] = {
     "post-commit": _post_commit,
     "pre-commit": _pre_commit,
+    "post-rewrite": _post_rewrite,
+    "post-checkout": _post_checkout,
+    "post-merge": _post_merge,
+    "reference-transaction": _reference_transaction,
 }
 
 

@@ -74,6 +74,7 @@ from lsm.record import Record
 __all__ = [
     "GIT_AI_VERSION",
     "PostCommitResult",
+    "added_lines",
     "attribute_commit",
     "classify_reflog",
     "log_name",
@@ -95,6 +96,8 @@ PATCH_OPTIONS = (
     "--indent-heuristic",
     "--inter-hunk-context=0",
 )
+#: A ``merge --squash`` waiting for its commit (in the work tree's git-ai directory).
+SQUASH_FILE = "ckptlog-pending-squash.json"
 #: More paths than this are not passed to ``git diff`` (argv limits): post-filtered.
 MAX_PATHSPECS = 1000
 
@@ -204,6 +207,12 @@ def _target(repo: Repo, git: Git, rev: str | None) -> _Target:
         return _Target(head, None, "commit")  # no reflog: the commit's first parent decides
     parent = "initial" if is_null_oid(move.old) else move.old
     return _Target(head, parent, classify_reflog(move.message))
+
+
+def added_lines(git: Git, parent: str, commit: str) -> dict[str, set[int]]:
+    """Every line ``commit`` added against ``parent`` (``initial``: the empty tree), by file."""
+    base = EMPTY_TREE if parent == "initial" else parent
+    return {p: set(a.lines) for p, a in _diff_added(git, base, commit, None).items()}
 
 
 def _diff_added(
@@ -408,7 +417,7 @@ def post_commit(
     result = PostCommitResult(target.oid, target.parent or "")
     events = EventLog(settings.store_path(repo.common_dir) / "events.jsonl")
     try:
-        if target.kind != "commit":
+        if target.kind in ("amend", "rebase"):
             result.skipped = f"{target.kind}: left to the rewrite hooks"
         else:
             _run(repo, git, target, settings, result)
@@ -452,6 +461,15 @@ def _run(
         result.parent = parent
     result.log = log_name(repo, parent)
     result.new_log = log_name(repo, target.oid)
+    # A cherry-pick, a revert, or the commit of a merge --squash carries notes over.
+    kind = target.kind
+    if kind == "commit" and (repo.git_dir / "CHERRY_PICK_HEAD").exists():
+        kind = "cherry-pick"  # a conflicted cherry-pick concluded with git commit
+    carry = None
+    if kind != "commit" or (repo.ai_dir / SQUASH_FILE).exists():
+        from lsm.commit.rewrites import RewriteContext, commit_carry
+
+        carry = commit_carry(RewriteContext.of(repo, git, settings), kind, target.oid)
     mode = settings.storage.mode
     if mode == "legacy":
         from lsm.commit.worklog import LegacyLog
@@ -473,6 +491,7 @@ def _run(
                 commit=commit,
                 archive=legacy.exists(),
                 expect_parent=True,
+                carry=carry,
             )
         finally:
             lock.release()
@@ -483,11 +502,10 @@ def _run(
     store = Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
     try:
         source = StoreLog(store, result.log)
+        # An archived log is never read again: the commit that archived it may
+        # be a sibling of this one (a redo finds the live log, which a crash
+        # or a lock left in place).
         live = source.exists()
-        if not live:
-            archived = StoreLog(store, f"old-{result.log}")
-            if archived.exists():
-                source = archived  # a redo after the log was archived
         twin: _Source | None = None
         if mode == "dual":
             from lsm.commit.worklog import LegacyLog
@@ -504,6 +522,7 @@ def _run(
             archive=live,
             expect_parent=True,
             compare=twin,
+            carry=carry,
         )
         if split is not None and twin is not None:
             twin.finish(target.oid, split.initial, split.initial_contents)

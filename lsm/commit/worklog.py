@@ -23,10 +23,10 @@ from lsm.hashing import sha256
 from lsm.model import InitialAttributions
 from lsm.store import Store
 
-__all__ = ["LegacyLog", "StoreLog"]
+__all__ = ["LegacyLog", "StoreLog", "snapshot_blobs"]
 
 
-def _snapshot_blobs(
+def snapshot_blobs(
     initial: InitialAttributions, contents: Mapping[str, str]
 ) -> tuple[InitialAttributions, dict[str, bytes]]:
     """INITIAL with ``file_blobs`` set to the sha256 of each snapshot, and those blobs."""
@@ -85,7 +85,7 @@ class StoreLog:
         One writer session; an empty ``initial`` clears ``new_log``'s INITIAL
         only if the log exists (no empty log is created for nothing).
         """
-        with_blobs, blobs = _snapshot_blobs(initial, contents)
+        with_blobs, blobs = snapshot_blobs(initial, contents)
         with self.store.writer() as w:
             if not with_blobs.is_empty() or self.store.log_info(new_log) is not None:
                 w.set_initial(new_log, with_blobs, blobs=blobs)
@@ -136,7 +136,7 @@ class LegacyLog:
         from lsm.legacy import layout
         from lsm.legacy.files import write_blob, write_initial
 
-        with_blobs, blobs = _snapshot_blobs(initial, contents)
+        with_blobs, blobs = snapshot_blobs(initial, contents)
         if not with_blobs.is_empty():
             bdir = layout.blobs_dir(self.ai_dir, new_base)
             bdir.mkdir(parents=True, exist_ok=True)
