@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-__all__ = ["GitCommand", "invoking_command", "parse_git_argv"]
+__all__ = ["GitCommand", "invoking_command", "invoking_commands", "parse_git_argv"]
 
 #: Global options of ``git`` that take a separate value.
 _GLOBAL_WITH_VALUE = frozenset(
@@ -128,24 +128,28 @@ def _ps_argv(pid: int) -> tuple[int, list[str]] | None:
         return None
 
 
-def invoking_command(
+def invoking_commands(
     *,
     start: int | None = None,
     alias: Callable[[str], str | None] | None = None,
-) -> GitCommand | None:
-    """The git command that (indirectly) started this process, or None.
+) -> list[GitCommand]:
+    """The git commands among this process's ancestors, nearest first.
+
+    ``git stash`` runs ``git reset --hard`` as a child: the chain tells the
+    user's command (the outermost) from git's own plumbing (the nearest).
 
     :param start: the pid whose ancestors to search (default: our parent).
     :param alias: looks up ``alias.<name>`` (``git config``), to expand one alias.
     """
     reader = _proc_argv if os.path.isdir("/proc/self") else _ps_argv
     pid = os.getppid() if start is None else start
-    for _ in range(_MAX_DEPTH):
+    out: list[GitCommand] = []
+    for _ in range(_MAX_DEPTH + 2):
         if pid <= 1:
-            return None
+            break
         found = reader(pid)
         if found is None:
-            return None
+            break
         ppid, argv = found
         cmd = parse_git_argv(argv)
         if cmd is not None:
@@ -153,7 +157,19 @@ def invoking_command(
                 expansion = alias(cmd.name)
                 if expansion and not expansion.startswith("!"):
                     words = expansion.split()
-                    return GitCommand(words[0], (*words[1:], *cmd.args))
-            return cmd
+                    cmd = GitCommand(words[0], (*words[1:], *cmd.args))
+            out.append(cmd)
+        elif out:
+            break  # above the outermost git
         pid = ppid
-    return None
+    return out
+
+
+def invoking_command(
+    *,
+    start: int | None = None,
+    alias: Callable[[str], str | None] | None = None,
+) -> GitCommand | None:
+    """The nearest git command that (indirectly) started this process, or None."""
+    chain = invoking_commands(start=start, alias=alias)
+    return chain[0] if chain else None

@@ -111,17 +111,21 @@ def _reference_transaction(args: Sequence[str], data: str, cwd: str) -> str | No
     relevant = False
     for line in data.splitlines():
         fields = line.split(" ", 2)
-        if len(fields) != 3 or fields[0] == fields[1]:
+        if len(fields) != 3:
             continue
-        if fields[2] in ("HEAD", "refs/stash") or fields[2].startswith("refs/heads/"):
+        # HEAD counts even unmoved: `git reset --hard` in place discards work.
+        if fields[2] == "HEAD" or (
+            fields[0] != fields[1]
+            and (fields[2] == "refs/stash" or fields[2].startswith("refs/heads/"))
+        ):
             relevant = True
             break
     if not relevant:
         return None
-    from lsm.commit.gitcommand import invoking_command
+    from lsm.commit.gitcommand import invoking_commands
 
-    cmd = invoking_command()
-    if cmd is not None and cmd.name in _COMMANDS_WITH_THEIR_OWN_HOOKS:
+    chain = invoking_commands()
+    if chain and chain[-1].name in _COMMANDS_WITH_THEIR_OWN_HOOKS:
         return None  # their post-commit / post-rewrite / post-checkout / post-merge act
     from lsm.commit.rewrites import RewriteContext, on_reference_transaction
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lsm.checkpoint.gitrepo import Repo, find_repo
-from lsm.commit.gitcommand import GitCommand, invoking_command
+from lsm.commit.gitcommand import GitCommand, invoking_commands
 from lsm.commit.postcommit import SQUASH_FILE, PostCommitResult, attribute_commit, log_name
 from lsm.commit.shift import deoverlap, shift_note, shift_notes, tree_diffs
 from lsm.commit.transitions import (
@@ -84,7 +84,7 @@ class RewriteContext:
         self.repo = repo
         self.git = git
         self.settings = settings
-        self._command: GitCommand | bool | None = False
+        self._chain: list[GitCommand] | None = None
         self._store: Store | None = None
         self._identity: str | None = None
         self.events = EventLog(self.settings.store_path(self.repo.common_dir) / "events.jsonl")
@@ -103,12 +103,21 @@ class RewriteContext:
         return cls(repo, git, settings)
 
     @property
+    def chain(self) -> list[GitCommand]:
+        """The git commands above the hook, nearest first (empty: unknown)."""
+        if self._chain is None:
+            self._chain = invoking_commands(alias=lambda name: self.git.config(f"alias.{name}"))
+        return self._chain
+
+    @property
     def command(self) -> GitCommand | None:
         """The git command that ran the hook (None: unknown)."""
-        if self._command is False:
-            self._command = invoking_command(alias=lambda name: self.git.config(f"alias.{name}"))
-        assert self._command is not True
-        return self._command
+        return self.chain[0] if self.chain else None
+
+    @property
+    def user_command(self) -> GitCommand | None:
+        """The outermost git command: what the user ran (``stash``, not its ``reset``)."""
+        return self.chain[-1] if self.chain else None
 
     def store(self) -> Store:
         if self._store is None:
@@ -527,15 +536,22 @@ def on_reference_transaction(ctx: RewriteContext, state: str, stdin: str) -> str
     if stash:
         return _stash(ctx, stash[0])
     head_ref = _head_ref(ctx.repo)
-    moves = [u for u in updates if u.ref in ("HEAD", head_ref) and u.old != u.new]
-    if not moves:
-        return "no HEAD move"
-    move = moves[0]
+    heads = [u for u in updates if u.ref in ("HEAD", head_ref)]
+    if not heads:
+        return "no HEAD update"
+    move = heads[0]
     cmd = ctx.command
     if cmd is None:
         return "HEAD moved by an unknown command: nothing migrated (fail-closed)"
+    user = ctx.user_command
+    if user is not None and user.name != cmd.name:
+        return f"git {cmd.name} inside git {user.name}: its hooks handle it"
     if cmd.name == "reset":
+        if move.old == move.new:
+            return _reset_in_place(ctx, cmd, move.new)
         return _reset(ctx, cmd, move)
+    if move.old == move.new:
+        return "HEAD did not move"
     if cmd.name == "update-ref":
         return _update_ref(ctx, move)
     return f"HEAD moved by git {cmd.name}: its own hooks handle it"
@@ -552,6 +568,14 @@ def _head_ref(repo: Repo) -> str | None:
 def _is_ancestor(git: Git, a: str, b: str) -> bool:
     code, _, _ = git.run(["merge-base", "--is-ancestor", a, b], check=False)
     return code == 0
+
+
+def _reset_in_place(ctx: RewriteContext, cmd: GitCommand, head: str) -> str:
+    """``git reset --hard`` without moving HEAD discards the uncommitted work: archive."""
+    if not cmd.has("--hard") or not ctx.has_store():
+        return "reset in place: nothing to do"
+    archived = ctx.store().archive_log(ctx.log(head))
+    return f"reset --hard: working log {'archived' if archived else 'absent'}"
 
 
 def _reset(ctx: RewriteContext, cmd: GitCommand, move: _Update) -> str:

@@ -103,7 +103,9 @@ def tree_diffs(git: Git, pairs: Sequence[tuple[str, str]]) -> list[TreeDiff]:
     out: list[TreeDiff] = []
     for start in range(0, len(pairs), PAIRS_PER_PROCESS):
         chunk = pairs[start : start + PAIRS_PER_PROCESS]
-        stdin = b"".join(f"{a} {b}\n".encode() for a, b in chunk)
+        # "<commit> <parent>" is how diff-tree --stdin reads a line: the
+        # destination goes first, so the diff runs source -> destination.
+        stdin = b"".join(f"{b} {a}\n".encode() for a, b in chunk)
         data = git.output(
             ["diff-tree", "--stdin", "--always", "-p", "-U0", "-M", "-r", *_PATCH], stdin=stdin
         )

@@ -44,7 +44,20 @@ BASE_ENV = {
 HOOKS: dict[str, str] = {
     "post-commit": f'#!/bin/sh\nexec "{CKPTLOG}" post-commit\n',
     "pre-commit": f'#!/bin/sh\n"{CKPTLOG}" pre-commit\nexit 0\n',
+    # git runs it for every ref update, twice: only "committed" can matter.
+    "reference-transaction": (
+        f'#!/bin/sh\n[ "$1" = committed ] || exit 0; exec "{CKPTLOG}" '
+        'git-hook reference-transaction "$@"\n'
+    ),
 }
+#: Every hook the commit path and the rewrites use.
+ALL_HOOKS = (
+    "post-commit",
+    "post-rewrite",
+    "post-checkout",
+    "post-merge",
+    "reference-transaction",
+)
 
 
 class Sandbox:
@@ -275,3 +288,17 @@ class Sandbox:
 def session_key(session: str = SESSION, tool: str = "claude") -> str:
     """The ``s_…`` id of an agent session."""
     return session_id(tool, session)
+
+
+def attested(files: dict[str, list[tuple[str, str]]]) -> str:
+    """The attestation section a note has for ``{path: [(key, ranges)]}``, in note order.
+
+    Our notes sort files by path and entries by key (docs/commit.md), so an
+    expected note can be written in any order.
+    """
+    out = []
+    for path in sorted(files):
+        quoted = f'"{path}"' if any(c in path for c in " \t\n") else path
+        out.append(quoted + "\n")
+        out.extend(f"  {key} {ranges}\n" for key, ranges in sorted(files[path]))
+    return "".join(out)
