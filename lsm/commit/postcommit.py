@@ -56,7 +56,7 @@ from lsm.commit.recovery import (
 )
 from lsm.commit.state import LogFold
 from lsm.config import Settings, load_settings
-from lsm.errors import InputError, NoteFormatError
+from lsm.errors import InputError, NoteFormatError, StoreLockedError
 from lsm.events import EventLog
 from lsm.git import (
     EMPTY_TREE,
@@ -113,6 +113,7 @@ class PostCommitResult(Record):
 
     __slots__ = (
         "ai_lines",
+        "cap_hits",
         "carried",
         "commit",
         "duration_ms",
@@ -138,6 +139,7 @@ class PostCommitResult(Record):
         "unknown_lines",
         "carried",
         "warnings",
+        "cap_hits",
         "git_processes",
         "duration_ms",
     )
@@ -154,6 +156,7 @@ class PostCommitResult(Record):
         self.unknown_lines = 0
         self.carried = 0
         self.warnings: list[str] = []
+        self.cap_hits: list[dict[str, object]] = []
         self.git_processes = 0
         self.duration_ms = 0.0
 
@@ -332,15 +335,24 @@ def _recover(
     c: CommitObject,
     added: dict[str, AddedLines],
     settings: Settings,
+    skip: frozenset[str] = frozenset(),
 ) -> dict[str, set[int]]:
-    """Run the recovery solvers; returns every added line of the commit (for counting)."""
+    """Run the recovery solvers; returns every added line of the commit (for counting).
+
+    :param skip: files left out (over a cap): recovery must not guess their lines.
+    """
     note = split.note
-    hunks = {p: set(a.lines) for p, a in added.items()}
+    hunks = {p: set(a.lines) for p, a in added.items() if p not in skip}
     base = c.parents[0] if c.parents else EMPTY_TREE
     background = detect_background_agent(git.env, c.author_time)
     every: dict[str, set[int]] | None = None
+
+    def all_added() -> dict[str, set[int]]:
+        diff = _diff_added(git, base, c.oid, None)
+        return {p: set(a.lines) for p, a in diff.items() if p not in skip}
+
     if background is not None:
-        every = {p: set(a.lines) for p, a in _diff_added(git, base, c.oid, None).items()}
+        every = all_added()
         fill_background(note, every, background, c.oid, c.author)
     extend_edges(note, hunks, c.oid)
     agents = detect_commit_agents(c.author, c.message)
@@ -348,7 +360,7 @@ def _recover(
     if not (agents or fallback):
         return hunks if every is None else every
     if every is None:
-        every = {p: set(a.lines) for p, a in _diff_added(git, base, c.oid, None).items()}
+        every = all_added()
     missing = unknown_lines(note, every)
     if agents and recover_commit_metadata(note, missing, agents, c.oid, c.author):
         return every
@@ -433,6 +445,8 @@ def post_commit(
         raise
     result.git_processes = git.spawned
     result.duration_ms = (time.perf_counter() - started) * 1000
+    for hit in result.cap_hits:
+        events.record("cap_hit", command="post-commit", **hit)
     events.record(
         "post_commit",
         commit=target.oid,
@@ -572,6 +586,23 @@ def attribute_commit(
         # The reflog and the commit disagree on the base: not a plain commit (fail closed).
         result.skipped = f"HEAD moved from {parent[:12]}, which is not {c.oid[:12]}'s parent"
         return None
+    cap = settings.caps.max_file_bytes
+    over = sorted(
+        p
+        for p in paths
+        if len(batch.committed.get(p, "")) > cap or len(batch.parent.get(p, "")) > cap
+    )
+    for p in over:
+        # Degrade, never fail: such a file keeps no attribution in this note.
+        result.warnings.append(
+            f"skipped {p}: over the {cap}-byte content cap (caps.max_file_bytes)"
+        )
+        result.cap_hits.append({"cap": "max_file_bytes", "path": p, "limit": cap})
+        fold.files.pop(p, None)
+        fold.initial.files.pop(p, None)
+        batch.committed.pop(p, None)
+        batch.parent.pop(p, None)
+    paths = [p for p in paths if p not in over]
     state = fold.state(source.blob, c.author)
     texts, added = _texts(git, set(paths), batch, parent)
     split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
@@ -581,7 +612,7 @@ def attribute_commit(
         note.metadata.base_commit_sha = c.oid
     split = split._replace(note=note)
     if recover:
-        every = _recover(git, split, c, added, settings)
+        every = _recover(git, split, c, added, settings, frozenset(over))
     else:
         every = {p: set(a.lines) for p, a in added.items()}
     _count(split.note, result, every)
@@ -594,5 +625,13 @@ def attribute_commit(
         written = update_notes(git, [c.oid], build, first=(batch.notes_tip, first))
         result.note = written.get(c.oid)
     target_log = new_log if new_log is not None else result.new_log
-    source.finish(target_log, split.initial, split.initial_contents, archive=archive)
+    try:
+        source.finish(target_log, split.initial, split.initial_contents, archive=archive)
+    except StoreLockedError:
+        # The note is written; only the move of the working log waits. The
+        # log stays live, so the redo finds it and converges.
+        result.warnings.append(
+            f"the note of {c.oid[:12]} is written, but the store is locked: its uncommitted "
+            f"AI lines stay on the old base until `ckptlog post-commit --commit {c.oid[:12]}`"
+        )
     return split
