@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from lsm.checkpoint.spawn import run
 from lsm.errors import InputError
 
 __all__ = ["Repo", "find_repo"]
@@ -29,10 +28,17 @@ _HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 def _git(args: list[str], cwd: Path, *, stdin: bytes | None = None) -> bytes:
-    """``git -C cwd args...``; its stdout. :raises OSError: git failed or is missing."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_TRACE")}
-    env.setdefault("GIT_OPTIONAL_LOCKS", "0")  # never take .git/index.lock (git-ai #1240)
-    code, out, err = run(["git", "-C", str(cwd), *args], env, stdin)
+    """``git -C cwd args...`` through :class:`lsm.git.Git` (the one place git runs); its stdout.
+
+    :raises OSError: git failed or is missing (the callers here degrade on it).
+    """
+    from lsm.errors import GitError
+    from lsm.git import Git
+
+    try:
+        code, out, err = Git(cwd).run(args, stdin=stdin, check=False)
+    except GitError as exc:
+        raise OSError(exc.what) from None
     if code != 0:
         raise OSError(code, err.decode("utf-8", "replace").strip())
     return out
