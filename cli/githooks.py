@@ -4,24 +4,31 @@
     ckptlog pre-commit [-C PATH] [--strict] [-q]
     ckptlog git-hook NAME [ARGS...]
 
-git runs these from its hooks (each hook script is one line), so they keep
-the hook contract of ``ckptlog checkpoint``: whatever fails, one warning
-line on stderr, an event in the store's log, and exit 0 (``--strict``: 1).
-A failing pre-commit hook would abort ``git commit``; so would a
-``reference-transaction`` hook failing in its ``prepared`` state.
+git runs these from its hooks (each hook script is one line), so they run
+under the hook contract (:mod:`cli.hookcontract`) like ``ckptlog
+checkpoint``: whatever fails, one warning line on stderr, an event in the
+store's log, and exit 0 (``--strict``: 1). A failing pre-commit hook would
+abort ``git commit``; so would a ``reference-transaction`` hook failing in
+its ``prepared`` state.
 
 Click-free, like :mod:`cli.hook`: every commit pays for this start-up.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from collections.abc import Sequence
-from typing import TextIO
 
-__all__ = ["run_git_hook", "run_post_commit", "run_pre_commit"]
+from cli.hookcontract import HookInputError, HookRun, read_stdin, run_hook
+
+__all__ = [
+    "GIT_HOOK_USAGE",
+    "POST_COMMIT_USAGE",
+    "PRE_COMMIT_USAGE",
+    "run_git_hook",
+    "run_post_commit",
+    "run_pre_commit",
+]
 
 POST_COMMIT_USAGE = """usage: ckptlog post-commit [--commit REV] [-C PATH] [--strict] [-q|--verbose]
 
@@ -53,25 +60,6 @@ The entry point of every git hook ckptlog installs other than post-commit
 the hook script is `ckptlog git-hook NAME "$@"`, with stdin passed on.
 Always exits 0.
 """
-
-
-def _say(stream: TextIO, text: str) -> None:
-    # An unwritable stderr (2>/dev/full, closed, EPIPE) must not change the exit code.
-    with contextlib.suppress(OSError, ValueError):
-        stream.write(text)
-        stream.flush()
-
-
-def _warn(command: str, message: str) -> None:
-    _say(sys.stderr, f"ckptlog {command}: warning: {message}\n")
-
-
-def _message(exc: BaseException) -> str:
-    from lsm.errors import Error
-
-    if isinstance(exc, Error):
-        return f"{exc.what}; {exc.hint}"
-    return f"{type(exc).__name__}: {exc}"
 
 
 class _Args:
@@ -110,84 +98,110 @@ def _parse(argv: Sequence[str], values: set[str]) -> _Args:
         elif arg in ("-h", "--help"):
             args.help = True
         elif arg.startswith("-"):
-            args.unknown.append(f"unknown option {arg}")
+            args.unknown.append(f"unknown option {arg} (ignored)")
         else:
             args.rest.append(arg)
     return args
+
+
+def _attach(run: HookRun, cwd: str) -> None:
+    from lsm.commit import event_log
+
+    events = event_log(cwd)
+    if events is not None:
+        run.attach_events(events)
 
 
 def run_post_commit(argv: Sequence[str]) -> int:
     """``ckptlog post-commit``: see :data:`POST_COMMIT_USAGE`."""
     args = _parse(argv, {"--commit", "-C"})
     if args.help:
-        _say(sys.stdout, POST_COMMIT_USAGE)
+        print(POST_COMMIT_USAGE, end="")
         return 0
-    if args.unknown or args.rest:
-        what = args.unknown[0] if args.unknown else f"unexpected argument {args.rest[0]}"
-        _warn("post-commit", f"{what}; see --help")
-        if args.strict:
-            return 1
-    try:
+
+    def body(run: HookRun) -> None:
+        for problem in args.unknown:
+            run.usage(problem)
+        for extra in args.rest:
+            run.usage(f"unexpected argument {extra} (ignored)")
+        cwd = args.cwd or os.getcwd()
+        _attach(run, cwd)
         from lsm.commit import post_commit
 
-        result = post_commit(args.cwd or os.getcwd(), commit=args.commit)
-    except Exception as exc:  # the hook contract: never fail the user's commit
-        _warn("post-commit", f"no authorship note written: {_message(exc)}")
-        return 1 if args.strict else 0
-    for line in result.warnings:
-        _warn("post-commit", line)
-    if args.verbose and not args.quiet:
-        if result.skipped:
-            _say(sys.stderr, f"ckptlog: {result.commit[:12]}: {result.skipped}\n")
-        else:
-            _say(
-                sys.stderr,
-                f"ckptlog: note on {result.commit[:12]}: {result.ai_lines} AI, "
-                f"{result.human_lines} known-human, {result.unknown_lines} untracked line(s); "
-                f"{result.carried} uncommitted AI line(s) carried over "
-                f"({result.git_processes} git processes, {result.duration_ms:.0f} ms)\n",
-            )
-    return 0
+        result = post_commit(cwd, commit=args.commit)
+        for line in result.warnings:
+            run.warn(line)
+        if args.verbose and not args.quiet:
+            if result.skipped:
+                run.info(f"ckptlog: {result.commit[:12]}: {result.skipped}")
+            else:
+                run.info(
+                    f"ckptlog: note on {result.commit[:12]}: {result.ai_lines} AI, "
+                    f"{result.human_lines} known-human, {result.unknown_lines} untracked "
+                    f"line(s); {result.carried} uncommitted AI line(s) carried over "
+                    f"({result.git_processes} git processes, {result.duration_ms:.0f} ms)"
+                )
+
+    return run_hook("post-commit", argv, body, strict=args.strict)
 
 
 def run_pre_commit(argv: Sequence[str]) -> int:
     """``ckptlog pre-commit``: see :data:`PRE_COMMIT_USAGE`."""
     args = _parse(argv, {"-C"})
     if args.help:
-        _say(sys.stdout, PRE_COMMIT_USAGE)
+        print(PRE_COMMIT_USAGE, end="")
         return 0
-    if args.unknown or args.rest:
-        what = args.unknown[0] if args.unknown else f"unexpected argument {args.rest[0]}"
-        _warn("pre-commit", f"{what}; see --help")
-    try:
+
+    def body(run: HookRun) -> None:
+        for problem in args.unknown:
+            run.usage(problem)
+        cwd = args.cwd or os.getcwd()
+        _attach(run, cwd)
         from lsm.commit import pre_commit
 
-        outcome = pre_commit(args.cwd or os.getcwd())
-    except Exception as exc:  # a failing pre-commit hook aborts the commit: never
-        _warn("pre-commit", f"no checkpoint taken: {_message(exc)}")
-        return 1 if args.strict else 0
-    for line in outcome.warnings:
-        _warn("pre-commit", line)
-    if not args.quiet:
-        for line in outcome.summaries:
-            _say(sys.stderr, line + "\n")
-    return 0
+        outcome = pre_commit(cwd)
+        for line in outcome.warnings:
+            run.warn(line)
+        if not args.quiet:
+            for line in outcome.summaries:
+                run.info(line)
+
+    return run_hook("pre-commit", argv, body, strict=args.strict)
 
 
-def run_git_hook(argv: Sequence[str], *, stdin: TextIO | None = None) -> int:
+def run_git_hook(argv: Sequence[str]) -> int:
     """``ckptlog git-hook NAME [ARGS...]``: dispatch one git hook; always 0 (``--strict``: 1)."""
     if not argv or argv[0] in ("-h", "--help"):
-        _say(sys.stdout, GIT_HOOK_USAGE)
+        print(GIT_HOOK_USAGE, end="")
         return 0
-    name, rest = argv[0], list(argv[1:])
-    strict = "--strict" in rest
-    if strict:
-        rest.remove("--strict")
-    try:
+    name, rest = argv[0], [a for a in argv[1:] if a != "--strict"]
+    strict = "--strict" in argv[1:]
+
+    def body(run: HookRun) -> None:
+        try:
+            data = read_stdin().decode("utf-8", "surrogateescape")
+        except HookInputError:
+            if name == "reference-transaction":
+                return  # too many refs to be a reset or a stash: nothing of ours
+            raise
+        cwd = os.getcwd()
         from lsm.commit import dispatch_git_hook
 
-        dispatch_git_hook(name, rest, stdin if stdin is not None else sys.stdin, os.getcwd())
-    except Exception as exc:  # a git hook never aborts the user's git command
-        _warn(f"git-hook {name}", _message(exc))
-        return 1 if strict else 0
-    return 0
+        did = dispatch_git_hook(name, rest, data, cwd)
+        if did is None and name not in _KNOWN:
+            run.warn(f"ckptlog has nothing to do for the {name} hook")
+
+    return run_hook(f"git-hook {name}", argv, body, strict=strict)
+
+
+#: Hooks ckptlog acts on (others are accepted and do nothing, with a warning).
+_KNOWN = frozenset(
+    {
+        "post-commit",
+        "pre-commit",
+        "post-rewrite",
+        "post-checkout",
+        "post-merge",
+        "reference-transaction",
+    }
+)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lsm.checkpoint import InvocationOutcome
     from lsm.commit.postcommit import PostCommitResult
+    from lsm.events import EventLog
 
-__all__ = ["dispatch_git_hook", "post_commit", "pre_commit"]
+__all__ = ["dispatch_git_hook", "event_log", "post_commit", "pre_commit"]
 
 
 def post_commit(
@@ -45,9 +46,26 @@ def pre_commit(cwd: str | os.PathLike[str] = ".") -> InvocationOutcome:
 
 
 def dispatch_git_hook(
-    name: str, args: Sequence[str], stdin: TextIO, cwd: str | os.PathLike[str] = "."
-) -> bool:
-    """Run git hook ``name``; False when ckptlog has nothing to do for it."""
+    name: str, args: Sequence[str], stdin: str, cwd: str | os.PathLike[str] = "."
+) -> str | None:
+    """Run git hook ``name`` with its stdin text; what it did, or None (nothing for it)."""
     from lsm.commit.githooks import dispatch
 
     return dispatch(name, args, stdin, cwd)
+
+
+def event_log(cwd: str | os.PathLike[str] = ".") -> EventLog | None:
+    """The event log of the store of the repository containing ``cwd`` (None: none there).
+
+    Never creates the store; never raises.
+    """
+    try:
+        from lsm.checkpoint.gitrepo import find_repo
+        from lsm.config import load_settings
+        from lsm.events import EventLog
+
+        repo = find_repo(cwd)
+        root = load_settings(repo.ai_dir).store_path(repo.common_dir)
+    except Exception:
+        return None
+    return EventLog(root / "events.jsonl") if root.is_dir() else None

@@ -3,7 +3,7 @@
 One entry point for every hook ckptlog installs besides ``post-commit``
 (whose script calls ``ckptlog post-commit`` directly). A hook's stdin is
 always read to its end, so that git never blocks writing to a hook that
-stopped listening.
+stopped listening (the CLI reads it, within a cap and a deadline).
 
 ``reference-transaction`` runs for every ref update of every git command
 (twice: ``prepared``, then ``committed``), so its fast path decides from the
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
 __all__ = ["HANDLED", "dispatch"]
 
@@ -149,14 +148,9 @@ HANDLED: dict[str, Handler] = {
 }
 
 
-def dispatch(name: str, args: Sequence[str], stdin: TextIO, cwd: str | os.PathLike[str]) -> bool:
-    """Run hook ``name``; returns False when ckptlog has nothing to do for it."""
-    try:
-        data = "" if stdin.isatty() else stdin.read()
-    except (OSError, ValueError):
-        data = ""
+def dispatch(name: str, args: Sequence[str], stdin: str, cwd: str | os.PathLike[str]) -> str | None:
+    """Run hook ``name`` with its stdin text; what it did (None: nothing, or not a hook of ours)."""
     handler = HANDLED.get(name)
     if handler is None:
-        return False
-    handler(args, data, str(cwd))
-    return True
+        return None
+    return handler(args, stdin, str(cwd))

@@ -428,21 +428,11 @@ def post_commit(
     target = _target(repo, git, commit)
     result = PostCommitResult(target.oid, target.parent or "")
     events = EventLog(settings.store_path(repo.common_dir) / "events.jsonl")
-    try:
-        if target.kind in ("amend", "rebase"):
-            result.skipped = f"{target.kind}: left to the rewrite hooks"
-        else:
-            _run(repo, git, target, settings, result)
-    except Exception as exc:
-        events.record(
-            "error",
-            command="post-commit",
-            commit=target.oid,
-            error=type(exc).__name__,
-            message=str(exc),
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        )
-        raise
+    # A failure raises: the hook contract records it (cli/hookcontract.py).
+    if target.kind in ("amend", "rebase"):
+        result.skipped = f"{target.kind}: left to the rewrite hooks"
+    else:
+        _run(repo, git, target, settings, result)
     result.git_processes = git.spawned
     result.duration_ms = (time.perf_counter() - started) * 1000
     for hit in result.cap_hits:

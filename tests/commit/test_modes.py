@@ -92,3 +92,37 @@ def test_amend_is_left_to_the_rewrite_hooks(tmp_path: Path) -> None:
     assert amended != c
     assert sb.note(c) == note  # the original note is kept
     assert sb.note(amended) is None  # post-commit did not guess
+
+
+def test_hook_commands_keep_the_contract(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.commit.harness import BASE_ENV, CKPTLOG
+
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    for argv in (
+        ["post-commit"],
+        ["pre-commit"],
+        ["git-hook", "post-checkout", "x", "y", "1"],
+        ["post-commit", "--bogus"],
+    ):
+        done = subprocess.run(
+            [CKPTLOG, *argv], cwd=outside, env=BASE_ENV, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, (argv, done.stderr)
+        lines = done.stderr.splitlines()
+        assert len(lines) <= 1 and all(ln.startswith("ckptlog ") for ln in lines), lines
+        strict = subprocess.run(
+            [CKPTLOG, *argv, "--strict"],
+            cwd=outside,
+            env=BASE_ENV,
+            capture_output=True,
+            check=False,
+        )
+        assert strict.returncode == (1 if argv[0] != "git-hook" or lines else 0), argv
+        with open("/dev/full", "w") as full:
+            quiet = subprocess.run(
+                [CKPTLOG, *argv], cwd=outside, env=BASE_ENV, stderr=full, check=False
+            )
+        assert quiet.returncode == 0, argv
