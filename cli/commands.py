@@ -13,7 +13,10 @@ from cli.common import CONTEXT_SETTINGS
 from cli.compact import compact
 from cli.demo import demo
 from cli.inspect import inspect
+from cli.install import doctor, install_hooks, uninstall_hooks
 from cli.maintenance import config, verify
+from cli.notes import notes
+from cli.read import blame_cmd, show, stats, status
 from cli.transfer import dump, export, import_
 
 __all__ = ["cli"]
@@ -24,8 +27,11 @@ __all__ = ["cli"]
 def cli() -> None:
     """ckptlog: a log-structured store for AI-authorship checkpoints.
 
-    Hooks call `ckptlog checkpoint`; `inspect`, `dump`, `verify`, `compact`,
-    `import`, `export` and `config` look after the store.
+    Set up with `install-hooks` (check with `doctor`). Hooks call
+    `ckptlog checkpoint` and git's hooks `post-commit`; `blame`, `stats`,
+    `show` and `status` tell who wrote what; `notes` shares the notes;
+    `inspect`, `dump`, `verify`, `compact`, `import`, `export` and `config`
+    look after the store.
     """
 
 
@@ -89,3 +95,11 @@ cli.add_command(demo)
 cli.add_command(dump)
 cli.add_command(import_)
 cli.add_command(export)
+cli.add_command(install_hooks)
+cli.add_command(uninstall_hooks)
+cli.add_command(doctor)
+cli.add_command(blame_cmd)
+cli.add_command(stats)
+cli.add_command(show)
+cli.add_command(status)
+cli.add_command(notes)

@@ -75,7 +75,10 @@ def inspect() -> None:
 @output_options
 @store_options
 def stats(location: StoreLocation, fmt: str) -> None:
-    """Logs, checkpoints, files, blobs, segments; bytes on disk vs logical; last compaction."""
+    """The store itself (not authorship): logs, checkpoints, segments, bytes, last compaction.
+
+    For how much of a commit is AI, see `ckptlog stats`.
+    """
     with open_store(location) as store:
         doc = inspection.store_stats(store)
     if fmt != "text":

@@ -12,12 +12,14 @@ import sys
 from typing import IO
 
 import click
+import orjson
 
 import lsm
 from cli.common import (
     CONTEXT_SETTINGS,
     StoreLocation,
     emit_json,
+    emit_nl,
     lsm_errors,
     open_store,
     output_options,
@@ -135,6 +137,15 @@ def import_(location: StoreLocation, fmt: str, log: str | None, replace: bool) -
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("rev", required=False)
+@click.option(
+    "--agent-trace",
+    is_flag=True,
+    help="Write Agent Trace v0.1 records (JSON lines) of REV (a commit or A..B; default HEAD).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="--agent-trace: to FILE."
+)
 @click.option("--log", default=None, help=_LOG_HELP)
 @click.option(
     "--base",
@@ -143,13 +154,29 @@ def import_(location: StoreLocation, fmt: str, log: str | None, replace: bool) -
 )
 @output_options
 @store_options
-def export(location: StoreLocation, fmt: str, log: str | None, base: str | None) -> None:
-    """Write a working log as git-ai's files: checkpoints.jsonl, blobs/, INITIAL.
+def export(
+    location: StoreLocation,
+    fmt: str,
+    rev: str | None,
+    agent_trace: bool,
+    output: str | None,
+    log: str | None,
+    base: str | None,
+) -> None:
+    """Write a working log as git-ai's files, or commits as Agent Trace records.
 
-    Exactly as git-ai would have written them, so git-ai (or
-    storage.mode=legacy) can carry on: this is the rollback path.
-    checkpoints.jsonl is replaced atomically.
+    Default: checkpoints.jsonl, blobs/, INITIAL, exactly as git-ai would
+    have written them, so git-ai (or storage.mode=legacy) can carry on: this
+    is the rollback path. checkpoints.jsonl is replaced atomically.
+
+    --agent-trace [REV]: one Agent Trace record (github.com/cursor/agent-trace)
+    per commit with a note, one JSON object per line.
     """
+    if agent_trace:
+        _agent_trace(location, rev or "HEAD", output)
+        return
+    if rev is not None:
+        raise click.UsageError("REV is for --agent-trace; the working log is chosen by --log")
     where = _location(location, log)
     with open_store(location) as store:
         if store.log_info(where.log) is None:
@@ -170,3 +197,19 @@ def export(location: StoreLocation, fmt: str, log: str | None, base: str | None)
             f"{report.blobs} new blob(s){' and INITIAL' if report.has_initial else ''} "
             f"to {report.path}"
         )
+
+
+def _agent_trace(location: StoreLocation, rev: str, output: str | None) -> None:
+    from lsm.agenttrace import trace_records
+
+    with lsm_errors():
+        records = trace_records(location.cwd, rev)
+        if output is None:
+            emit_nl(records)
+            return
+        count = 0
+        with open(output, "wb") as f:
+            for rec in records:
+                f.write(orjson.dumps(rec) + b"\n")
+                count += 1
+    click.echo(f"wrote {count} Agent Trace record(s) to {output}")

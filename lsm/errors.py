@@ -25,7 +25,8 @@ Hierarchy::
     ├── LegacyFormatError      a git-ai working-log file cannot be read
     ├── NoteFormatError        an authorship note on refs/notes/ai cannot be parsed
     ├── GitError               a git command failed or git is missing
-    └── UnreadableFileError    a file someone else wrote was refused (FIFO, device, link, size)
+    ├── UnreadableFileError    a file someone else wrote was refused (FIFO, device, link, size)
+    └── InstallError           install-hooks cannot read or write a settings file or hook
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "FormatVersionError",
     "GitError",
     "InputError",
+    "InstallError",
     "LegacyFormatError",
     "NetworkFilesystemError",
     "NotFoundError",
@@ -205,3 +207,9 @@ class UnreadableFileError(Error):
         self.path = path
         self.reason = reason
         super().__init__(f"{path} {reason}", hint=hint)
+
+
+class InstallError(Error):
+    """``install-hooks`` / ``uninstall-hooks`` cannot read or write a file it manages."""
+
+    HINT = "Fix or move the file named, then run the command again; it was left as it was."

@@ -273,6 +273,16 @@ class Git:
         code, out, _ = self.run(["config", "--get", key], check=False)
         return out.decode("utf-8", "replace").rstrip("\n") if code == 0 else None
 
+    def config_global(self, key: str) -> str | None:
+        """``git config --global --get key`` (the user's file only), or None."""
+        code, out, _ = self.run(["config", "--global", "--get", key], check=False)
+        return out.decode("utf-8", "replace").rstrip("\n") if code == 0 else None
+
+    def config_local(self, key: str) -> str | None:
+        """``git config --local --get key`` (this repository's file only), or None."""
+        code, out, _ = self.run(["config", "--local", "--get", key], check=False)
+        return out.decode("utf-8", "replace").rstrip("\n") if code == 0 else None
+
 
 class RefMove(NamedTuple):
     """One reflog entry: a ref moved from ``old`` to ``new`` (all zeros: none)."""

@@ -137,6 +137,19 @@ def _reference_transaction(args: Sequence[str], data: str, cwd: str) -> str | No
         ctx.close()
 
 
+def _pre_push(args: Sequence[str], data: str, cwd: str) -> str | None:
+    # git runs pre-push with the remote's name (or URL) and URL; pushing
+    # refs/notes/ai itself (our own push runs with --no-verify) needs nothing.
+    pushed = [line for line in data.splitlines() if line.strip()]
+    if pushed and all(" refs/notes/" in line for line in pushed):
+        return None
+    from lsm.git import Git
+    from lsm.notesync import push
+
+    result = push(Git(cwd), args[0] if args else "origin")
+    return "pushed refs/notes/ai" if result.pushed else None
+
+
 #: Hook name -> handler(args, stdin text, cwd) -> what it did (None: nothing).
 HANDLED: dict[str, Handler] = {
     "post-commit": _post_commit,
@@ -145,6 +158,7 @@ HANDLED: dict[str, Handler] = {
     "post-checkout": _post_checkout,
     "post-merge": _post_merge,
     "reference-transaction": _reference_transaction,
+    "pre-push": _pre_push,
 }
 
 

@@ -1,0 +1,257 @@
+"""``ckptlog blame``: ``git blame`` with authorship notes, and the working log on top.
+
+For each line, git blame names the commit that last changed it and the
+line's number and path *in that commit*; that commit's note (research
+§4.1) says who wrote the line there: the last entry covering it whose key
+has a metadata record (:meth:`~lsm.notes.AuthorshipNote.line_owner`).
+AI keys read as ``tool (model)``, known humans by name; other lines of a
+commit keep git's author (``untracked``: the note does not attest them).
+
+Beyond git-ai, which ignores the working log: lines git reports as not
+committed yet are looked up in the working log (:mod:`lsm.uncommitted`)
+and marked ``uncommitted``; the store is opened only when such a line is
+shown.
+
+Cost: one ``git blame --porcelain`` (streamed), one ``cat-file --batch``
+for the notes of every commit shown, one parse per note and one pass over
+each (commit, path)'s entries. What can fail: :class:`~lsm.errors.GitError`
+(git blame refuses: no such file or revision), store errors for the overlay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from lsm.authors import UNTRACKED, Author, describe
+from lsm.errors import GitError, NoteFormatError
+from lsm.git import Git, is_null_oid
+from lsm.gitnotes import read_notes
+from lsm.notes import AuthorshipNote, parse_note
+from lsm.notesync import merge_tracking
+
+__all__ = ["BlameLine", "NoteIndex", "blame", "parse_porcelain"]
+
+
+class BlameLine(NamedTuple):
+    """One line of the blamed file.
+
+    :ivar commit: the commit that last changed the line (None: not committed yet).
+    :ivar orig_path, orig_line: where the line was in that commit.
+    :ivar git_author: git's author name of that commit (``Not Committed Yet``).
+    """
+
+    line: int
+    text: str
+    commit: str | None
+    orig_path: str
+    orig_line: int
+    git_author: str
+    time: int
+    tz: str
+    boundary: bool
+    author: Author
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "commit": self.commit,
+            "uncommitted": self.commit is None,
+            "path": self.orig_path,
+            "orig_line": self.orig_line,
+            "git_author": self.git_author,
+            "time": self.time,
+            "author": self.author.to_json(),
+            "text": self.text,
+        }
+
+
+class _Raw(NamedTuple):
+    line: int
+    text: str
+    commit: str
+    orig_path: str
+    orig_line: int
+    info: dict[str, str]
+
+
+def parse_porcelain(data: bytes) -> Iterator[_Raw]:
+    """Lines of ``git blame --porcelain`` output (commit info shared per commit)."""
+    infos: dict[str, dict[str, str]] = {}
+    paths: dict[str, str] = {}
+    commit = ""
+    orig = final = 0
+    for raw in data.split(b"\n"):
+        if raw.startswith(b"\t"):
+            info = infos.setdefault(commit, {})
+            yield _Raw(
+                final,
+                raw[1:].decode("utf-8", "replace"),
+                commit,
+                paths.get(commit, ""),
+                orig,
+                info,
+            )
+            continue
+        head, _, rest = raw.partition(b" ")
+        if len(head) in (40, 64) and rest[:1].isdigit():
+            commit = head.decode("ascii")
+            fields = rest.split(b" ")
+            orig, final = int(fields[0]), int(fields[1])
+            infos.setdefault(commit, {})
+            continue
+        if not head:
+            continue
+        key = head.decode("ascii", "replace")
+        value = rest.decode("utf-8", "surrogateescape")
+        if key == "filename":
+            paths[commit] = value
+        elif key == "boundary":
+            infos.setdefault(commit, {})["boundary"] = "1"
+        else:
+            infos.setdefault(commit, {})[key] = value
+
+
+class NoteIndex:
+    """Notes of many commits, parsed once each, with a line -> key map per (commit, path)."""
+
+    def __init__(self, notes: dict[str, str]) -> None:
+        self.texts = notes
+        self.parsed: dict[str, AuthorshipNote | None] = {}
+        self.owners: dict[tuple[str, str], dict[int, str]] = {}
+        self.mixed: dict[tuple[str, str], set[int]] = {}
+
+    def note(self, commit: str) -> AuthorshipNote | None:
+        if commit not in self.parsed:
+            text = self.texts.get(commit)
+            try:
+                self.parsed[commit] = None if text is None else parse_note(text)
+            except NoteFormatError:
+                self.parsed[commit] = None  # an unreadable note attests nothing
+        return self.parsed[commit]
+
+    def _table(self, commit: str, path: str) -> dict[int, str]:
+        key = (commit, path)
+        table = self.owners.get(key)
+        if table is None:
+            table = {}
+            mixed: set[int] = set()
+            note = self.note(commit)
+            f = None if note is None else note.file(path)
+            if note is not None and f is not None:
+                for entry in f.entries:  # later entries win
+                    if not note.has_record(entry.key):
+                        continue
+                    human = entry.key.startswith("h_")
+                    for a, b in entry.ranges:
+                        for n in range(a, b + 1):
+                            old = table.get(n)
+                            if old is not None and old.startswith("h_") != human:
+                                mixed.add(n)
+                            table[n] = entry.key
+            self.owners[key] = table
+            self.mixed[key] = mixed
+        return table
+
+    def owner(self, commit: str, path: str, line: int) -> str | None:
+        """git-ai's rule: the last entry covering ``line`` whose key has a record."""
+        return self._table(commit, path).get(line)
+
+    def is_mixed(self, commit: str, path: str, line: int) -> bool:
+        """Both an AI key and a known human's cover ``line`` (a merged or rewritten note)."""
+        self._table(commit, path)
+        return line in self.mixed[(commit, path)]
+
+    def author(self, commit: str, path: str, line: int, fallback: str) -> Author:
+        note = self.note(commit)
+        if note is None:
+            return Author(UNTRACKED, None, fallback)
+        md = note.metadata
+        key = self.owner(commit, path, line)
+        return describe(key, md.sessions, md.prompts, md.humans, fallback=fallback)
+
+
+def _repo_path(git: Git, path: str) -> str:
+    prefix = git.output(["rev-parse", "--show-prefix"]).decode("utf-8", "surrogateescape").strip()
+    return os.path.normpath(prefix + path).replace(os.sep, "/")
+
+
+def blame(
+    cwd: str | os.PathLike[str],
+    path: str,
+    *,
+    rev: str | None = None,
+    line_range: str | None = None,
+    overlay: bool = True,
+    sync: bool = True,
+) -> list[BlameLine]:
+    """Blame ``path`` (relative to ``cwd``) at ``rev`` (default: the work tree).
+
+    :param line_range: git's ``-L`` argument (``10,20``).
+    :param overlay: look uncommitted lines up in the working log.
+    :param sync: merge fetched remote notes first (:func:`lsm.notesync.merge_tracking`).
+    :raises GitError: git blame failed (the message is git's).
+    """
+    git = Git(cwd)
+    if sync:
+        with contextlib.suppress(GitError):  # reading must not fail for want of a merge
+            merge_tracking(git)
+    args = ["blame", "--porcelain"]
+    if line_range:
+        args += ["-L", line_range]
+    if rev:
+        args.append(rev)
+    args += ["--", path]
+    code, out, err = git.run(args, check=False)
+    if code != 0:
+        msg = err.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(
+            f"git blame failed: {msg[-1] if msg else code}",
+            hint="Check the file name (relative to the current directory) and the revision.",
+        )
+    raws = list(parse_porcelain(out))
+    commits = sorted({r.commit for r in raws if not is_null_oid(r.commit)})
+    index = NoteIndex(read_notes(git, commits))
+    pending = None
+    pfile = None
+    if overlay and rev is None and any(is_null_oid(r.commit) for r in raws):
+        from lsm.uncommitted import uncommitted
+
+        repo_path = _repo_path(git, path)
+        pending = uncommitted(cwd, [repo_path])
+        pfile = pending.files.get(repo_path)
+    lines: list[BlameLine] = []
+    for r in raws:
+        info = r.info
+        name = info.get("author", "")
+        null = is_null_oid(r.commit)
+        if null:
+            author = Author(UNTRACKED, None, name)
+            if pending is not None and pfile is not None:
+                key = pfile.owner(r.line)
+                if key is not None:
+                    st = pending.state
+                    author = describe(key, st.sessions, st.prompts, st.humans, fallback=name)
+        else:
+            author = index.author(r.commit, r.orig_path, r.orig_line, name)
+        try:
+            when = int(info.get("author-time", "0"))
+        except ValueError:
+            when = 0
+        lines.append(
+            BlameLine(
+                r.line,
+                r.text,
+                None if null else r.commit,
+                r.orig_path,
+                r.orig_line,
+                name,
+                when,
+                info.get("author-tz", "+0000"),
+                "boundary" in info,
+                author,
+            )
+        )
+    return lines
