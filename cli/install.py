@@ -118,8 +118,8 @@ def _run(
     _print(changes, names, dry_run, verb)
     for name in skipped:
         click.echo(
-            f"{INSTALLERS[name].title}: not found on this machine, skipped "
-            f"(--{name} installs it anyway)"
+            f"{INSTALLERS[name].title}: skipped, not found here "
+            f"({'not in a git repository; use --global' if name == 'git' else f'--{name} installs it anyway'})"
         )
     if dry_run:
         click.echo("(dry run: nothing was written)")

@@ -61,7 +61,9 @@ def blame_cmd(
         return
     style = Styler()
     names = [_blame_name(ln, verbose) for ln in lines]
-    width = min(max((len(n) for n in names), default=0), 36)
+    width = max((len(n) for n in names), default=0)
+    if not verbose:
+        width = min(width, 36)  # 80 columns for the usual `tool (model)` names
     digits = len(str(lines[-1].line)) if lines else 1
     for ln, name in zip(lines, names, strict=True):
         if ln.commit is None:
@@ -87,7 +89,8 @@ def _bar(ai: int, human: int, untracked: int, mixed: int) -> tuple[str, str]:
     a = cells - h - u - m
     line1 = "you  " + "█" * h + "▒" * m + "·" * u + "░" * a + " ai"
     hp, ap = round(human * 100 / total), round(ai * 100 / total)
-    line2 = f"     {hp}%".ljust(5 + cells - 1) + f"{ap:>3}%"
+    # git-ai's layout: the AI share ends under the bar's last cell.
+    line2 = f"     {hp}%".ljust(5 + cells - len(f"{ap}%")) + f"{ap}%"
     return line1, line2
 
 
@@ -170,9 +173,10 @@ def show(rev: str, cwd: str, as_json: bool, verbose: bool) -> None:
         click.echo("  the note attests no line (a deletion, or nothing known)")
     for path, rows in view.files:
         click.echo(f"  {path}")
+        width = min(max(len(a.label) for a, _ in rows), 44)
         for author, ranges in rows:
-            name = author.label + (f" [{author.key}]" if verbose else "")
-            click.echo(f"    {style.kind(shorten(name, 50).ljust(50), author.kind)} {ranges}")
+            name = style.kind(shorten(author.label, width).ljust(width), author.kind)
+            click.echo(f"    {name}  {ranges}" + (f"  [{author.key}]" if verbose else ""))
     md = view.note.metadata
     if verbose:
         for sid, rec in sorted(md.sessions.items()):

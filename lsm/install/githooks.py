@@ -201,6 +201,16 @@ class GitHooksInstaller:
     name = "git"
     title = "git hooks"
 
+    def detect(self, ctx: InstallContext) -> bool:
+        """``--all`` includes git hooks globally, or in a work tree."""
+        if ctx.scope == "global":
+            return True
+        try:
+            _toplevel(ctx)
+        except InstallError:
+            return False
+        return True
+
     def hooks(self, ctx: InstallContext) -> tuple[str, ...]:
         names = list(GIT_HOOKS)
         if ctx.options.get("no_pre_commit"):
@@ -219,7 +229,7 @@ class GitHooksInstaller:
         hooks_dir = repo_hooks_dir(git)
         changes = self._write_hooks(ctx, state, hooks_dir, '"$0' + PREV_SUFFIX + '"')
         if not ctx.options.get("no_notes_sync"):
-            changes += self._add_refspecs(ctx, git, state)
+            changes += self._add_refspecs(ctx, git, state, bool(changes))
         return changes
 
     def _write_hooks(
@@ -301,7 +311,9 @@ class GitHooksInstaller:
             )
         return changes
 
-    def _add_refspecs(self, ctx: InstallContext, git: Git, state: InstallState) -> list[Change]:
+    def _add_refspecs(
+        self, ctx: InstallContext, git: Git, state: InstallState, explain: bool
+    ) -> list[Change]:
         changes: list[Change] = []
         remotes = git.output(["remote"]).decode("utf-8", "surrogateescape").split()
         added = state.settings.setdefault("refspecs", [])
@@ -326,7 +338,7 @@ class GitHooksInstaller:
             if not added:
                 del state.settings["refspecs"]
             state.save()
-        if not remotes:
+        if not remotes and explain:
             changes.append(
                 Change(
                     self.name,

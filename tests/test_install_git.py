@@ -1,0 +1,170 @@
+"""git hooks and notes sync from ``ckptlog install-hooks --git``, in real repositories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from lsm.install.githooks import GIT_HOOKS
+from tests.commit.harness import CKPTLOG, Sandbox
+
+USER_POST_COMMIT = (
+    '#!/bin/sh\necho "user post-commit $(git rev-parse --short HEAD)" >> "$HOOK_LOG"\n'
+)
+USER_PRE_COMMIT = '#!/bin/sh\n[ -e block ] && { echo "blocked by lint" >&2; exit 3; }\nexit 0\n'
+USER_REF_TX = '#!/bin/sh\necho "ref-tx $1 $(cat | wc -l)" >> "$HOOK_LOG"\n'
+
+
+def _hooks_dir(sb: Sandbox) -> Path:
+    return sb.root / ".git" / "hooks"
+
+
+def _snapshot(d: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mode) for p in d.iterdir() if p.is_file()}
+
+
+def _sandbox(tmp_path: Path, name: str = "repo") -> Sandbox:
+    sb = Sandbox(tmp_path / name, {"app.py": "import sys\n"}, hooks=())
+    sb.env["HOOK_LOG"] = str(tmp_path / f"{name}-hooks.log")
+    sb.env["CKPTLOG_STATE_DIR"] = str(tmp_path / "state")
+    return sb
+
+
+def _user_hooks(sb: Sandbox) -> None:
+    for name, text in (
+        ("post-commit", USER_POST_COMMIT),
+        ("pre-commit", USER_PRE_COMMIT),
+        ("reference-transaction", USER_REF_TX),
+    ):
+        path = _hooks_dir(sb) / name
+        path.write_text(text)
+        path.chmod(0o750)
+
+
+def test_hooks_chain_existing_ones_and_uninstall_restores_them(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path)
+    _user_hooks(sb)
+    before = _snapshot(_hooks_dir(sb))
+    out = sb.ckptlog("install-hooks", "--git").stdout
+    assert "kept as post-commit.ckptlog-prev" in out
+    assert sb.ckptlog("install-hooks", "--git").stdout.strip() == "git hooks: nothing to change"
+    for name in GIT_HOOKS:
+        assert os.access(_hooks_dir(sb) / name, os.X_OK), name
+
+    key = sb.claude("app.py", "import sys\nprint(sys.argv)\n")
+    sb.add("app.py")
+    commit = sb.commit("AI line")
+    assert f"  {key} 2" in sb.attestations()  # ckptlog's post-commit ran
+    log = Path(sb.env["HOOK_LOG"]).read_text().splitlines()
+    assert f"user post-commit {commit[:7]}" in log  # ... and so did the user's
+    assert any(line.startswith("ref-tx committed ") and not line.endswith(" 0") for line in log)
+
+    (sb.root / "block").write_text("")
+    sb.add("block")
+    done = sb.run("git", "commit", "-q", "-m", "blocked", check=False)
+    assert done.returncode != 0 and "blocked by lint" in done.stderr  # the user hook rules
+    assert sb.head() == commit
+
+    sb.ckptlog("uninstall-hooks", "--git")
+    assert _snapshot(_hooks_dir(sb)) == before
+
+
+def test_core_hooks_path_is_respected(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path)
+    husky = sb.root / ".husky" / "_"
+    husky.mkdir(parents=True)
+    (husky / "post-commit").write_text('#!/bin/sh\necho husky >> "$HOOK_LOG"\n')
+    (husky / "post-commit").chmod(0o755)
+    sb.git("config", "core.hooksPath", ".husky/_")
+    sb.ckptlog("install-hooks", "--git", "--no-pre-commit", "--no-notes-sync")
+    assert (husky / "post-commit.ckptlog-prev").exists() and not (husky / "pre-commit").exists()
+    assert not (_hooks_dir(sb) / "post-commit").exists()
+    sb.claude("app.py", "import sys\nimport os\n")
+    sb.add("app.py")
+    sb.commit("x")
+    assert sb.note() is not None
+    assert Path(sb.env["HOOK_LOG"]).read_text() == "husky\n"
+    doctor = sb.ckptlog("doctor").stdout
+    assert "live git post-commit" in doctor and "off  git pre-commit" in doctor
+
+
+def test_global_hooks_chain_the_repositorys_own(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text("[user]\n\tname = Ada Lovelace\n")
+    original = gitconfig.read_bytes()
+    sb.env.update({"HOME": str(home), "GIT_CONFIG_GLOBAL": str(gitconfig)})
+    (_hooks_dir(sb) / "post-commit").write_text(USER_POST_COMMIT)
+    (_hooks_dir(sb) / "post-commit").chmod(0o755)
+    sb.ckptlog("install-hooks", "--git", "--global")
+    hooks_path = sb.git("config", "--global", "core.hooksPath")
+    assert Path(hooks_path) == tmp_path / "state" / "git-hooks"
+    sb.claude("app.py", "import sys\nimport re\n")
+    sb.add("app.py")
+    commit = sb.commit("global")
+    assert sb.note() is not None
+    assert f"user post-commit {commit[:7]}" in Path(sb.env["HOOK_LOG"]).read_text()
+    sb.ckptlog("uninstall-hooks", "--git", "--global")
+    assert gitconfig.read_bytes() == original
+    assert not (tmp_path / "state" / "git-hooks").exists()
+
+
+def test_a_missing_ckptlog_never_fails_the_commit(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path)
+    sb.ckptlog("install-hooks", "--git")
+    for name in GIT_HOOKS:
+        path = _hooks_dir(sb) / name
+        path.write_text(path.read_text().replace(CKPTLOG, str(tmp_path / "gone" / "ckptlog")))
+    sb.write("app.py", "import sys\nimport io\n")
+    sb.add("app.py")
+    done = sb.run("git", "commit", "-q", "-m", "still works")
+    assert "ckptlog: " in done.stderr and "is missing" in done.stderr
+
+
+def _bare(tmp_path: Path) -> Path:
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    return bare
+
+
+def test_notes_travel_with_push_and_fetch(tmp_path: Path) -> None:
+    bare = _bare(tmp_path)
+    a = _sandbox(tmp_path, "a")
+    a.git("remote", "add", "origin", str(bare))
+    out = a.ckptlog("install-hooks", "--git").stdout
+    assert "remote.origin.fetch" in out
+    key = a.claude("app.py", "import sys\nprint('a')\n")
+    a.add("app.py")
+    a.commit("from a")
+    a.git("push", "-q", "origin", "main")  # pre-push pushes the notes too
+    remote_notes = subprocess.run(
+        ["git", "-C", str(bare), "rev-parse", "refs/notes/ai"], capture_output=True, text=True
+    )
+    assert remote_notes.returncode == 0
+
+    b = Sandbox(tmp_path / "b", None, hooks=())
+    b.env["CKPTLOG_STATE_DIR"] = str(tmp_path / "state")
+    b.git("remote", "add", "origin", str(bare))
+    b.ckptlog("install-hooks", "--git")
+    b.git("fetch", "-q", "origin")  # the refspec brings refs/notes/ai-remote/origin
+    b.git("reset", "-q", "--hard", "origin/main")
+    assert b.git("rev-parse", "refs/notes/ai-remote/origin") == a.git("rev-parse", "refs/notes/ai")
+    shown = b.ckptlog("show", "--verbose").stdout  # a read merges the fetched notes first
+    assert f"[{key}]" in shown
+    assert b.note() == a.note()
+
+    # Both sides annotate one commit differently: fetch merges, the local note wins.
+    b.git("notes", "--ref=ai", "add", "-f", "-m", "local\n---\n{}", "HEAD")
+    b.ckptlog("notes", "fetch")
+    assert b.note() == "local\n---\n{}\n"
+    assert b.ckptlog("notes", "push").stdout.startswith("pushed refs/notes/ai to origin")
+    # a changed the same note meanwhile: a diverged edit, and a's side wins on a.
+    a.git("notes", "--ref=ai", "add", "-f", "-m", "a-side\n---\n{}", "HEAD")
+    a.ckptlog("notes", "fetch")
+    assert a.note() == "a-side\n---\n{}\n"
+    assert (
+        a.git("merge-base", "--is-ancestor", "refs/notes/ai-remote/origin", "refs/notes/ai") == ""
+    )
