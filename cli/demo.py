@@ -23,6 +23,8 @@ import click
 
 import lsm
 from cli.common import CONTEXT_SETTINGS
+from lsm.authors import describe, human_name
+from lsm.uncommitted import uncommitted
 
 __all__ = ["demo"]
 
@@ -95,46 +97,89 @@ def _hook(repo: Path, args: list[str], stdin: str | None = None) -> None:
         raise click.ClickException(f"the hook exited {done.returncode}")
 
 
+def _name(key: str, state: Any) -> str:
+    who = describe(key, state.sessions, state.prompts, state.humans, fallback="human")
+    return who.label
+
+
 def _show(repo: Path) -> None:
     with lsm.open_repo_store(repo) as store:
         log = lsm.current_log(repo)
-        click.echo(f"\nWhat the store holds (working log {log[:12]}):")
+        click.echo(f"\nWhat the store holds (working log of {log[:12]}):")
+        click.echo(
+            "  (seq is the store's own counter: transcripts and log events take numbers too)"
+        )
         last = None
-        for cp in store.checkpoints(log):
+        for n, cp in enumerate(store.checkpoints(log), 1):
             last = cp
             c = cp.checkpoint
-            who = c.agent_id.tool + "/" + c.agent_id.model if c.agent_id else c.author
+            who = f"{c.agent_id.tool} ({c.agent_id.model})" if c.agent_id else human_name(c.author)
             stats = c.line_stats
             files = ", ".join(e.file for e in c.entries)
             click.echo(
-                f"  seq {cp.seq}  {c.kind.value:<10} {who:<28} {files:<18} "
+                f"  {n}. seq {cp.seq:<3} {c.kind.value:<8} {who:<28} {files:<9} "
                 f"+{stats.additions} -{stats.deletions}"
             )
-        click.echo("\nWho wrote which lines (latest entry per file; plain human lines omitted):")
-        for state in store.files(log):
-            entry = store.latest(log, state.path)
-            if entry is None:
-                continue
-            lines = entry.entry.line_attributions
-            if not lines:
-                click.echo(f"  {state.path}: all human")
-            for la in lines:
-                if la.start_line == la.end_line:
-                    span = f"line {la.start_line}"
-                else:
-                    span = f"lines {la.start_line}-{la.end_line}"
-                extra = f" (overrode {la.overrode})" if la.overrode else ""
-                click.echo(f"  {state.path} {span}: {la.author_id}{extra}")
         for session in store.transcript_sessions():
+            count = sum(1 for _ in store.transcript_messages(session["agent"], session["session"]))
             click.echo(
-                f"\nTranscript {session.get('agent')}/{session.get('session')}: "
-                f"{sum(1 for _ in store.transcript_messages(session['agent'], session['session']))}"
-                " message(s) stored"
+                f"\nTranscript of {session.get('agent')} session {session.get('session')}: "
+                f"{count} message(s) stored"
             )
-        if last is not None:  # the newest: checkpoints come in seq order
-            line = lsm.checkpoint_line(last.checkpoint).decode()
-            click.echo(f"\nCheckpoint {last.seq} as a git-ai checkpoints.jsonl line:")
-            click.echo("  " + (line if len(line) <= 600 else line[:600] + " ..."))
+    pending = uncommitted(repo)
+    click.echo("\nWho wrote which lines (not committed yet; unmarked lines are human):")
+    for path in sorted(pending.files):
+        f = pending.files[path]
+        for la in f.lines:
+            span = (
+                f"line {la.start_line}"
+                if la.start_line == la.end_line
+                else (f"lines {la.start_line}-{la.end_line}")
+            )
+            click.echo(f"  {path} {span}: {_name(la.author_id, pending.state)}")
+        for la in f.overrode:
+            click.echo(
+                f"  {path} line {la.start_line}: human, rewriting a line of "
+                f"{_name(la.overrode or '', pending.state)}"
+            )
+    if last is not None:  # the newest: checkpoints come in seq order
+        line = lsm.checkpoint_line(last.checkpoint).decode()
+        click.echo(f"\nThe last checkpoint in git-ai's checkpoints.jsonl form (seq {last.seq}):")
+        for text in json.dumps(json.loads(line), indent=2).splitlines():
+            click.echo("  " + text)
+
+
+def _ckptlog(repo: Path, *args: str) -> None:
+    """Run a ckptlog command in the demo repository; echo it and what it printed."""
+    click.echo(f"  $ ckptlog {' '.join(args)}")
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "CKPTLOG_COLOR": "never"},
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        click.echo(f"    {line}")
+    if done.returncode != 0:
+        raise click.ClickException(f"ckptlog {args[0]} exited {done.returncode}")
+
+
+def _commit(repo: Path) -> None:
+    click.echo("\n5. Install the git hooks, commit, and read the commit's note and a blame:")
+    _ckptlog(repo, "install-hooks", "--git", "--no-notes-sync")
+    click.echo("  $ git add -A && git commit -m 'Title-case the greeting'")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Title-case the greeting")
+    _ckptlog(repo, "show")
+    click.echo(
+        "  (util.py line 2 was the human's rewrite, but the note has no human identity for it:\n"
+        "   git-ai's edge-extension recovery gives such a line, between two lines of one\n"
+        "   agent session, to that session; a KnownHuman checkpoint from an editor\n"
+        "   extension would have kept it the human's)"
+    )
+    _ckptlog(repo, "blame", "util.py")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -151,7 +196,8 @@ def demo(keep: bool, where: str | None) -> None:
 
     Human edit, Claude PostToolUse edit (with a transcript), a human edit of
     an AI line; every checkpoint is a real `ckptlog checkpoint` process.
-    Then shows the checkpoints, line authorship and the git-ai JSON form.
+    Then shows the checkpoints, line authorship and the git-ai JSON form,
+    installs the git hooks, commits, and shows the commit's note and a blame.
     """
     if shutil.which("git") is None:
         raise click.ClickException("git is not installed")
@@ -194,6 +240,7 @@ def demo(keep: bool, where: str | None) -> None:
         _hook(repo, ["claude", "--hook-input", "{not json"])
 
         _show(repo)
+        _commit(repo)
     finally:
         if keep or where:
             click.echo(f"\nKept {repo}")

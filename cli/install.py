@@ -117,10 +117,12 @@ def _run(
         return
     _print(changes, names, dry_run, verb)
     for name in skipped:
-        click.echo(
-            f"{INSTALLERS[name].title}: skipped, not found here "
-            f"({'not in a git repository; use --global' if name == 'git' else f'--{name} installs it anyway'})"
+        why = (
+            "not in a git repository; use --global"
+            if name == "git"
+            else (f"--{name} installs it anyway")
         )
+        click.echo(f"{INSTALLERS[name].title}: skipped, not found here ({why})")
     if dry_run:
         click.echo("(dry run: nothing was written)")
 

@@ -86,7 +86,7 @@ def test_blame_verbose_shows_keys_and_errors_have_hints(repo: Sandbox) -> None:
 
 
 def test_stats_of_a_commit_and_of_a_range(repo: Sandbox) -> None:
-    init, add, rename = _shas(repo)
+    init, add, _rename = _shas(repo)
     doc = json.loads(repo.ckptlog("stats", add, "--json").stdout)
     assert doc["git_diff_added_lines"] == 3 and doc["ai_additions"] == 3
     assert doc["tool_model_breakdown"] == {

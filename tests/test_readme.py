@@ -55,7 +55,7 @@ def quickstart_blocks() -> list[list[str]]:
 
 
 def _agent_edit(home: Path, project: Path, env: dict[str, str]) -> None:
-    """Claude Code edits app.py: the hooks install-hooks put in its settings run, as Claude would."""
+    """Claude Code edits app.py: the hooks install-hooks put in its settings run."""
     settings = json.loads((home / ".claude" / "settings.json").read_text())
     transcript = home / "transcript.jsonl"
     transcript.write_text(
@@ -122,7 +122,7 @@ def _quickstart(tmp_path: Path, *, really_install: bool) -> str:
     _agent_edit(home, project, env)
     script = "set -e\n" + "\n".join(use) + "\n"
     if really_install:
-        script = f'export PATH="$HOME/.local/ckptlog/bin:$PATH"\n' + script
+        script = 'export PATH="$HOME/.local/ckptlog/bin:$PATH"\n' + script
     done = subprocess.run(
         ["bash", "-c", script], cwd=project, env=env, check=True, capture_output=True, text=True
     )
