@@ -23,8 +23,6 @@ import click
 
 import lsm
 from cli.common import CONTEXT_SETTINGS
-from lsm.authors import describe, human_name
-from lsm.uncommitted import uncommitted
 
 __all__ = ["demo"]
 
@@ -98,11 +96,17 @@ def _hook(repo: Path, args: list[str], stdin: str | None = None) -> None:
 
 
 def _name(key: str, state: Any) -> str:
+    from lsm.authors import describe
+
     who = describe(key, state.sessions, state.prompts, state.humans, fallback="human")
     return who.label
 
 
 def _show(repo: Path) -> None:
+    # Imported here: every ckptlog command imports this module to list `demo`.
+    from lsm.authors import human_name
+    from lsm.uncommitted import uncommitted
+
     with lsm.open_repo_store(repo) as store:
         log = lsm.current_log(repo)
         click.echo(f"\nWhat the store holds (working log of {log[:12]}):")

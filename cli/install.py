@@ -5,22 +5,15 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cli.common import CONTEXT_SETTINGS, emit_json, lsm_errors
 from cli.style import Styler
-from lsm.doctor import doctor as run_doctor
-from lsm.install import (
-    INSTALLERS,
-    Change,
-    InstallContext,
-    ckptlog_path,
-    detected,
-    install,
-    uninstall,
-)
+
+if TYPE_CHECKING:
+    from lsm.install import Change, InstallContext
 
 __all__ = ["doctor", "install_hooks", "uninstall_hooks"]
 
@@ -69,6 +62,8 @@ def _selection(fn: F) -> F:
 
 
 def _print(changes: list[Change], names: list[str], dry_run: bool, verb: str) -> None:
+    from lsm.install import INSTALLERS
+
     style = Styler()
     for name in names:
         mine = [c for c in changes if c.installer == name]
@@ -98,6 +93,8 @@ def _run(
     as_json: bool,
     options: dict[str, Any],
 ) -> None:
+    from lsm.install import INSTALLERS, InstallContext, ckptlog_path, detected
+
     ctx = InstallContext(ckptlog_path(), scope=scope, cwd=cwd, dry_run=dry_run, options=options)
     skipped: list[str] = []
     if names == ["all"]:
@@ -151,6 +148,8 @@ def install_hooks(
     (refs/notes/ai-remote/<remote>); the pre-push hook merges and pushes
     refs/notes/ai, never forced.
     """
+    from lsm.install import install
+
     options = {"no_pre_commit": no_pre_commit, "no_notes_sync": no_notes_sync}
     _run("change", install, names, scope, dry_run, cwd, as_json, options)
 
@@ -164,6 +163,8 @@ def uninstall_hooks(names: list[str], scope: str, dry_run: bool, cwd: str, as_js
     backup; one edited since keeps the edits, only ckptlog's entries are
     removed. Chained git hooks are put back.
     """
+    from lsm.install import uninstall
+
     _run("remove", uninstall, names, scope, dry_run, cwd, as_json, {})
 
 
@@ -179,6 +180,9 @@ def _ago(ts: int) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def doctor(cwd: str, global_: bool, as_json: bool) -> None:
     """Which hooks are live, the last checkpoint and note, and the store's health."""
+    from lsm.doctor import doctor as run_doctor
+    from lsm.install import InstallContext, ckptlog_path
+
     ctx = InstallContext(ckptlog_path(), scope="global" if global_ else "repo", cwd=cwd)
     report = run_doctor(ctx)
     if as_json:

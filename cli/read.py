@@ -8,14 +8,16 @@ appear with ``--verbose`` and in ``--json``. Colours follow
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.common import CONTEXT_SETTINGS, emit_json, lsm_errors
 from cli.style import Progress, Styler, shorten
-from lsm.authorship import commit_stats, show_note, work_status
-from lsm.blame import BlameLine, blame
+
+if TYPE_CHECKING:
+    from lsm.blame import BlameLine
 
 __all__ = ["blame_cmd", "show", "stats", "status"]
 
@@ -26,6 +28,7 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON doc
 _VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Show author keys and session ids.")
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(ts: int) -> str:
     return datetime.datetime.fromtimestamp(ts, tz=datetime.UTC).strftime("%Y-%m-%d")
 
@@ -54,6 +57,8 @@ def blame_cmd(
     with git's author. Lines not committed yet are looked up in the
     working log and marked `uncommitted`. With REV, blame that revision.
     """
+    from lsm.blame import blame
+
     with lsm_errors():
         lines = blame(cwd, file, rev=rev, line_range=line_range)
     if as_json:
@@ -65,6 +70,7 @@ def blame_cmd(
     if not verbose:
         width = min(width, 36)  # 80 columns for the usual `tool (model)` names
     digits = len(str(lines[-1].line)) if lines else 1
+    out: list[str] = []
     for ln, name in zip(lines, names, strict=True):
         if ln.commit is None:
             sha, when = "--------", "uncommitted"
@@ -73,7 +79,8 @@ def blame_cmd(
             sha = ("^" + ln.commit[:7]) if ln.boundary else ln.commit[:8]
             when, kind = _date(ln.time) + " ", ln.author.kind
         who = style.kind(shorten(name, width).ljust(width), kind)
-        click.echo(f"{style.paint(sha, dim=True)} {who} {when} {ln.line:>{digits}}) {ln.text}")
+        out.append(f"{style.paint(sha, dim=True)} {who} {when} {ln.line:>{digits}}) {ln.text}\n")
+    click.echo("".join(out), nl=False)
 
 
 def _bar(ai: int, human: int, untracked: int, mixed: int) -> tuple[str, str]:
@@ -105,6 +112,8 @@ def stats(rev: str, cwd: str, as_json: bool, verbose: bool) -> None:
     Added lines are AI, human (known humans), mixed (both attested) or
     untracked (no attestation); AI lines are broken down by tool and model.
     """
+    from lsm.authorship import commit_stats
+
     progress = Progress("commits")
     with lsm_errors():
         result = commit_stats(cwd, rev, progress=progress)
@@ -140,6 +149,8 @@ def stats(rev: str, cwd: str, as_json: bool, verbose: bool) -> None:
 @_VERBOSE
 def show(rev: str, cwd: str, as_json: bool, verbose: bool) -> None:
     """A commit's authorship note, in readable form."""
+    from lsm.authorship import show_note
+
     with lsm_errors():
         view = show_note(cwd, rev)
     if as_json:
@@ -192,6 +203,8 @@ def show(rev: str, cwd: str, as_json: bool, verbose: bool) -> None:
 @_JSON
 def status(cwd: str, as_json: bool) -> None:
     """Uncommitted AI lines, per file of the current working log."""
+    from lsm.authorship import work_status
+
     with lsm_errors():
         rows = work_status(cwd)
     if as_json:

@@ -29,9 +29,8 @@ from typing import Any
 from lsm.authors import AI, KNOWN_HUMAN, Author, describe
 from lsm.blame import NoteIndex
 from lsm.commit.diffs import parse_added_lines
-from lsm.commit.postcommit import PATCH_OPTIONS
 from lsm.errors import GitError
-from lsm.git import Git
+from lsm.git import PATCH_OPTIONS, Git
 from lsm.gitnotes import read_notes
 from lsm.notes import AuthorshipNote
 from lsm.notesync import merge_tracking

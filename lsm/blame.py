@@ -122,6 +122,7 @@ class NoteIndex:
         self.parsed: dict[str, AuthorshipNote | None] = {}
         self.owners: dict[tuple[str, str], dict[int, str]] = {}
         self.mixed: dict[tuple[str, str], set[int]] = {}
+        self.authors: dict[tuple[str, str | None, str], Author] = {}
 
     def note(self, commit: str) -> AuthorshipNote | None:
         if commit not in self.parsed:
@@ -165,12 +166,19 @@ class NoteIndex:
         return line in self.mixed[(commit, path)]
 
     def author(self, commit: str, path: str, line: int, fallback: str) -> Author:
-        note = self.note(commit)
-        if note is None:
-            return Author(UNTRACKED, None, fallback)
-        md = note.metadata
-        key = self.owner(commit, path, line)
-        return describe(key, md.sessions, md.prompts, md.humans, fallback=fallback)
+        """Who wrote ``line``: named once per (commit, key), then shared."""
+        key = self.owner(commit, path, line) if self.note(commit) is not None else None
+        memo = (commit, key, fallback)
+        found = self.authors.get(memo)
+        if found is None:
+            note = self.note(commit)
+            if note is None or key is None:
+                found = Author(UNTRACKED, None, fallback)
+            else:
+                md = note.metadata
+                found = describe(key, md.sessions, md.prompts, md.humans, fallback=fallback)
+            self.authors[memo] = found
+        return found
 
 
 def _repo_path(git: Git, path: str) -> str:
@@ -212,11 +220,12 @@ def blame(
             hint="Check the file name (relative to the current directory) and the revision.",
         )
     raws = list(parse_porcelain(out))
-    commits = sorted({r.commit for r in raws if not is_null_oid(r.commit)})
+    null = {c for c in {r.commit for r in raws} if is_null_oid(c)}
+    commits = sorted({r.commit for r in raws} - null)
     index = NoteIndex(read_notes(git, commits))
     pending = None
     pfile = None
-    if overlay and rev is None and any(is_null_oid(r.commit) for r in raws):
+    if overlay and rev is None and null:
         from lsm.uncommitted import uncommitted
 
         repo_path = _repo_path(git, path)
@@ -226,8 +235,8 @@ def blame(
     for r in raws:
         info = r.info
         name = info.get("author", "")
-        null = is_null_oid(r.commit)
-        if null:
+        if r.commit in null:
+            commit = None
             author = Author(UNTRACKED, None, name)
             if pending is not None and pfile is not None:
                 key = pfile.owner(r.line)
@@ -235,20 +244,18 @@ def blame(
                     st = pending.state
                     author = describe(key, st.sessions, st.prompts, st.humans, fallback=name)
         else:
-            author = index.author(r.commit, r.orig_path, r.orig_line, name)
-        try:
-            when = int(info.get("author-time", "0"))
-        except ValueError:
-            when = 0
+            commit = r.commit
+            author = index.author(commit, r.orig_path, r.orig_line, name)
+        when = info.get("author-time", "0")
         lines.append(
             BlameLine(
                 r.line,
                 r.text,
-                None if null else r.commit,
+                commit,
                 r.orig_path,
                 r.orig_line,
                 name,
-                when,
+                int(when) if when.isdigit() else 0,
                 info.get("author-tz", "+0000"),
                 "boundary" in info,
                 author,

@@ -30,6 +30,7 @@ from lsm.errors import GitError
 
 __all__ = [
     "EMPTY_TREE",
+    "PATCH_OPTIONS",
     "CommitObject",
     "Git",
     "GitObject",
@@ -42,6 +43,20 @@ __all__ = [
     "reflog_tail",
     "unquote_path",
 ]
+
+#: git-ai's "PatchParse" profile: options forced on every diff that is parsed
+#: (the user's diff settings must not change what is read).
+PATCH_OPTIONS = (
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--no-relative",
+    "--no-color",
+    "--diff-algorithm=default",
+    "--indent-heuristic",
+    "--inter-hunk-context=0",
+)
 
 #: git's empty tree (SHA-1): the diff base of a root commit.
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

@@ -41,9 +41,9 @@ def note_path(commit: str) -> str:
     return f"{commit[:2]}/{commit[2:]}"
 
 
-def _all_depths(commit: str) -> list[str]:
+def _all_depths(commit: str, limit: int | None = None) -> list[str]:
     paths = [commit]
-    for depth in range(1, len(commit) // 2):
+    for depth in range(1, len(commit) // 2 if limit is None else limit):
         cut = 2 * depth
         paths.append("/".join([commit[i : i + 2] for i in range(0, cut, 2)] + [commit[cut:]]))
     return paths
@@ -51,7 +51,7 @@ def _all_depths(commit: str) -> list[str]:
 
 def note_paths(commit: str) -> list[str]:
     """Where a note of ``commit`` may be found: flat, one and two levels of fanout."""
-    return _all_depths(commit)[:3]
+    return _all_depths(commit, 3)
 
 
 def read_notes(

@@ -109,6 +109,7 @@ def test_stats_of_a_commit_and_of_a_range(repo: Sandbox) -> None:
         "  mixed            0    0.0%",
         "  untracked        0    0.0%",
     ]
+    assert all(len(line) <= 80 for line in text.splitlines())
 
 
 def test_show_and_status(repo: Sandbox) -> None:

@@ -69,6 +69,7 @@ from lsm.git import (
 from lsm.gitnotes import note_paths, update_notes
 from lsm.model import InitialAttributions
 from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
+from lsm.git import PATCH_OPTIONS as GIT_PATCH_OPTIONS
 from lsm.record import Record
 
 __all__ = [
@@ -84,18 +85,8 @@ __all__ = [
 #: ``git_ai_version`` in the notes we write (git-ai writes its crate version).
 GIT_AI_VERSION = f"ckptlog-{__version__}"
 
-#: git-ai's "PatchParse" profile: options forced on every diff it parses.
-PATCH_OPTIONS = (
-    "--no-ext-diff",
-    "--no-textconv",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    "--no-relative",
-    "--no-color",
-    "--diff-algorithm=default",
-    "--indent-heuristic",
-    "--inter-hunk-context=0",
-)
+#: git-ai's "PatchParse" profile (lsm.git, shared with ``stats``).
+PATCH_OPTIONS = GIT_PATCH_OPTIONS
 #: A ``merge --squash`` waiting for its commit (in the work tree's git-ai directory).
 SQUASH_FILE = "ckptlog-pending-squash.json"
 #: More paths than this are not passed to ``git diff`` (argv limits): post-filtered.

@@ -281,12 +281,4 @@ class CodexInstaller(SettingsFileInstaller):
         return doc
 
     def commands(self, doc: dict[str, Any]) -> list[str]:
-        hooks = doc.get("hooks")
-        if not isinstance(hooks, dict):
-            return []
-        out: list[str] = []
-        for event in _CODEX_EVENTS:
-            blocks = hooks.get(event)
-            for block in blocks if isinstance(blocks, list) else []:
-                out.extend(str(h["command"]) for h in _hooks_of(block) if _is_ours(h))
-        return out
+        return _matcher_blocks_commands(doc, _CODEX_EVENTS)
