@@ -66,10 +66,10 @@ from lsm.git import (
     last_reflog_entry,
     parse_commit,
 )
+from lsm.git import PATCH_OPTIONS as GIT_PATCH_OPTIONS
 from lsm.gitnotes import note_paths, update_notes
 from lsm.model import InitialAttributions
 from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
-from lsm.git import PATCH_OPTIONS as GIT_PATCH_OPTIONS
 from lsm.record import Record
 
 __all__ = [
