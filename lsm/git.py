@@ -25,7 +25,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from lsm.checkpoint.spawn import Running
 from lsm.checkpoint.spawn import run as spawn
+from lsm.checkpoint.spawn import start as spawn_start
 from lsm.errors import GitError
 
 __all__ = [
@@ -216,6 +218,21 @@ class Git:
             detail = message[-1] if message else f"exit status {code}"
             raise GitError(f"git {' '.join(args[:2])} failed: {detail}", returncode=code)
         return code, out, err
+
+    def start(self, args: Sequence[str]) -> Running:
+        """Start ``git -C root args...`` without waiting (``.wait()`` -> status, out, err).
+
+        For overlapping one long git command with other work.
+        :raises GitError: git cannot be started.
+        """
+        self.spawned += 1
+        try:
+            return spawn_start(["git", "-C", str(self.root), *args], self.env)
+        except OSError as exc:
+            raise GitError(
+                f"cannot run git: {exc.strerror or exc}",
+                hint="Install git (2.22 or newer) and make sure it is on PATH.",
+            ) from None
 
     def output(self, args: Sequence[str], *, stdin: bytes | None = None) -> bytes:
         """stdout of ``git args...``. :raises GitError: it failed."""

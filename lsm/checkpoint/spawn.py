@@ -19,10 +19,23 @@ import os
 import select
 from collections.abc import Mapping, Sequence
 
-__all__ = ["run"]
+__all__ = ["Running", "run", "start"]
 
 _CHUNK = 1 << 16
 _SIGPIPE = 13
+
+
+class Running:
+    """A started process: :meth:`wait` feeds its stdin, drains its output and reaps it."""
+
+    __slots__ = ("data", "err_r", "in_w", "out_r", "pid")
+
+    def __init__(self, pid: int, in_w: int, out_r: int, err_r: int, data: bytes) -> None:
+        self.pid, self.in_w, self.out_r, self.err_r, self.data = pid, in_w, out_r, err_r, data
+
+    def wait(self) -> tuple[int, bytes, bytes]:
+        """(exit status, stdout, stderr), once the process has ended."""
+        return _communicate(self.pid, self.in_w, self.out_r, self.err_r, self.data)
 
 
 def run(
@@ -34,6 +47,15 @@ def run(
 
         done = subprocess.run(list(argv), input=stdin, capture_output=True, env=dict(env))
         return done.returncode, done.stdout, done.stderr
+    return start(argv, env, stdin).wait()
+
+
+def start(argv: Sequence[str], env: Mapping[str, str], stdin: bytes | None = None) -> Running:
+    """Start ``argv`` and return at once; the caller must :meth:`Running.wait` for it.
+
+    A process that writes more than a pipe holds waits (blocked, not
+    failed) until ``wait`` reads: start it, do other work, then wait.
+    """
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -57,7 +79,7 @@ def run(
         raise
     for fd in (in_r, out_w, err_w):
         os.close(fd)
-    return _communicate(pid, in_w, out_r, err_r, stdin or b"")
+    return Running(pid, in_w, out_r, err_r, stdin or b"")
 
 
 def _communicate(
