@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -80,7 +81,10 @@ def blame_cmd(
             when, kind = _date(ln.time) + " ", ln.author.kind
         who = style.kind(shorten(name, width).ljust(width), kind)
         out.append(f"{style.paint(sha, dim=True)} {who} {when} {ln.line:>{digits}}) {ln.text}\n")
-    click.echo("".join(out), nl=False)
+    # The file's own bytes back, as git blame prints them (not UTF-8 included).
+    sys.stdout.flush()
+    sys.stdout.buffer.write("".join(out).encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
 
 
 def _bar(ai: int, human: int, untracked: int, mixed: int) -> tuple[str, str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from lsm.authors import UNTRACKED, Author, describe
@@ -41,6 +40,7 @@ class BlameLine(NamedTuple):
     :ivar commit: the commit that last changed the line (None: not committed yet).
     :ivar orig_path, orig_line: where the line was in that commit.
     :ivar git_author: git's author name of that commit (``Not Committed Yet``).
+    :ivar text: the line, bytes that are not UTF-8 as surrogate escapes.
     """
 
     line: int
@@ -64,7 +64,8 @@ class BlameLine(NamedTuple):
             "git_author": self.git_author,
             "time": self.time,
             "author": self.author.to_json(),
-            "text": self.text,
+            # JSON has no place for bytes that are not UTF-8: they become U+FFFD.
+            "text": self.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
         }
 
 
@@ -77,41 +78,36 @@ class _Raw(NamedTuple):
     info: dict[str, str]
 
 
-def parse_porcelain(data: bytes) -> Iterator[_Raw]:
-    """Lines of ``git blame --porcelain`` output (commit info shared per commit)."""
+def parse_porcelain(data: bytes) -> list[_Raw]:
+    """Lines of ``git blame --porcelain`` output (commit info shared per commit).
+
+    Decoded once as a whole (a line's bytes that are not UTF-8 come back as
+    surrogate escapes) and split on newlines: per-line decoding was a third
+    of blame's own time on a 5,000-line file.
+    """
     infos: dict[str, dict[str, str]] = {}
     paths: dict[str, str] = {}
+    out: list[_Raw] = []
     commit = ""
+    info: dict[str, str] = {}
     orig = final = 0
-    for raw in data.split(b"\n"):
-        if raw.startswith(b"\t"):
-            info = infos.setdefault(commit, {})
-            yield _Raw(
-                final,
-                raw[1:].decode("utf-8", "replace"),
-                commit,
-                paths.get(commit, ""),
-                orig,
-                info,
-            )
+    for raw in data.decode("utf-8", "surrogateescape").split("\n"):
+        if raw[:1] == "\t":
+            out.append(_Raw(final, raw[1:], commit, paths.get(commit, ""), orig, info))
             continue
-        head, _, rest = raw.partition(b" ")
+        head, _, rest = raw.partition(" ")
         if len(head) in (40, 64) and rest[:1].isdigit():
-            commit = head.decode("ascii")
-            fields = rest.split(b" ")
+            commit = head
+            fields = rest.split(" ", 2)
             orig, final = int(fields[0]), int(fields[1])
-            infos.setdefault(commit, {})
-            continue
-        if not head:
-            continue
-        key = head.decode("ascii", "replace")
-        value = rest.decode("utf-8", "surrogateescape")
-        if key == "filename":
-            paths[commit] = value
-        elif key == "boundary":
-            infos.setdefault(commit, {})["boundary"] = "1"
-        else:
-            infos.setdefault(commit, {})[key] = value
+            info = infos.setdefault(commit, {})
+        elif head == "filename":
+            paths[commit] = rest
+        elif head == "boundary":
+            info["boundary"] = "1"
+        elif head:
+            info[head] = rest
+    return out
 
 
 class NoteIndex:
