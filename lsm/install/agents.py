@@ -96,10 +96,14 @@ def _matcher_blocks_add(doc: dict[str, Any], events: tuple[str, ...], command: s
         hooks[event] = kept
 
 
-def _matcher_blocks_remove(doc: dict[str, Any], events: tuple[str, ...]) -> None:
-    hooks = doc.get("hooks")
-    if not isinstance(hooks, dict):
-        return
+def _strip_ours(
+    hooks: dict[str, Any], events: tuple[str, ...], *, keep_empty_blocks: bool, keep_event: bool
+) -> None:
+    """Remove ckptlog's handlers from ``hooks[event]`` blocks; blocks this empties go.
+
+    :param keep_empty_blocks: keep blocks that had no handler to begin with.
+    :param keep_event: keep an event whose list ends up empty.
+    """
     for event in events:
         blocks = hooks.get(event)
         if not isinstance(blocks, list):
@@ -108,13 +112,18 @@ def _matcher_blocks_remove(doc: dict[str, Any], events: tuple[str, ...]) -> None
         for block in blocks:
             inner = _hooks_of(block)
             left = [h for h in inner if not _is_ours(h)]
-            if inner and not left:
-                continue
-            kept.append({**block, "hooks": left} if len(left) != len(inner) else block)
-        if kept:
+            if left or (keep_empty_blocks and not inner):
+                kept.append({**block, "hooks": left} if len(left) != len(inner) else block)
+        if kept or keep_event:
             hooks[event] = kept
         else:
             del hooks[event]
+
+
+def _matcher_blocks_remove(doc: dict[str, Any], events: tuple[str, ...]) -> None:
+    hooks = doc.get("hooks")
+    if isinstance(hooks, dict):
+        _strip_ours(hooks, events, keep_empty_blocks=True, keep_event=False)
 
 
 def _matcher_blocks_commands(doc: dict[str, Any], events: tuple[str, ...]) -> list[str]:
@@ -206,22 +215,6 @@ class CodexInstaller(SettingsFileInstaller):
         base = ctx.env.get("CODEX_HOME")
         return (Path(base) if base else ctx.home / ".codex") / "config.toml"
 
-    def _strip(self, hooks: dict[str, Any], *, keep_empty_blocks: bool) -> None:
-        for event in _CODEX_EVENTS:
-            blocks = hooks.get(event)
-            if not isinstance(blocks, list):
-                continue
-            kept: list[Any] = []
-            for block in blocks:
-                inner = _hooks_of(block)
-                left = [h for h in inner if not _is_ours(h)]
-                if left or (keep_empty_blocks and not inner):
-                    kept.append({**block, "hooks": left} if isinstance(block, dict) else block)
-            if kept or keep_empty_blocks:
-                hooks[event] = kept
-            else:
-                del hooks[event]
-
     def add(self, doc: dict[str, Any], command: str, ctx: InstallContext) -> dict[str, Any]:
         features = doc.get("features")
         if not isinstance(features, dict):
@@ -231,7 +224,7 @@ class CodexInstaller(SettingsFileInstaller):
         hooks = doc.get("hooks")
         if not isinstance(hooks, dict):
             hooks = doc["hooks"] = {}
-        self._strip(hooks, keep_empty_blocks=True)
+        _strip_ours(hooks, _CODEX_EVENTS, keep_empty_blocks=True, keep_event=True)
         placed: list[tuple[str, int, int]] = []
         for event in _CODEX_EVENTS:
             blocks = hooks.setdefault(event, [])
@@ -261,7 +254,7 @@ class CodexInstaller(SettingsFileInstaller):
     def remove(self, doc: dict[str, Any], ctx: InstallContext) -> dict[str, Any]:
         hooks = doc.get("hooks")
         if isinstance(hooks, dict):
-            self._strip(hooks, keep_empty_blocks=False)
+            _strip_ours(hooks, _CODEX_EVENTS, keep_empty_blocks=False, keep_event=False)
             state = hooks.get("state")
             prefix = str(self.path(ctx))
             if isinstance(state, dict):
