@@ -60,13 +60,13 @@ from lsm.errors import InputError, NoteFormatError, StoreLockedError
 from lsm.events import EventLog
 from lsm.git import (
     EMPTY_TREE,
+    PATCH_OPTIONS,
     CommitObject,
     Git,
     is_null_oid,
     last_reflog_entry,
     parse_commit,
 )
-from lsm.git import PATCH_OPTIONS as GIT_PATCH_OPTIONS
 from lsm.gitnotes import note_paths, update_notes
 from lsm.model import InitialAttributions
 from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
@@ -85,8 +85,6 @@ __all__ = [
 #: ``git_ai_version`` in the notes we write (git-ai writes its crate version).
 GIT_AI_VERSION = f"ckptlog-{__version__}"
 
-#: git-ai's "PatchParse" profile (lsm.git, shared with ``stats``).
-PATCH_OPTIONS = GIT_PATCH_OPTIONS
 #: A ``merge --squash`` waiting for its commit (in the work tree's git-ai directory).
 SQUASH_FILE = "ckptlog-pending-squash.json"
 #: More paths than this are not passed to ``git diff`` (argv limits): post-filtered.

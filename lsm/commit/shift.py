@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 from lsm.commit.diffs import DiffHunk, FilePatch, parse_patches, shift_ranges
 from lsm.errors import NoteFormatError
-from lsm.git import Git
+from lsm.git import PATCH_OPTIONS, Git
 from lsm.gitnotes import read_notes, update_notes
 from lsm.notes import (
     Attestation,
@@ -56,19 +56,6 @@ __all__ = [
 
 #: Pairs per ``diff-tree --stdin`` process: bounds the output held at once.
 PAIRS_PER_PROCESS = 64
-
-#: git's forced options for a patch it parses (git-ai's PatchParse profile).
-_PATCH = (
-    "--no-ext-diff",
-    "--no-textconv",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    "--no-relative",
-    "--no-color",
-    "--diff-algorithm=default",
-    "--indent-heuristic",
-    "--inter-hunk-context=0",
-)
 
 
 class TreeDiff(NamedTuple):
@@ -107,7 +94,8 @@ def tree_diffs(git: Git, pairs: Sequence[tuple[str, str]]) -> list[TreeDiff]:
         # destination goes first, so the diff runs source -> destination.
         stdin = b"".join(f"{b} {a}\n".encode() for a, b in chunk)
         data = git.output(
-            ["diff-tree", "--stdin", "--always", "-p", "-U0", "-M", "-r", *_PATCH], stdin=stdin
+            ["diff-tree", "--stdin", "--always", "-p", "-U0", "-M", "-r", *PATCH_OPTIONS],
+            stdin=stdin,
         )
         groups = parse_patches(data, separators=True)
         if len(groups) != len(chunk):
