@@ -42,6 +42,7 @@ from typing import NamedTuple, Protocol
 
 from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
+from lsm.checkpoint.runner import log_name
 from lsm.commit.classify import CommitTexts, Split, split_commit
 from lsm.commit.diffs import AddedLines, parse_added_lines, parse_renames
 from lsm.commit.recovery import (
@@ -167,11 +168,6 @@ def classify_reflog(message: str) -> str:
         if message.startswith(prefix):
             return kind
     return "commit"
-
-
-def log_name(repo: Repo, base: str) -> str:
-    """The store's log name for ``base`` in this work tree (see lsm.checkpoint.runner)."""
-    return base if repo.worktree is None else f"worktrees/{repo.worktree}/{base}"
 
 
 class _Target(NamedTuple):
