@@ -28,16 +28,21 @@ from lsm.codec import (
     Record,
     TranscriptRecord,
 )
-from lsm.ids import is_ai_author
+from lsm.ids import HUMAN, human_short_hash, is_ai_author, legacy_short_hash, session_id
 from lsm.indexschema import (
+    AGENT_HUMAN,
+    AGENT_PROMPT,
+    AGENT_SESSION,
     META_NEXT_RUN,
     META_NEXT_SEQ,
+    AgentFact,
     BlobRef,
     HistoryRef,
     LatestValue,
     LogEntry,
     RunInfo,
     SegmentInfo,
+    agent_key,
     blob_key,
     checkpoint_key,
     dumps,
@@ -57,7 +62,7 @@ from lsm.model import AttributionColumns, CheckpointKind, FileEntry
 from lsm.recovery import CheckpointGroup, ScannedItem
 from lsm.segment import Pointer
 
-__all__ = ["Applier", "entry_is_ai", "is_order_dependent"]
+__all__ = ["Applier", "entry_is_ai", "entry_needs_post", "is_order_dependent"]
 
 
 def entry_is_ai(kind: CheckpointKind, entry: FileEntry) -> bool:
@@ -71,6 +76,24 @@ def entry_is_ai(kind: CheckpointKind, entry: FileEntry) -> bool:
     if any(is_ai_author(a) for a in authors):
         return True
     return any(is_ai_author(la.author_id) for la in entry.line_attributions)
+
+
+def entry_needs_post(kind: CheckpointKind, entry: FileEntry) -> bool:
+    """git-ai's "requires post-processing" (post_commit.rs): the file must be diffed at commit.
+
+    A non-Human checkpoint, or any author other than the ``human``
+    placeholder, or an ``overrode``, in either list. Unlike ``ai_touched``,
+    KnownHuman checkpoints and ``h_`` authors count.
+    """
+    if kind is not CheckpointKind.HUMAN:
+        return True
+    if any(la.author_id != HUMAN or la.overrode is not None for la in entry.line_attributions):
+        return True
+    attrs = entry.attributions
+    authors = (
+        attrs.authors if isinstance(attrs, AttributionColumns) else {a.author_id for a in attrs}
+    )
+    return any(a != HUMAN for a in authors)
 
 
 def is_order_dependent(item: ScannedItem) -> bool:
@@ -180,6 +203,8 @@ class Applier:
                 ).encode(),
             )
             lkey = latest_key(run, path)
+            if entry_needs_post(cp.kind, entry):
+                self._put("postflags", lkey, b"")
             ai = entry_is_ai(cp.kind, entry)
             old = self.view.latest(run, path)
             if old is not None and old.seq > seq:
@@ -201,11 +226,44 @@ class Applier:
             self._put("latest", lkey, new.encode())
         if is_new:
             self._count_run(rec)
+            self._count_agents(rec)
         agent = cp.agent_id
         if agent is not None:
             # Transcripts follow their sessions: compaction keeps a session's
             # transcript while one of its runs is live.
             self._put("session_runs", session_run_key(agent.tool, agent.id, run), b"")
+
+    def _count_agents(self, rec: CheckpointRecord) -> None:
+        """The run's commit-time facts of agents and known humans (once per checkpoint).
+
+        Order-independent, as rebuild needs: sums add up, the newest
+        checkpoint's agent id wins (by ``seq``), a known human's first one.
+        """
+        cp = rec.checkpoint
+        agent = cp.agent_id
+        if agent is not None:
+            if cp.trace_id is not None:
+                kind, ident = AGENT_SESSION, session_id(agent.tool, agent.id)
+            else:
+                kind, ident = AGENT_PROMPT, legacy_short_hash(agent.tool, agent.id)
+            key = agent_key(rec.run, kind, ident)
+            old = self.view.agent(key)
+            stats = cp.line_stats
+            newer = old is None or rec.seq >= old.seq
+            fact = AgentFact(
+                agent.tool if newer or old is None else old.tool,
+                agent.id if newer or old is None else old.id,
+                agent.model if newer or old is None else old.model,
+                stats.additions + (old.additions if old else 0),
+                stats.deletions + (old.deletions if old else 0),
+                rec.seq if newer or old is None else old.seq,
+            )
+            self._put("agents", key, fact.encode())
+        if cp.kind is CheckpointKind.KNOWN_HUMAN:
+            key = agent_key(rec.run, AGENT_HUMAN, human_short_hash(cp.author))
+            old = self.view.agent(key)
+            if old is None or rec.seq < old.seq:
+                self._put("agents", key, AgentFact(cp.author, seq=rec.seq).encode())
 
     def _count_run(self, rec: CheckpointRecord) -> None:
         info = self.view.run(rec.run) or RunInfo(log=rec.log)
@@ -258,7 +316,7 @@ class Applier:
         # them); the index forgets them so that it only describes live logs.
         for run in runs:
             prefix = run_key(run)
-            for db in ("latest", "history", "checkpoints"):
+            for db in ("latest", "history", "checkpoints", "postflags", "agents"):
                 with self.txn.cursor(db=self.dbs[db]) as cur:
                     if cur.set_range(prefix):
                         while cur.key()[:8] == prefix:

@@ -27,20 +27,27 @@ from lsm.model import CheckpointKind
 from lsm.segment import Pointer
 
 __all__ = [
+    "AGENT_HUMAN",
+    "AGENT_PROMPT",
+    "AGENT_SESSION",
     "DB_NAMES",
     "META_ACTIVE",
     "META_DURABLE",
+    "META_FACTS",
     "META_FORMAT",
     "META_NEXT_RUN",
     "META_NEXT_SEGMENT",
     "META_NEXT_SEQ",
     "META_TAIL",
+    "AgentFact",
     "BlobRef",
     "HistoryRef",
     "LatestValue",
     "LogEntry",
     "RunInfo",
     "SegmentInfo",
+    "agent_key",
+    "agent_prefix",
     "blob_key",
     "checkpoint_key",
     "decode_u64",
@@ -78,6 +85,10 @@ DB_NAMES: Final = (
     "sessions",
     "transcripts",
     "session_runs",
+    # Commit-time facts (docs/format.md, docs/commit.md): per (run, path) whether
+    # an entry requires post-processing; per run the agents and known humans.
+    "postflags",
+    "agents",
 )
 
 META_FORMAT = b"format_version"
@@ -88,6 +99,9 @@ META_ACTIVE = b"active_segment"
 META_DURABLE = b"durable_offset"
 #: Start of the last committed write in the active segment (checked on open).
 META_TAIL = b"tail_offset"
+#: 1 when ``postflags`` and ``agents`` were kept since the index was built
+#: (a store indexed by an older version lacks them until a rebuild).
+META_FACTS = b"commit_facts"
 
 # Paths up to this many bytes are stored in keys verbatim; longer ones hashed.
 _MAX_INLINE_PATH = 400
@@ -179,6 +193,20 @@ def log_name(key: bytes) -> str:
 def run_key(run: int) -> bytes:
     """``runs`` key, and the prefix of everything belonging to one run."""
     return u64(run)
+
+
+#: ``agents`` key kinds: a session (``s_…``), a legacy prompt (16 hex), a known human.
+AGENT_SESSION, AGENT_PROMPT, AGENT_HUMAN = b"s", b"p", b"h"
+
+
+def agent_prefix(run: int, kind: bytes = b"") -> bytes:
+    """Prefix of a run's ``agents`` keys (of one kind, if given)."""
+    return u64(run) + kind
+
+
+def agent_key(run: int, kind: bytes, ident: str) -> bytes:
+    """``agents`` key: run + kind byte + the id (``s_…``, 16 hex or ``h_…``)."""
+    return u64(run) + kind + ident.encode("utf-8", "surrogateescape")
 
 
 def latest_key(run: int, path: str) -> bytes:
@@ -278,6 +306,32 @@ class LogEntry(NamedTuple):
             initial_seq=None if m.get("initial_seq") is None else int(m["initial_seq"]),
             import_state=m.get("import"),
         )
+
+
+class AgentFact(NamedTuple):
+    """An ``agents`` value: what a run's checkpoints say of one agent or known human.
+
+    For a session or prompt: the agent id of its newest checkpoint (``seq``)
+    and the summed line stats of all of them. For a known human: ``tool`` is
+    the author identity and ``seq`` the first checkpoint's (first wins).
+    """
+
+    tool: str
+    id: str = ""
+    model: str = ""
+    additions: int = 0
+    deletions: int = 0
+    seq: int = 0
+
+    def encode(self) -> bytes:
+        """CBOR ``[tool, id, model, additions, deletions, seq]``."""
+        return dumps(list(self))
+
+    @classmethod
+    def decode(cls, raw: bytes | memoryview) -> AgentFact:
+        """Inverse of :meth:`encode`."""
+        tool, ident, model, adds, dels, seq = loads(raw)
+        return cls(str(tool), str(ident), str(model), int(adds), int(dels), int(seq))
 
 
 class RunInfo(NamedTuple):

@@ -20,12 +20,17 @@ from typing import Any
 import lmdb
 
 from lsm.indexschema import (
+    AGENT_HUMAN,
+    AGENT_SESSION,
+    META_FACTS,
+    AgentFact,
     BlobRef,
     HistoryRef,
     LatestValue,
     LogEntry,
     RunInfo,
     SegmentInfo,
+    agent_prefix,
     blob_key,
     checkpoint_key,
     decode_u64,
@@ -43,7 +48,7 @@ from lsm.indexschema import (
     session_key,
     u64,
 )
-from lsm.results import FileState, LogInfo
+from lsm.results import AgentTotals, CommitFacts, CommitFile, FileState, LogInfo
 from lsm.segment import Pointer
 
 __all__ = ["IndexView"]
@@ -339,6 +344,80 @@ class IndexView:
         """``(key, pointer)`` of every transcript batch."""
         for key, val in self._scan("transcripts", b""):
             yield key, Pointer.unpack(val)
+
+    # -- commit-time facts
+
+    def agent(self, key: bytes) -> AgentFact | None:
+        """One ``agents`` value."""
+        raw = self._get("agents", key)
+        return None if raw is None else AgentFact.decode(raw)
+
+    def agents_of_run(self, run: int) -> Iterator[tuple[bytes, str, AgentFact]]:
+        """``(kind, id, fact)`` of every agent and known human of a run."""
+        prefix = agent_prefix(run)
+        for key, raw in self._scan("agents", prefix):
+            kind = key[8:9]
+            yield kind, key[9:].decode("utf-8", "surrogateescape"), AgentFact.decode(raw)
+
+    def commit_facts(self, log: str) -> CommitFacts | None:
+        """``log``'s commit-time facts, or None when this index does not keep them."""
+        if self.meta(META_FACTS, 0) != 1:
+            return None
+        runs = self.runs_of(log)
+        merged: dict[bytes, tuple[str, LatestValue, bool]] = {}
+        for run in runs:
+            for pk, value in self.latest_of_run(run):
+                prev = merged.get(pk)
+                flag = self.needs_post(run, pk) or (prev is not None and prev[2])
+                merged[pk] = (path_of_key(pk, value.full_path), value, flag)
+        files = []
+        for pk in sorted(merged):
+            path, value, flag = merged[pk]
+            found = self._newest_attributed(runs, pk)
+            files.append(CommitFile(path, value.blob_sha, flag, found))
+        sessions: dict[str, AgentTotals] = {}
+        prompts: dict[str, AgentTotals] = {}
+        humans: dict[str, str] = {}
+        for run in runs:  # oldest first: a later run's checkpoints come later in the log
+            for kind, ident, fact in self.agents_of_run(run):
+                if kind == AGENT_HUMAN:
+                    humans.setdefault(ident, fact.tool)
+                    continue
+                table = sessions if kind == AGENT_SESSION else prompts
+                old = table.get(ident)
+                table[ident] = AgentTotals(
+                    fact.tool,
+                    fact.id,
+                    fact.model,
+                    fact.additions + (old.additions if old else 0),
+                    fact.deletions + (old.deletions if old else 0),
+                )
+        return CommitFacts(files, sessions, prompts, humans)
+
+    def _newest_attributed(
+        self, runs: tuple[int, ...], pk: bytes
+    ) -> tuple[int, int, Pointer] | None:
+        # Newest first, stopping at the first entry with attribution data:
+        # usually the newest itself, so this costs one or two reads.
+        for run in reversed(runs):
+            prefix = run_key(run) + pk
+            plen = len(prefix)
+            with self.txn.cursor(db=self.dbs["history"]) as cur:
+                found = cur.set_range(prefix + b"\xff" * 8)
+                ok = cur.prev() if found else cur.last()
+                while ok:
+                    key = bytes(cur.key())
+                    if key[:plen] != prefix or len(key) != plen + 8:
+                        break
+                    ref = HistoryRef.decode(cur.value(), key_seq(key))
+                    if ref.has_attributions or ref.has_line_attributions:
+                        return run, ref.seq, ref.pointer
+                    ok = cur.prev()
+        return None
+
+    def needs_post(self, run: int, pk: bytes) -> bool:
+        """Whether some entry of a file in a run requires post-processing at commit."""
+        return self._get("postflags", run_key(run) + pk) is not None
 
     def session_run_keys(self) -> Iterator[bytes]:
         """Every ``session_runs`` key (session key + run)."""

@@ -36,6 +36,7 @@ from lsm.indexschema import (
     DB_NAMES,
     META_ACTIVE,
     META_DURABLE,
+    META_FACTS,
     META_FORMAT,
     META_NEXT_SEGMENT,
     META_TAIL,
@@ -233,6 +234,7 @@ class _Repairer:
 
     def write_meta(self, ap: Applier) -> None:
         ap.set_meta(META_FORMAT, FORMAT_VERSION)
+        ap.set_meta(META_FACTS, 1)  # replayed through the Applier: the facts are whole
         ap.set_meta(META_NEXT_SEGMENT, max([*self.ids, 0]) + 1)
         if self.active is not None:
             fd = self.opened[self.active].fd
@@ -257,6 +259,7 @@ class _Repairer:
         def fn(txn: lmdb.Transaction) -> None:
             ap = Applier(txn, self.engine.env.dbs)
             ap.set_meta(META_FORMAT, FORMAT_VERSION)
+            ap.set_meta(META_FACTS, 1)
             ap.set_meta(META_ACTIVE, new_id)
             ap.set_meta(META_DURABLE, SEGMENT_HEADER)
             ap.set_meta(META_NEXT_SEGMENT, new_id + 1)

@@ -7,7 +7,15 @@ from typing import Any, NamedTuple
 from lsm.model import Checkpoint, CheckpointKind, FileEntry
 from lsm.segment import Pointer
 
-__all__ = ["FileState", "LogInfo", "StoredCheckpoint", "StoredEntry"]
+__all__ = [
+    "AgentTotals",
+    "CommitFacts",
+    "CommitFile",
+    "FileState",
+    "LogInfo",
+    "StoredCheckpoint",
+    "StoredEntry",
+]
 
 
 class FileState(NamedTuple):
@@ -70,3 +78,46 @@ class LogInfo(NamedTuple):
     has_initial: bool
     checkpoints: int
     import_state: Any = None
+
+
+class CommitFile(NamedTuple):
+    """What post-commit needs of one file of a working log, from the index alone.
+
+    :ivar blob_sha: the newest entry's blob (git-ai's "observed" content).
+    :ivar needs_post: some entry requires post-processing (the file is diffed).
+    :ivar attributed: ``(run, seq, pointer)`` of the newest entry with
+        attribution data (character or line); its line attributions are the
+        file's state (git-ai: the last such entry wins).
+    """
+
+    path: str
+    blob_sha: str
+    needs_post: bool
+    attributed: tuple[int, int, Pointer] | None
+
+
+class AgentTotals(NamedTuple):
+    """A session's or legacy prompt's newest agent id and summed line stats over a log."""
+
+    tool: str
+    id: str
+    model: str
+    additions: int
+    deletions: int
+
+
+class CommitFacts(NamedTuple):
+    """A working log's commit-time facts (the running aggregates the index keeps).
+
+    Folded over the log's runs in order, as over its checkpoints: the
+    newest agent id of a session or prompt wins, line stats add up, a known
+    human's first identity wins.
+
+    :ivar sessions: ``s_…`` -> totals; :ivar prompts: legacy 16-hex id -> totals;
+    :ivar humans: ``h_…`` -> the identity.
+    """
+
+    files: list[CommitFile]
+    sessions: dict[str, AgentTotals]
+    prompts: dict[str, AgentTotals]
+    humans: dict[str, str]

@@ -54,7 +54,7 @@ from lsm.model import Checkpoint, InitialAttributions
 from lsm.options import StoreOptions
 from lsm.reading import SegmentGone
 from lsm.recovery import tail_intact
-from lsm.results import FileState, LogInfo, StoredCheckpoint, StoredEntry
+from lsm.results import CommitFacts, FileState, LogInfo, StoredCheckpoint, StoredEntry
 from lsm.segment import Pointer, segment_path
 from lsm.writer import Writer
 
@@ -307,6 +307,24 @@ class Store:
         with self._engine.view() as v:
             states = v.files(log)
         yield from states
+
+    # ------------------------------------------------------------------ reads: commit time
+
+    def commit_facts(self, log: str) -> CommitFacts | None:
+        """What post-commit needs of ``log``, from the index alone (never the history).
+
+        Per file: the newest blob, whether it must be diffed, where its newest
+        entry with attribution data is; per log: sessions, legacy prompts and
+        known humans with summed line stats (running aggregates kept on every
+        append, recreated by rebuild and import). None when the index was built
+        by a version that did not keep them (``ckptlog verify --fix`` rebuilds it).
+        """
+        with self._engine.view() as v:
+            return v.commit_facts(log)
+
+    def entry_at(self, run: int, path: str, seq: int, pointer: Pointer) -> StoredEntry:
+        """One entry by the pointer a :class:`CommitFile` (or a history ref) gave."""
+        return self._retrying(functools.partial(self._entry_at, run, path, seq, pointer))
 
     # ------------------------------------------------------------------ reads: checkpoints
 

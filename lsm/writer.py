@@ -44,6 +44,7 @@ from lsm.hashing import sha256
 from lsm.indexschema import (
     META_ACTIVE,
     META_DURABLE,
+    META_FACTS,
     META_FORMAT,
     META_NEXT_RUN,
     META_NEXT_SEGMENT,
@@ -270,6 +271,7 @@ class Writer:
 
         def fn(ap: Applier) -> None:
             ap.set_meta(META_FORMAT, FORMAT_VERSION)
+            ap.set_meta(META_FACTS, 1)
             ap.set_meta(META_NEXT_SEQ, 1)
             ap.set_meta(META_NEXT_RUN, 1)
             ap.set_meta(META_NEXT_SEGMENT, 2)
@@ -826,13 +828,18 @@ def _slim_entry(e: FileEntry) -> FileEntry:
 
 
 def _header_only(cp: Checkpoint) -> Checkpoint:
+    # What the Applier reads of a header: the same fields rebuild decodes
+    # from the segment, so that both derive the same index (commit-time
+    # facts included: author, line stats and trace id).
     return Checkpoint(
         kind=cp.kind,
         diff="",
-        author="",
+        author=cp.author,
         entries=[],
         timestamp=cp.timestamp,
         agent_id=cp.agent_id,
+        line_stats=cp.line_stats,
+        trace_id=cp.trace_id,
     )
 
 

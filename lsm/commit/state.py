@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from lsm.applier import entry_needs_post
 from lsm.checkpoint.attribution import attributions_to_line_attributions
 from lsm.ids import HUMAN, human_short_hash, legacy_short_hash, session_id
 from lsm.model import (
@@ -41,6 +42,7 @@ from lsm.model import (
     LineAttribution,
 )
 from lsm.record import Record
+from lsm.results import CommitFacts, CommitFile
 
 __all__ = [
     "AgentTotals",
@@ -48,21 +50,7 @@ __all__ = [
     "LogFold",
     "VirtualFile",
     "WorkingState",
-    "entry_needs_post",
 ]
-
-
-def entry_needs_post(kind: CheckpointKind, entry: FileEntry) -> bool:
-    """git-ai's ``checkpoint_entry_requires_post_processing`` (post_commit.rs)."""
-    if kind is not CheckpointKind.HUMAN:
-        return True
-    if any(la.author_id != HUMAN or la.overrode is not None for la in entry.line_attributions):
-        return True
-    attrs = entry.attributions
-    authors = getattr(attrs, "authors", None)  # AttributionColumns keeps the distinct ids
-    if authors is not None:
-        return any(a != HUMAN for a in authors)
-    return any(a.author_id != HUMAN for a in attrs)
 
 
 class FileFacts(Record):
@@ -227,6 +215,38 @@ class LogFold:
             else:
                 facts.line_attrs = None
                 facts.char_attrs = list(entry.attributions)
+
+    @classmethod
+    def from_facts(
+        cls,
+        initial: InitialAttributions,
+        facts: CommitFacts,
+        entry: Callable[[CommitFile], FileEntry],
+    ) -> LogFold:
+        """The same fold, from the index's running aggregates (:meth:`Store.commit_facts`).
+
+        ``entry`` reads a file's newest entry with attribution data.
+        """
+        fold = cls(initial)
+        for f in facts.files:
+            ff = fold._facts(f.path)
+            ff.observed_blob = f.blob_sha
+            ff.needs_post = ff.needs_post or f.needs_post
+            if f.attributed is None:
+                continue
+            e = entry(f)
+            ff.attributed_blob = e.blob_sha
+            if e.line_attributions:
+                ff.line_attrs, ff.char_attrs = list(e.line_attributions), None
+            else:
+                ff.line_attrs, ff.char_attrs = None, list(e.attributions)
+        for key, t in facts.sessions.items():
+            fold.sessions[key] = AgentTotals(t.tool, t.id, t.model, t.additions, t.deletions)
+        for key, t in facts.prompts.items():
+            fold.prompts[key] = AgentTotals(t.tool, t.id, t.model, t.additions, t.deletions)
+            fold.initial_only_prompts.discard(key)
+        fold.humans.update(facts.humans)
+        return fold
 
     def add_all(self, checkpoints: Iterable[Checkpoint]) -> None:
         """Fold in a stream of checkpoints."""

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from lsm.commit.state import LogFold, WorkingState
 from lsm.hashing import sha256
-from lsm.model import InitialAttributions
+from lsm.model import FileEntry, InitialAttributions
+from lsm.results import CommitFile
 from lsm.store import Store
 
 __all__ = ["LegacyLog", "StoreLog", "snapshot_blobs"]
@@ -59,10 +60,26 @@ class StoreLog:
         return self.store.log_info(self.log) is not None
 
     def fold(self) -> LogFold:
-        """The log's facts, without file contents (empty if the log does not exist)."""
-        fold = LogFold(self.store.get_initial(self.log))
-        fold.add_all(sc.checkpoint for sc in self.store.checkpoints(self.log))
-        return fold
+        """The log's facts, without file contents (empty if the log does not exist).
+
+        From the index's commit-time facts: O(files of the log) index reads and
+        one entry read per file that needs post-processing, whatever the
+        history's length. An index that lacks them (built by an older
+        version) is folded over the checkpoints instead: O(history), correct.
+        """
+        initial = self.store.get_initial(self.log)
+        facts = self.store.commit_facts(self.log)
+        if facts is None:
+            fold = LogFold(initial)
+            fold.add_all(sc.checkpoint for sc in self.store.checkpoints(self.log))
+            return fold
+
+        def entry(f: CommitFile) -> FileEntry:
+            assert f.attributed is not None
+            run, seq, pointer = f.attributed
+            return self.store.entry_at(run, f.path, seq, pointer).entry
+
+        return LogFold.from_facts(initial, facts, entry)
 
     def blob(self, sha: str) -> bytes | None:
         """A content blob of the log, by sha256."""
