@@ -44,7 +44,7 @@ from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.checkpoint.runner import log_name
 from lsm.commit.classify import CommitTexts, Split, split_commit
-from lsm.commit.diffs import AddedLines, parse_added_lines, parse_renames
+from lsm.commit.diffs import AddedLines, FilePatch, parse_patches, parse_renames
 from lsm.commit.recovery import (
     detect_background_agent,
     detect_commit_agents,
@@ -203,31 +203,50 @@ def added_lines(git: Git, parent: str, commit: str) -> dict[str, set[int]]:
     return {p: set(a.lines) for p, a in _diff_added(git, base, commit, None).items()}
 
 
-def _diff_added(
-    git: Git, parent: str, commit: str, paths: Sequence[str] | None
-) -> dict[str, AddedLines]:
-    """Added lines of ``parent..commit`` (git-ai ``diff_added_lines``), optionally by path."""
-    args = [
+def _diff_args(base: str, commit: str) -> list[str]:
+    return [
         "--literal-pathspecs",
         "diff",
         "-U0",
         "--no-color",
         "--find-renames=1%",
         *PATCH_OPTIONS,
-        parent,
+        base,
         commit,
     ]
-    post_filter = None
+
+
+def _diff_patches(git: Git, base: str, commit: str, paths: Sequence[str] | None) -> list[FilePatch]:
+    """The files of ``git diff -U0 base commit`` (git-ai ``diff_added_lines``), optionally by path.
+
+    More than :data:`MAX_PATHSPECS` paths, or a non-ASCII one, are not put on
+    the command line: the whole diff is read and filtered, as git-ai does.
+    """
+    args = _diff_args(base, commit)
+    wanted = None
     if paths is not None:
         if not paths:
-            return {}
+            return []
         if len(paths) > MAX_PATHSPECS or any(not p.isascii() for p in paths):
-            post_filter = set(paths)
+            wanted = set(paths)
         else:
             args += ["--", *paths]
-    added = parse_added_lines(git.output(args))
-    if post_filter is not None:
-        added = {p: a for p, a in added.items() if p in post_filter}
+    patches = parse_patches(git.output(args))[0]
+    if wanted is not None:
+        patches = [p for p in patches if p.new in wanted or p.old in wanted]
+    return patches
+
+
+def _diff_added(
+    git: Git, base: str, commit: str, paths: Sequence[str] | None
+) -> dict[str, AddedLines]:
+    """Added lines per new path of ``base..commit`` (optionally restricted to ``paths``)."""
+    added: dict[str, AddedLines] = {}
+    for patch in _diff_patches(git, base, commit, paths):
+        if patch.new is not None and patch.lines:
+            entry = added.setdefault(patch.new, AddedLines([], []))
+            entry.lines.extend(patch.lines)
+            entry.insertions.extend(patch.insertions)
     return added
 
 
@@ -241,21 +260,64 @@ class _Batch(NamedTuple):
     parent: dict[str, str]
 
 
+class _Diff(NamedTuple):
+    """The commit's own diff for the files that matter: added lines, changed files, renames."""
+
+    added: dict[str, AddedLines]
+    changed: set[str]
+    renames: dict[str, str]
+
+
+def _commit_diff(git: Git, base: str, parent: str, oid: str, paths: Sequence[str]) -> _Diff:
+    """``git diff -U0 base oid -- paths`` (and renames, only if a file with state left the tree).
+
+    Run before the objects are read, so that the batch asks for a parent's
+    text only where the commit changed the file (elsewhere it is the
+    committed text).
+    """
+    if not paths:
+        return _Diff({}, set(), {})
+    patches = _diff_patches(git, base, oid, paths)
+    changed = {p.old for p in patches if p.old} | {p.new for p in patches if p.new}
+    renames: dict[str, str] = {}
+    gone = [p.old for p in patches if p.new is None and p.old in set(paths)]
+    if gone and parent != "initial":
+        out = git.output(["diff-tree", "-r", "-M", "--diff-filter=R", "-z", parent, oid])
+        renames = {o: n for o, n in parse_renames(out).items() if o in set(paths)}
+        extra = sorted(set(renames.values()) - set(paths))
+        if extra:
+            more = _diff_patches(git, base, oid, extra)
+            patches.extend(more)
+            changed |= {p.new for p in more if p.new}
+    added: dict[str, AddedLines] = {}
+    for patch in patches:
+        if patch.new is not None and patch.lines:
+            entry = added.setdefault(patch.new, AddedLines([], []))
+            entry.lines.extend(patch.lines)
+            entry.insertions.extend(patch.insertions)
+    return _Diff(added, changed, renames)
+
+
 def _read_batch(
     git: Git,
     target: str,
     parent: str,
     paths: Sequence[str],
+    changed: set[str],
     observed: set[str],
     commit: CommitObject | None,
 ) -> _Batch:
-    """One git process for the commit object, the notes tip, C's note and every text needed."""
+    """One git process for the commit object, the notes tip, C's note and every text needed.
+
+    A parent's text is asked for only where the commit changed the file;
+    elsewhere it equals the committed text.
+    """
     specs: list[str] = [] if commit is not None else [target]
     specs.append(NOTES_REF)
     specs.extend(f"{NOTES_REF}:{p}" for p in note_paths(target))
     asks: list[tuple[str, str]] = [("C", p) for p in paths]
     if parent != "initial":
-        asks += [("P", p) for p in paths if p in observed]
+        asks += [("P", p) for p in paths if p in observed and p in changed]
     specs.extend(f"{target if side == 'C' else parent}:{p}" for side, p in asks)
     objs = git.cat_file(specs)
     i = 0
@@ -276,29 +338,11 @@ def _read_batch(
     for (side, p), obj in zip(asks, objs[i + 4 :], strict=True):
         if obj is not None and obj.type == "blob":
             (committed if side == "C" else parents)[p] = obj.data.decode("utf-8", "replace")
+    if parent != "initial":
+        for p in paths:
+            if p not in changed and p in committed:
+                parents[p] = committed[p]  # unchanged by the commit
     return _Batch(commit, tip, note if tip is not None else None, committed, parents)
-
-
-def _texts(
-    git: Git, fold_paths: set[str], batch: _Batch, parent: str
-) -> tuple[CommitTexts, dict[str, AddedLines]]:
-    """Renames (only if a file with state left the tree) and the commit's added lines."""
-    c = batch.commit
-    committed, parents = batch.committed, batch.parent
-    renames: dict[str, str] = {}
-    if any(p not in committed for p in parents):
-        out = git.output(["diff-tree", "-r", "-M", "--diff-filter=R", "-z", parent, c.oid])
-        renames = parse_renames(out)
-        extra = [n for o, n in renames.items() if o in fold_paths and n not in committed]
-        for n, data in zip(extra, git.blobs([f"{c.oid}:{n}" for n in extra]), strict=True):
-            if data is not None:
-                committed[n] = data.decode("utf-8", "replace")
-    wanted = set(fold_paths)
-    wanted.update(n for o, n in renames.items() if o in fold_paths)
-    base = c.parents[0] if c.parents else EMPTY_TREE
-    added = _diff_added(git, base, c.oid, sorted(wanted)) if wanted else {}
-    hunks = {p: set(a.lines) for p, a in added.items()}
-    return CommitTexts(parents, committed, hunks, renames), added
 
 
 def _count(note: AuthorshipNote, result: PostCommitResult, added: Mapping[str, set[int]]) -> None:
@@ -552,10 +596,20 @@ def attribute_commit(
     """
     fold = source.fold()
     if compare is not None:
-        for diff in fold.differences(compare.fold())[:5]:
-            result.warnings.append(f"dual mode: the store and git-ai's files disagree: {diff}")
+        for problem in fold.differences(compare.fold())[:5]:
+            result.warnings.append(f"dual mode: the store and git-ai's files disagree: {problem}")
     paths = sorted(fold.pathspecs())
-    batch = _read_batch(git, oid, parent, paths, fold.observed_paths(), commit)
+    base = EMPTY_TREE if parent == "initial" else parent
+    diff = _commit_diff(git, base, parent, oid, paths)
+    batch = _read_batch(
+        git,
+        oid,
+        parent,
+        paths + sorted(set(diff.renames.values()) - set(paths)),
+        diff.changed,
+        fold.observed_paths(),
+        commit,
+    )
     c = batch.commit
     if expect_parent and (c.parents[0] if c.parents else "initial") != parent:
         # The reflog and the commit disagree on the base: not a plain commit (fail closed).
@@ -579,7 +633,10 @@ def attribute_commit(
         batch.parent.pop(p, None)
     paths = [p for p in paths if p not in over]
     state = fold.state(source.blob, c.author)
-    texts, added = _texts(git, set(paths), batch, parent)
+    added = {p: a for p, a in diff.added.items() if p not in over}
+    texts = CommitTexts(
+        batch.parent, batch.committed, {p: set(a.lines) for p, a in added.items()}, diff.renames
+    )
     split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
     note = split.note
     for other in carry(c) if carry is not None else ():
