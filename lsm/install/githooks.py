@@ -91,6 +91,26 @@ def _ckptlog_call(name: str) -> str:
     return f'"$ckptlog" git-hook {name} "$@"'
 
 
+#: reference-transaction runs for every ref update of every git command; this
+#: shell filter (no Python start-up) passes on only what ckptlog can act on:
+#: a HEAD, branch or stash update that no other hook of ours sees (a commit,
+#: merge, rebase, cherry-pick, revert, checkout, switch, pull or am has its
+#: own). The parent's command line is read where /proc has it; elsewhere the
+#: filter lets it through and ckptlog decides (the same rule, in Python).
+_REF_FILTER = [
+    "ckptlog_wants() {",
+    "  grep -q -E ' (HEAD|refs/heads/.*|refs/stash)$' || return 1",
+    '  [ -r "/proc/$PPID/cmdline" ] || return 0',
+    "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
+    '  [ "${1##*/}" = git ] || return 0',
+    '  case "$2" in',
+    "    commit|merge|rebase|cherry-pick|revert|checkout|switch|pull|am) return 1 ;;",
+    "  esac",
+    "  return 0",
+    "}",
+]
+
+
 def hook_script(name: str, ckptlog: str, prev: str) -> str:
     """The text of hook ``name``: chain to ``prev`` (a shell word), then run ckptlog."""
     call = _ckptlog_call(name)
@@ -111,6 +131,8 @@ def hook_script(name: str, ckptlog: str, prev: str) -> str:
         "  exit 0",
         "fi",
     ]
+    if gated:
+        lines += _REF_FILTER
     if name in _STDIN_HOOKS:
         fed = f'{call} < "$input" || :'
         lines += [
@@ -120,17 +142,27 @@ def hook_script(name: str, ckptlog: str, prev: str) -> str:
         ]
         if name in _ABORTING:
             lines.append('  if [ "$status" -ne 0 ]; then rm -f "$input"; exit "$status"; fi')
-        lines.append(f'  if [ "$1" = committed ]; then {fed}; fi' if gated else f"  {fed}")
+        lines.append(
+            f'  if [ "$1" = committed ] && ckptlog_wants < "$input"; then {fed}; fi'
+            if gated
+            else f"  {fed}"
+        )
         lines += [
             '  rm -f "$input"',
             '  exit "$status"',
             "fi",
             'if [ -x "$prev" ]; then exec "$prev" "$@"; fi',
-            f'if [ "$1" = committed ]; then {call} || :; else cat > /dev/null; fi'
-            if gated
-            else f"{call} || :",
-            "exit 0",
         ]
+        if gated:
+            lines += [
+                'if [ "$1" != committed ]; then cat > /dev/null; exit 0; fi',
+                "refs=$(cat)",
+                'printf "%s\\n" "$refs" | ckptlog_wants || exit 0',
+                f'printf "%s\\n" "$refs" | {call} || :',
+                "exit 0",
+            ]
+        else:
+            lines += [f"{call} || :", "exit 0"]
     else:
         lines += ['if [ -x "$prev" ]; then', '  "$prev" "$@"; status=$?']
         if name in _ABORTING:
