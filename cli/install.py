@@ -126,7 +126,12 @@ def _run(
 
 @click.command("install-hooks", context_settings=CONTEXT_SETTINGS)
 @_selection
-@click.option("--no-pre-commit", is_flag=True, help="git: leave the pre-commit hook out.")
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="git: also install the pre-commit hook (post-commit takes its checkpoint already).",
+)
 @click.option("--no-notes-sync", is_flag=True, help="git: no notes push/fetch setup.")
 def install_hooks(
     names: list[str],
@@ -134,7 +139,7 @@ def install_hooks(
     dry_run: bool,
     cwd: str,
     as_json: bool,
-    no_pre_commit: bool,
+    pre_commit: bool,
     no_notes_sync: bool,
 ) -> None:
     """Install ckptlog's hooks: git, Claude Code, Codex, Droid.
@@ -150,7 +155,7 @@ def install_hooks(
     """
     from lsm.install import install
 
-    options = {"no_pre_commit": no_pre_commit, "no_notes_sync": no_notes_sync}
+    options = {"pre_commit": pre_commit, "no_notes_sync": no_notes_sync}
     _run("change", install, names, scope, dry_run, cwd, as_json, options)
 
 

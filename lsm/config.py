@@ -98,6 +98,10 @@ class CommitSettings(NamedTuple):
     known_human_fallback: bool = True
     #: Seconds post-commit waits for the store's writer lock before degrading.
     lock_timeout: float = 2.0
+    #: Before the note, a human checkpoint of the files with AI state whose
+    #: text changed since their last checkpoint (what git-ai's pre-commit did):
+    #: a human rewrite of an AI line made since then counts as human.
+    checkpoint_first: bool = True
 
 
 class Settings(NamedTuple):

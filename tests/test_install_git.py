@@ -77,7 +77,7 @@ def test_core_hooks_path_is_respected(tmp_path: Path) -> None:
     (husky / "post-commit").write_text('#!/bin/sh\necho husky >> "$HOOK_LOG"\n')
     (husky / "post-commit").chmod(0o755)
     sb.git("config", "core.hooksPath", ".husky/_")
-    sb.ckptlog("install-hooks", "--git", "--no-pre-commit", "--no-notes-sync")
+    sb.ckptlog("install-hooks", "--git", "--no-notes-sync")
     assert (husky / "post-commit.ckptlog-prev").exists() and not (husky / "pre-commit").exists()
     assert not (_hooks_dir(sb) / "post-commit").exists()
     sb.claude("app.py", "import sys\nimport os\n")

@@ -191,8 +191,12 @@ def run_request(
     now_ms: int | None = None,
     store: Store | None = None,
     repo: Repo | None = None,
+    base: str | None = None,
 ) -> CheckpointResult:
     """Make one checkpoint. Raises lsm errors; the hook layer turns them into warnings.
+
+    :param base: the working log's base commit (default: HEAD's); post-commit
+        checkpoints into the base the commit was made on.
 
     :raises InputError: the directory is not in a git work tree, or an AI
         request lacks its agent.
@@ -205,7 +209,7 @@ def run_request(
     if req.kind.is_ai and req.agent_id is None:
         raise InputError("an AI checkpoint needs an agent id (tool, session, model)")
     repo = repo if repo is not None else find_repo(req.cwd)
-    base = repo.base_name()
+    base = base if base is not None else repo.base_name()
     log = log_name(repo, base)
     result.log = log
 

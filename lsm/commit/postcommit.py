@@ -38,7 +38,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
@@ -73,6 +74,9 @@ from lsm.model import InitialAttributions
 from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
 from lsm.record import Record
 
+if TYPE_CHECKING:
+    from lsm.store import Store
+
 __all__ = [
     "GIT_AI_VERSION",
     "PostCommitResult",
@@ -105,6 +109,7 @@ class PostCommitResult(Record):
         "ai_lines",
         "cap_hits",
         "carried",
+        "checkpointed",
         "commit",
         "duration_ms",
         "git_processes",
@@ -128,6 +133,7 @@ class PostCommitResult(Record):
         "human_lines",
         "unknown_lines",
         "carried",
+        "checkpointed",
         "warnings",
         "cap_hits",
         "git_processes",
@@ -145,6 +151,8 @@ class PostCommitResult(Record):
         self.human_lines = 0
         self.unknown_lines = 0
         self.carried = 0
+        #: files the human checkpoint before the note recorded (commit.checkpoint_first)
+        self.checkpointed = 0
         self.warnings: list[str] = []
         self.cap_hits: list[dict[str, object]] = []
         self.git_processes = 0
@@ -525,6 +533,7 @@ def _run(
                 archive=legacy.exists(),
                 expect_parent=True,
                 carry=carry,
+                fold=_checkpoint_first(repo, legacy, parent, settings, result, None),
             )
         finally:
             lock.release()
@@ -556,11 +565,68 @@ def _run(
             expect_parent=True,
             compare=twin,
             carry=carry,
+            fold=_checkpoint_first(repo, source, parent, settings, result, store),
         )
         if split is not None and twin is not None:
             twin.finish(target.oid, split.initial, split.initial_contents)
     finally:
         store.close()
+
+
+def changed_since_checkpoint(root: Path, fold: LogFold) -> list[str]:
+    """Files with AI state whose text in the work tree is not their last checkpoint's.
+
+    One ``stat``-free read and one hash per file with state; a file that
+    cannot be read counts as changed (the checkpoint then records it).
+    """
+    from lsm.hashing import sha256
+
+    out = []
+    for path in sorted(fold.pathspecs()):
+        facts = fold.files.get(path)
+        seen = facts.observed_blob if facts is not None else fold.initial.file_blobs.get(path)
+        try:
+            with open(root / path, "rb") as f:
+                now = sha256(f.read()).hexdigest()
+        except OSError:
+            now = sha256(b"").hexdigest()  # deleted: git-ai checkpoints it as empty
+        if now != seen:
+            out.append(path)
+    return out
+
+
+def _checkpoint_first(
+    repo: Repo,
+    source: _Source,
+    parent: str,
+    settings: Settings,
+    result: PostCommitResult,
+    store: Store | None,
+) -> LogFold:
+    """``commit.checkpoint_first``: a human checkpoint of changed AI-state files, then the fold.
+
+    What git-ai's pre-commit did (and ``ckptlog pre-commit`` does), run here
+    so a commit starts one process less: the work tree is the one the commit
+    was made from. Most commits find nothing changed (the agent's hook
+    checkpointed its last edit) and pay one read and hash per file with state.
+    """
+    fold = source.fold()
+    if not settings.commit.checkpoint_first:
+        return fold
+    changed = changed_since_checkpoint(repo.root, fold)
+    if not changed:
+        return fold
+    from lsm.checkpoint.request import CheckpointRequest
+    from lsm.checkpoint.runner import run_request
+    from lsm.model import CheckpointKind
+
+    req = CheckpointRequest(
+        kind=CheckpointKind.HUMAN, cwd=str(repo.root), paths=[str(repo.root / p) for p in changed]
+    )
+    done = run_request(req, settings, repo=repo, base=parent, store=store)
+    result.warnings.extend(done.warnings)
+    result.checkpointed = done.entries
+    return source.fold() if done.seq is not None else fold
 
 
 def attribute_commit(
@@ -578,6 +644,7 @@ def attribute_commit(
     carry: Callable[[CommitObject], Sequence[AuthorshipNote]] | None = None,
     recover: bool = True,
     new_log: str | None = None,
+    fold: LogFold | None = None,
 ) -> Split | None:
     """One commit's note from one working log: classify, carry, recover, write, move the log.
 
@@ -593,8 +660,9 @@ def attribute_commit(
         the commit an amend replaced...), already in C's coordinates; they
         fill the lines the working log leaves unattested, before recovery.
     :param new_log: the log that gets the INITIAL (default: ``result.new_log``).
+    :param fold: ``source``'s fold when the caller has it already.
     """
-    fold = source.fold()
+    fold = source.fold() if fold is None else fold
     if compare is not None:
         for problem in fold.differences(compare.fold())[:5]:
             result.warnings.append(f"dual mode: the store and git-ai's files disagree: {problem}")

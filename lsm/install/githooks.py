@@ -21,9 +21,11 @@ and a Python start-up three times per ref update is not free.
   otherwise silence). A repository with its own ``core.hooksPath`` (husky)
   does not run global hooks: ``doctor`` says so; install there with ``--repo``.
 
-``pre-commit`` is installed by default (``--no-pre-commit`` leaves it out):
-without it, a human rewrite of an AI line made after the last checkpoint is
-committed as AI (git-ai's "stale AI attestation", #2344).
+``pre-commit`` is not installed unless asked for (``--pre-commit``):
+post-commit takes the same human checkpoint itself before the note
+(``commit.checkpoint_first``), one process less per commit. Either way a
+human rewrite of an AI line made after the last checkpoint counts as human
+(git-ai, which does neither, commits it as AI: "stale AI attestation", #2344).
 
 Notes sync (``--no-notes-sync`` leaves it out), per research §8.3:
 
@@ -62,6 +64,7 @@ __all__ = [
     "GIT_HOOKS",
     "MARKER",
     "NOTES_REFSPEC",
+    "OPTIONAL_HOOKS",
     "GitHooksInstaller",
     "hook_script",
     "repo_state",
@@ -69,7 +72,6 @@ __all__ = [
 
 #: The hooks ``--git`` installs, in the order they are listed.
 GIT_HOOKS = (
-    "pre-commit",
     "post-commit",
     "post-rewrite",
     "post-checkout",
@@ -77,6 +79,8 @@ GIT_HOOKS = (
     "reference-transaction",
     "pre-push",
 )
+#: Installed only when asked for (``--pre-commit``).
+OPTIONAL_HOOKS = ("pre-commit",)
 _STDIN_HOOKS = frozenset({"post-rewrite", "reference-transaction", "pre-push"})
 # A failing previous hook aborts these git commands: ckptlog does not run then.
 _ABORTING = frozenset({"pre-commit", "pre-push"})
@@ -245,8 +249,8 @@ class GitHooksInstaller:
 
     def hooks(self, ctx: InstallContext) -> tuple[str, ...]:
         names = list(GIT_HOOKS)
-        if ctx.options.get("no_pre_commit"):
-            names.remove("pre-commit")
+        if ctx.options.get("pre_commit"):
+            names.insert(0, "pre-commit")
         if ctx.options.get("no_notes_sync"):
             names.remove("pre-push")
         return tuple(names)
@@ -404,7 +408,7 @@ class GitHooksInstaller:
         self, ctx: InstallContext, state: InstallState, hooks_dir: Path
     ) -> list[Change]:
         changes: list[Change] = []
-        for name in GIT_HOOKS:
+        for name in (*OPTIONAL_HOOKS, *GIT_HOOKS):
             path = hooks_dir / name
             have = _read(path)
             saved = path.with_name(name + PREV_SUFFIX)
@@ -499,7 +503,7 @@ class GitHooksInstaller:
         out: list[HookStatus] = []
         local_path = git.config_local("core.hooksPath")
         global_path = git.config_global("core.hooksPath")
-        for name in GIT_HOOKS:
+        for name in (*OPTIONAL_HOOKS, *GIT_HOOKS):
             path = hooks_dir / name
             data = _read(path)
             if data is None or MARKER.encode() not in data:

@@ -126,3 +126,23 @@ def test_hook_commands_keep_the_contract(tmp_path: Path) -> None:
                 [CKPTLOG, *argv], cwd=outside, env=BASE_ENV, stderr=full, check=False
             )
         assert quiet.returncode == 0, argv
+
+
+def test_checkpoint_first_makes_an_unchecked_human_rewrite_human(tmp_path: Path) -> None:
+    """commit.checkpoint_first (our default): git-ai's old pre-commit step, inside post-commit."""
+    for first, expect_ai in (("0", True), ("1", False)):
+        sb = Sandbox(
+            tmp_path / f"repo{first}",
+            {"app.py": APP},
+            env={"CKPTLOG_COMMIT_CHECKPOINT_FIRST": first},
+        )
+        key = sb.claude("app.py", NEW)
+        # A human rewrites the AI's last line and commits without a checkpoint.
+        sb.human("app.py", NEW.replace("return 2", "return 3"), checkpoint=False)
+        c = sb.commit("extra", "-a")
+        note = sb.attestations(c)
+        if expect_ai:
+            # git-ai's "stale AI attestation" (#2344): the rewritten line stays AI.
+            assert note == f"app.py\n  {key} 3-6\n"
+        else:
+            assert f"{key} 3-5\n" in note and "6" not in note.split(key)[1].split("\n")[0]
