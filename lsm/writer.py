@@ -820,9 +820,11 @@ def _slim_entry(e: FileEntry) -> FileEntry:
         file=e.file,
         blob_sha=e.blob_sha,
         attributions=[Attribution(0, 0, a, 0) for a in dict.fromkeys(authors)],
+        # Distinct (author, overrode) pairs: the index keeps whether a human
+        # line overrode an AI one (git-ai's "requires post-processing").
         line_attributions=[
-            LineAttribution(0, 0, a, None)
-            for a in dict.fromkeys(la.author_id for la in e.line_attributions)
+            LineAttribution(0, 0, a, o)
+            for a, o in dict.fromkeys((la.author_id, la.overrode) for la in e.line_attributions)
         ],
     )
 
