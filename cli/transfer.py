@@ -93,6 +93,12 @@ def import_(location: StoreLocation, fmt: str, log: str | None, replace: bool) -
             if phase == "done" and not replace:
                 click.echo(f"{where.log}: already imported ({info.checkpoints} checkpoints)")
                 return
+            if phase == "mirrored" and not replace:
+                click.echo(
+                    f"{where.log}: git-ai's working log is the store's own copy "
+                    f"(storage.mode = dual); the store holds all {info.checkpoints} checkpoints"
+                )
+                return
             if not replace:
                 raise click.ClickException(
                     f"the store already holds {info.checkpoints} checkpoint(s) for {where.log}; "

@@ -18,11 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from lsm.errors import ConfigError
+from lsm.errors import ConfigError, UnreadableFileError
 from lsm.options import Durability, StoreOptions
+from lsm.safeio import read_regular
 
 __all__ = [
     "CONFIG_FILE",
+    "MAX_CONFIG_BYTES",
     "CapsSettings",
     "CommitSettings",
     "CompactionSettings",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 CONFIG_FILE = "ckptlog.toml"
+#: The largest configuration file read.
+MAX_CONFIG_BYTES = 1 << 20
 
 _MODES = ("lsm", "legacy", "dual")
 _OVERSIZE = ("import", "skip")
@@ -64,6 +68,9 @@ class CapsSettings(NamedTuple):
     max_checkpoint_jsonl_bytes: int = 64_000_000
     #: What to do with oversized legacy history: ``import`` (bounded) or ``skip``.
     oversized_history: str = "import"
+    #: A legacy line longer than this (after its ``transcript`` is cut out) is
+    #: skipped with a warning; 0 means no cap. Parsed, a dense 8 MiB line takes ~300 MB.
+    max_legacy_line_bytes: int = 8 << 20
 
 
 class TranscriptSettings(NamedTuple):
@@ -245,11 +252,12 @@ def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> 
     if ai_dir is not None:
         path = ai_dir / CONFIG_FILE
         try:
-            raw = path.read_bytes()
+            # Every hook reads this file: a FIFO or a device here must not hang it.
+            raw = read_regular(path, MAX_CONFIG_BYTES)
         except FileNotFoundError:
             raw = None
-        except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        except UnreadableFileError as exc:
+            raise ConfigError(f"cannot read {path}: it {exc.reason}") from None
         if raw is not None:
             import tomllib  # only when there is a file: hooks mostly run without one
 

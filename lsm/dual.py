@@ -18,6 +18,7 @@ import orjson
 
 from lsm.legacy import layout
 from lsm.legacy.importer import iter_log_lines
+from lsm.safeio import open_regular
 from lsm.store import Store
 
 __all__ = ["DualDifference", "compare_dual"]
@@ -37,9 +38,11 @@ class DualDifference(NamedTuple):
 
 
 def _legacy_lines(path: Path) -> Iterator[bytes]:
-    if not path.exists():
+    try:
+        f = open_regular(path, nofollow_below=path.parent)
+    except FileNotFoundError:
         return
-    with open(path, "rb") as f:
+    with f:
         for raw in f:
             if raw.strip():
                 yield raw if raw.endswith(b"\n") else raw + b"\n"

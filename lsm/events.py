@@ -5,7 +5,8 @@ errors) and the engine records recoveries, so that ``ckptlog inspect
 events``/``metrics`` can answer "how is this working on my machine".
 
 Each event is one ``write()`` on an ``O_APPEND`` descriptor, so lines from
-concurrent processes do not interleave. The file is rotated by size (kept:
+concurrent processes do not interleave. A symbolic link, a FIFO or a device
+in place of ``events.jsonl`` is never written through or read. The file is rotated by size (kept:
 ``events.jsonl`` and ``events.jsonl.1``). Recording an event never raises:
 the event log is diagnostics, and losing a line must not fail a hook.
 """
@@ -16,16 +17,27 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import time
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from lsm.errors import UnreadableFileError
+from lsm.safeio import open_regular
+
 __all__ = ["DEFAULT_MAX_BYTES", "EventLog", "parse_duration", "summarize"]
 
 #: Rotate once the file passes this size.
 DEFAULT_MAX_BYTES = 4 << 20
+
+# O_NOFOLLOW: a link planted at events.jsonl would make every hook append to a
+# file outside the store. O_NONBLOCK: a FIFO there fails the open (ENXIO) instead
+# of blocking it until a reader appears.
+_APPEND_FLAGS = (
+    os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+)
 
 
 def _default(value: object) -> object:
@@ -74,10 +86,12 @@ class EventLog:
         except (TypeError, ValueError, RecursionError):
             line = _dumps({"ts": event["ts"], "kind": kind, "repr": repr(fields)}, fallback=True)
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        except OSError:
+            fd = os.open(self.path, _APPEND_FLAGS, 0o600)
+        except OSError:  # ELOOP: a symbolic link planted there is never followed
             return
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return  # a FIFO or a device in its place: not ours to write to
             os.write(fd, line)
             if os.fstat(fd).st_size > self.max_bytes:
                 self._rotate(fd)
@@ -110,8 +124,8 @@ class EventLog:
         """
         for path in (self.path.with_name(self.path.name + ".1"), self.path):
             try:
-                f = path.open("rb")
-            except OSError:
+                f = open_regular(path, follow_symlinks=False)
+            except (OSError, UnreadableFileError):
                 continue
             with f:
                 for line in f:

@@ -39,7 +39,7 @@ from typing import BinaryIO
 
 from lsm.errors import UnreadableFileError
 
-__all__ = ["describe_mode", "open_regular", "read_regular"]
+__all__ = ["describe_mode", "list_dir", "open_regular", "read_regular"]
 
 _FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
@@ -56,11 +56,11 @@ _KINDS = (
 
 
 def describe_mode(mode: int) -> str:
-    """What a non-regular file is, in words (``a FIFO``, ``a character device``...)."""
+    """What a file is, in words (``a FIFO``, ``a character device``, ``a regular file``...)."""
     for test, name in _KINDS:
         if test(mode):
             return name
-    return "not a regular file"
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
 
 
 def _refuse(path: str, reason: str) -> UnreadableFileError:
@@ -224,3 +224,47 @@ def read_regular(
     if got > max_bytes:
         raise _refuse(os.fspath(path), f"grew past the {max_bytes}-byte limit while being read")
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def list_dir(
+    path: str | os.PathLike[str], *, nofollow_below: str | os.PathLike[str] | None = None
+) -> list[str]:
+    """The names in a directory (unsorted), not following links below ``nofollow_below``.
+
+    With ``nofollow_below=None`` the directory may be reached through links.
+
+    :raises FileNotFoundError: the directory does not exist.
+    :raises UnreadableFileError: it is a symbolic link (below ``nofollow_below``),
+        not a directory, or cannot be opened.
+    """
+    shown = os.fspath(path)
+    if "\x00" in shown:
+        raise _refuse(repr(shown), "contains a NUL byte")
+    flags = _DIR_FLAGS
+    dir_fd: int | None = None
+    name = shown
+    if nofollow_below is not None:
+        dir_fd, name = _walk_below(shown, os.fspath(nofollow_below))
+        flags |= os.O_NOFOLLOW
+    try:
+        try:
+            fd = os.open(name, flags, dir_fd=dir_fd)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                try:
+                    st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+                except OSError:
+                    raise _os_error(shown, exc, nofollow=True) from None
+                if stat.S_ISLNK(st.st_mode):
+                    raise _refuse(shown, "is a symbolic link (not followed)") from None
+                raise _refuse(shown, f"is {describe_mode(st.st_mode)}, not a directory") from None
+            raise _os_error(shown, exc, nofollow=dir_fd is not None) from None
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    try:
+        return os.listdir(fd)
+    except OSError as exc:
+        raise _refuse(shown, f"cannot be listed: {exc.strerror}") from None
+    finally:
+        os.close(fd)

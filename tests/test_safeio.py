@@ -130,3 +130,23 @@ def test_permission_denied_is_refused(tmp_path: Path) -> None:
     f.write_bytes(b"x")
     f.chmod(0)
     assert _refused(read_regular, f, 10) == "cannot be opened: Permission denied"
+
+
+def test_list_dir_does_not_follow_links_below(tmp_path: Path) -> None:
+    from lsm.safeio import list_dir
+
+    wl = tmp_path / "wl"
+    (wl / "blobs").mkdir(parents=True)
+    (wl / "blobs" / "x").write_bytes(b"")
+    (wl / "linked").symlink_to(wl / "blobs")
+    (wl / "file").write_bytes(b"")
+    assert list_dir(wl / "blobs", nofollow_below=wl) == ["x"]
+    assert list_dir(wl / "linked") == ["x"]  # links are followed without a confinement
+    assert _refused(list_dir, wl / "linked", nofollow_below=wl) == (
+        "is a symbolic link (not followed)"
+    )
+    assert _refused(list_dir, wl / "file", nofollow_below=wl) == (
+        "is a regular file, not a directory"
+    )
+    with pytest.raises(FileNotFoundError):
+        list_dir(wl / "none", nofollow_below=wl)

@@ -11,11 +11,14 @@ event; none of them fails the checkpoint.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from lsm.errors import UnreadableFileError
 from lsm.record import Record
+from lsm.safeio import describe_mode, read_regular
 
 __all__ = ["ContentBudget", "FileContents", "Skip", "count_lines", "read_contents"]
 
@@ -134,8 +137,9 @@ def read_contents(
                 out.skipped.append(Skip(rel, f"cannot stat: {exc.strerror}"))
                 continue
             else:
-                if not _is_regular(st.st_mode):
-                    out.skipped.append(Skip(rel, "not a regular file"))
+                if not stat.S_ISREG(st.st_mode):
+                    kind = describe_mode(st.st_mode)
+                    out.skipped.append(Skip(rel, f"{kind}, not a regular file"))
                     continue
                 if st.st_size > max_file_bytes:
                     out.skipped.append(
@@ -148,24 +152,15 @@ def read_contents(
                         )
                     )
                     continue
+                # Through safeio, confined to the work tree: a FIFO or a symbolic link
+                # swapped in since the stat (or since the path was resolved) is refused
+                # instead of blocking the hook or reading a file outside the repository.
                 try:
-                    with open(full, "rb") as f:
-                        data = f.read(max_file_bytes + 1)
+                    data = read_regular(full, max_file_bytes, nofollow_below=root)
                 except FileNotFoundError:
                     data = b""
-                except OSError as exc:
-                    out.skipped.append(Skip(rel, f"cannot read: {exc.strerror}"))
-                    continue
-                if len(data) > max_file_bytes:  # grew while we looked
-                    out.skipped.append(
-                        Skip(
-                            rel,
-                            "file is over the per-file size cap",
-                            "max_file_bytes",
-                            len(data),
-                            max_file_bytes,
-                        )
-                    )
+                except UnreadableFileError as exc:
+                    out.skipped.append(Skip(rel, exc.reason))
                     continue
             if b"\x00" in data:
                 out.skipped.append(Skip(rel, "binary content (NUL byte)"))
@@ -186,8 +181,3 @@ def read_contents(
         out.raw[rel] = data
     return out
 
-
-def _is_regular(mode: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(mode)

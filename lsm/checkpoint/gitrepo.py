@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from lsm.errors import InputError
+from lsm.errors import InputError, UnreadableFileError
+from lsm.safeio import open_regular, read_regular
 
 __all__ = ["Repo", "find_repo"]
 
@@ -85,12 +86,7 @@ class Repo(NamedTuple):
                 return text
             if text.startswith("ref: "):
                 return self._resolve_ref(text[5:].strip(), depth + 1)
-        for line in (_read_text(self.common_dir / "packed-refs") or "").splitlines():
-            if line.endswith(" " + ref):
-                oid = line.split(" ", 1)[0]
-                if _HEX.match(oid):
-                    return oid
-        return None
+        return _packed_ref(self.common_dir / "packed-refs", ref)
 
     def base_name(self) -> str:
         """git-ai's working-log base: the full HEAD oid, or ``initial``."""
@@ -200,11 +196,33 @@ class Repo(NamedTuple):
         return text
 
 
+#: HEAD, a loose ref, ``commondir`` or a ``.git`` file is never longer than this.
+_MAX_SMALL_FILE = 64 << 10
+
+
 def _read_text(path: Path) -> str | None:
+    # Through safeio: a FIFO or a device in .git cannot hang the hook. Anything
+    # refused reads as "not there", and git itself is asked instead.
     try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_regular(path, _MAX_SMALL_FILE).decode("utf-8")
+    except (OSError, UnreadableFileError, UnicodeDecodeError):
         return None
+
+
+def _packed_ref(path: Path, ref: str) -> str | None:
+    """The oid of ``ref`` in ``packed-refs``, streamed (the file can be large)."""
+    suffix = b" " + ref.encode("utf-8", "surrogateescape")
+    try:
+        with open_regular(path) as f:
+            for raw in f:
+                line = raw.rstrip(b"\r\n")
+                if line.endswith(suffix):
+                    oid = line.split(b" ", 1)[0].decode("ascii", "replace")
+                    if _HEX.match(oid):
+                        return oid
+    except (OSError, UnreadableFileError):
+        return None
+    return None
 
 
 def find_repo(cwd: str | os.PathLike[str]) -> Repo:

@@ -29,6 +29,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from lsm.errors import UnreadableFileError
+from lsm.safeio import read_regular
+
 __all__ = ["DEFAULT_IGNORE_PATTERNS", "IgnoreRules", "glob_to_regex"]
 
 #: git-ai's ``DEFAULT_IGNORE_PATTERNS``, in its order.
@@ -268,9 +271,19 @@ def _file_name(path: str) -> str:
     return name
 
 
-def _read_text(path: Path) -> str | None:
+#: The largest ``.gitattributes`` or ``.git-ai-ignore`` read.
+MAX_RULES_BYTES = 4 << 20
+
+
+def _read_text(path: Path, root: Path, refused: list[str] | None) -> str | None:
+    # Not followed through a symbolic link, as git (2.32+) does not follow an
+    # in-tree .gitattributes link; a FIFO or a device is refused, not read.
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_RULES_BYTES, nofollow_below=root)
+    except UnreadableFileError as exc:
+        if refused is not None:
+            refused.append(f"{exc.what}; its ignore rules were not applied")
+        return None
     except OSError:
         return None
     try:
@@ -358,13 +371,17 @@ class IgnoreRules:
         self._matcher: _Matcher | None = None
 
     @classmethod
-    def load(cls, repo_root: Path) -> IgnoreRules:
-        """Read ``.gitattributes`` and ``.git-ai-ignore`` at the root of a work tree."""
+    def load(cls, repo_root: Path, refused: list[str] | None = None) -> IgnoreRules:
+        """Read ``.gitattributes`` and ``.git-ai-ignore`` at the root of a work tree.
+
+        :param refused: gets one line per rules file that exists but was not
+            read (a FIFO, a device, a symbolic link, over 4 MiB).
+        """
         patterns: list[str] = []
-        attrs = _read_text(repo_root / ".gitattributes")
+        attrs = _read_text(repo_root / ".gitattributes", repo_root, refused)
         if attrs is not None:
             patterns.extend(linguist_generated_patterns(attrs))
-        ignore = _read_text(repo_root / ".git-ai-ignore")
+        ignore = _read_text(repo_root / ".git-ai-ignore", repo_root, refused)
         if ignore is not None:
             patterns.extend(_lines(ignore))
         return cls(tuple(patterns))

@@ -223,7 +223,7 @@ def run_request(
         rels = rels[: caps.max_paths]
     from lsm.checkpoint.ignore import IgnoreRules
 
-    rules = IgnoreRules.load(repo.root)
+    rules = IgnoreRules.load(repo.root, result.warnings)
     kept = []
     for rel in rels:
         if rules.is_ignored(rel):
@@ -506,9 +506,36 @@ def _checkpoint_under_lock(
         result.seq = w.append(log, cp, blobs=blobs)
         result.entries = len(cp.entries)
         if settings.storage.mode == "dual":
-            from lsm.legacy.workinglog import LegacyWorkingLog
+            _mirror_to_legacy(store, w, repo, base, log, cp, blobs, result)
 
-            LegacyWorkingLog(repo.ai_dir, base).append(cp, blobs)
+
+def _mirror_to_legacy(
+    store: Store,
+    w: Any,
+    repo: Repo,
+    base: str,
+    log: str,
+    cp: Checkpoint,
+    blobs: dict[str, bytes],
+    result: CheckpointResult,
+) -> None:
+    """Mode ``dual``: the checkpoint the store holds now, appended to git-ai's files too.
+
+    The log is marked ``mirrored`` the first time, so that the next
+    checkpoint does not take the file written here for a git-ai history
+    that appeared on its own (and warn that it needs ``ckptlog import``).
+    A failure here is a warning: the store has the checkpoint.
+    """
+    from lsm.errors import Error
+    from lsm.legacy.workinglog import LegacyWorkingLog
+
+    info = store.log_info(log)
+    if info is not None and info.import_state is None:
+        w.set_import_state(log, {"phase": "mirrored"})
+    try:
+        LegacyWorkingLog(repo.ai_dir, base).append(cp, blobs)
+    except Error as exc:
+        result.warnings.append(f"git-ai's copy of the checkpoint was not written: {exc.what}")
 
 
 def _checkpoint_legacy(
@@ -536,8 +563,8 @@ def _checkpoint_legacy(
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(root / "LEGACY.lock")
     lock.acquire(timeout=settings.storage.lock_timeout)
+    wl = LegacyWorkingLog(repo.ai_dir, base)
     try:
-        wl = LegacyWorkingLog(repo.ai_dir, base)
         built = _build_checkpoint(
             _LegacySource(wl), repo, base, req, texts, raw, trace, ts_ms, result
         )
@@ -548,6 +575,7 @@ def _checkpoint_legacy(
         result.seq = 0  # git-ai's files have no sequence numbers
         result.entries = len(cp.entries)
     finally:
+        result.warnings.extend(wl.warnings)
         lock.release()
 
 

@@ -1,5 +1,8 @@
 """Reading and writing git-ai's INITIAL, blobs and whole ``checkpoints.jsonl`` files.
 
+Reads go through :mod:`lsm.safeio`: regular files only, under a size cap,
+and no symbolic link followed below the working-log directory.
+
 git-ai truncates and rewrites in place (a crash can tear the only copy);
 every whole-file write here is atomic instead: a temp file, fsync, rename,
 fsync of the directory. Appends are one ``write`` plus fsync.
@@ -19,9 +22,13 @@ import orjson
 from lsm.fsutil import atomic_write, fsync_dir, sync_fd, write_all
 from lsm.legacy.jsonform import initial_text
 from lsm.model import InitialAttributions, LineAttribution
+from lsm.safeio import list_dir, read_regular
 
 __all__ = [
+    "MAX_BLOB_BYTES",
+    "MAX_INITIAL_BYTES",
     "append_line",
+    "blob_names",
     "read_blob",
     "read_initial",
     "write_blob",
@@ -30,11 +37,28 @@ __all__ = [
 ]
 
 
-def read_initial(path: Path) -> InitialAttributions:
-    """git-ai's ``read_initial_attributions``: a missing or unreadable file is empty."""
+#: The largest INITIAL read (git-ai's own cap on legacy history, 64 MB).
+MAX_INITIAL_BYTES = 64_000_000
+#: The largest blob read (a checkpoint never holds more than the 32 MiB total cap).
+MAX_BLOB_BYTES = 32 << 20
+
+
+def read_initial(path: Path, *, max_bytes: int = MAX_INITIAL_BYTES) -> InitialAttributions:
+    """git-ai's ``read_initial_attributions``: a missing or malformed file is empty.
+
+    Read through :mod:`lsm.safeio`, with no symbolic link followed below the
+    working-log directory (``path``'s parent).
+
+    :raises UnreadableFileError: INITIAL exists but is not a regular file, is
+        a link, or is over ``max_bytes`` (git-ai would have read it; the caller warns).
+    """
     try:
-        obj = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        data = read_regular(path, max_bytes, nofollow_below=path.parent)
+    except FileNotFoundError:
+        return InitialAttributions()
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
         return InitialAttributions()
     if not isinstance(obj, dict):
         return InitialAttributions()
@@ -74,24 +98,39 @@ def write_initial(path: Path, initial: InitialAttributions) -> bool:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return False
-    cleaned = InitialAttributions(
-        files=files,
-        prompts=initial.prompts,
-        file_blobs={k: v for k, v in initial.file_blobs.items() if k in files},
-        humans=initial.humans,
-        sessions=initial.sessions,
+    cleaned = initial.replace(
+        files=files, file_blobs={k: v for k, v in initial.file_blobs.items() if k in files}
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, initial_text(cleaned))
     return True
 
 
-def read_blob(blobs: Path, sha: str) -> bytes | None:
-    """A blob's bytes, or None if it is not there."""
+def read_blob(blobs: Path, sha: str, *, max_bytes: int = MAX_BLOB_BYTES) -> bytes | None:
+    """A blob's bytes, or None if it is not there.
+
+    No symbolic link is followed below the working-log directory (``blobs``'
+    parent): a ``blobs`` link to ``/etc`` or a blob link to ``/etc/passwd``
+    is refused, never imported.
+
+    :raises UnreadableFileError: the blob exists but is not a regular file, a
+        link, or over ``max_bytes``.
+    """
     try:
-        return (blobs / sha).read_bytes()
-    except (OSError, ValueError):
+        return read_regular(blobs / sha, max_bytes, nofollow_below=blobs.parent)
+    except FileNotFoundError:
         return None
+
+
+def blob_names(blobs: Path) -> list[str]:
+    """The names in a working log's ``blobs/`` directory, sorted; ``[]`` if there is none.
+
+    :raises UnreadableFileError: ``blobs`` is a symbolic link or not a directory.
+    """
+    try:
+        return sorted(list_dir(blobs, nofollow_below=blobs.parent))
+    except FileNotFoundError:
+        return []
 
 
 def write_blob(blobs: Path, data: bytes) -> str:

@@ -20,17 +20,27 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lsm.errors import InputError
+from lsm.errors import InputError, UnreadableFileError
 from lsm.fsutil import atomic_write
 from lsm.legacy import layout
-from lsm.legacy.files import read_blob, read_initial, write_blob, write_initial, write_lines
+from lsm.legacy.files import (
+    blob_names,
+    read_blob,
+    read_initial,
+    write_blob,
+    write_initial,
+    write_lines,
+)
 from lsm.legacy.jsonform import checkpoint_line
 from lsm.legacy.reader import ReadStats, read_checkpoints
+from lsm.model import InitialAttributions
+from lsm.safeio import open_regular
 
 if TYPE_CHECKING:
     from lsm.config import Settings
@@ -109,7 +119,11 @@ def import_working_log(
     """Import git-ai's working log of ``base`` into the store's ``log``.
 
     Takes (or re-enters) the writer lock for the whole import. Never raises
-    for a damaged legacy file: unreadable lines are skipped and counted.
+    for a damaged legacy file: unreadable lines are skipped and counted, a
+    line over ``caps.max_legacy_line_bytes`` is skipped with a warning and a
+    cap hit, and a file that is not a regular file (a directory or a FIFO in
+    place of ``checkpoints.jsonl``, a ``blobs`` link out of the working log)
+    is left out with one warning each. Memory is bounded by one line.
 
     :raises StoreFullError: the disk filled up (the log stays ``started`` and
         is redone next time).
@@ -118,7 +132,8 @@ def import_working_log(
     cap_hits: list[dict[str, Any]] = []
     lpath = layout.log_dir(ai_dir, base)
     source = lpath / "checkpoints.jsonl"
-    size = source.stat().st_size if source.exists() else 0
+    size = _source_size(source, warnings)
+    caps = settings.caps
     with store.writer() as w:
         info = store.log_info(log)
         state = info.import_state if info is not None else None
@@ -157,7 +172,9 @@ def import_working_log(
         with _gc_paused():
             if size:
                 count = w.append_many(
-                    log, _checkpoints(source, stats, None, progress, size), imported=True
+                    log,
+                    _checkpoints(source, stats, None, progress, size, caps.max_legacy_line_bytes),
+                    imported=True,
                 )
                 migration = stats.migration_map()
                 if migration:
@@ -169,16 +186,25 @@ def import_working_log(
                     )
                     stats = ReadStats()
                     count = w.append_many(
-                        log, _checkpoints(source, stats, migration, progress, size), imported=True
+                        log,
+                        _checkpoints(
+                            source, stats, migration, progress, size, caps.max_legacy_line_bytes
+                        ),
+                        imported=True,
                     )
-            blobs = w.put_blobs(_legacy_blobs(lpath / "blobs"))
-        initial = read_initial(lpath / "INITIAL")
+            blobs = w.put_blobs(_legacy_blobs(lpath / "blobs", caps.max_total_bytes, warnings))
+        try:
+            initial = read_initial(lpath / "INITIAL", max_bytes=caps.max_checkpoint_jsonl_bytes)
+        except UnreadableFileError as exc:
+            warnings.append(f"{exc.what}; git-ai's INITIAL was not imported")
+            initial = InitialAttributions()
         if not initial.is_empty():
-            present = {
-                sha: data
-                for sha in initial.file_blobs.values()
-                if not store.has_blob(sha) and (data := read_blob(lpath / "blobs", sha)) is not None
-            }
+            present = {}
+            for sha in initial.file_blobs.values():
+                if sha not in present and not store.has_blob(sha):
+                    data = _legacy_blob(lpath / "blobs", sha, caps.max_total_bytes, warnings)
+                    if data is not None:
+                        present[sha] = data
             missing = [
                 p
                 for p, sha in initial.file_blobs.items()
@@ -199,6 +225,7 @@ def import_working_log(
             "torn_lines": stats.torn,
             "transcripts_dropped": stats.transcripts_dropped,
             "migrated_ids": stats.migrated,
+            "oversized_lines": stats.oversized,
         }
         if stats.invalid:
             warnings.append(
@@ -207,6 +234,20 @@ def import_working_log(
             )
         if stats.torn:
             warnings.append(f"{source}: a torn last line was dropped")
+        if stats.oversized:
+            warnings.append(
+                f"{source}: {stats.oversized} line(s) over the "
+                f"{caps.max_legacy_line_bytes}-byte cap skipped (caps.max_legacy_line_bytes)"
+            )
+            cap_hits.append(
+                {
+                    "cap": "max_legacy_line_bytes",
+                    "count": stats.oversized,
+                    "bytes": stats.oversized_bytes,
+                    "limit": caps.max_legacy_line_bytes,
+                    "path": str(source),
+                }
+            )
         w.set_import_state(
             log,
             {
@@ -220,26 +261,51 @@ def import_working_log(
     return ImportReport(count, blobs, not initial.is_empty(), counters, warnings, cap_hits)
 
 
+def _source_size(source: Path, warnings: list[str]) -> int:
+    """The size of ``checkpoints.jsonl``; 0 if absent or refused (with a warning)."""
+    try:
+        with open_regular(source, nofollow_below=source.parent) as f:
+            return os.fstat(f.fileno()).st_size
+    except FileNotFoundError:
+        return 0
+    except UnreadableFileError as exc:
+        warnings.append(f"{exc.what}; git-ai's checkpoints were not imported")
+        return 0
+
+
 def _checkpoints(
     source: Path,
     stats: ReadStats,
     migration: dict[str, str] | None,
     progress: Callable[[int, int], None] | None,
     size: int,
+    max_line_bytes: int,
 ) -> Iterator[Any]:
-    for line in read_checkpoints(source, stats=stats, migration=migration):
+    lines = read_checkpoints(
+        source, stats=stats, migration=migration, max_line_bytes=max_line_bytes or None
+    )
+    for line in lines:
         if progress is not None:
             progress(line.offset + line.length, size)
         yield line.checkpoint
 
 
-def _legacy_blobs(blobs: Path) -> Iterator[bytes]:
+def _legacy_blob(blobs: Path, sha: str, max_bytes: int, warnings: list[str]) -> bytes | None:
     try:
-        names = sorted(p.name for p in blobs.iterdir())
-    except FileNotFoundError:
+        return read_blob(blobs, sha, max_bytes=max_bytes)
+    except UnreadableFileError as exc:
+        warnings.append(f"{exc.what}; blob not imported")
+        return None
+
+
+def _legacy_blobs(blobs: Path, max_bytes: int, warnings: list[str]) -> Iterator[bytes]:
+    try:
+        names = blob_names(blobs)
+    except UnreadableFileError as exc:
+        warnings.append(f"{exc.what}; no blob of this working log was imported")
         return
     for name in names:
-        data = read_blob(blobs, name)
+        data = _legacy_blob(blobs, name, max_bytes, warnings)
         if data is not None:
             yield data
 

@@ -18,8 +18,9 @@ import re
 import time
 from pathlib import Path
 
-from lsm.errors import InputError
+from lsm.errors import InputError, UnreadableFileError
 from lsm.fsutil import atomic_write, fsync_dir
+from lsm.safeio import read_regular
 
 __all__ = [
     "RETENTION_SECS",
@@ -134,8 +135,9 @@ def prune_archived(
             continue
         path = working_logs(ai_dir) / name
         try:
-            at = int((path / ".archived_at").read_text().strip())
-        except (OSError, ValueError):
+            stamp = read_regular(path / ".archived_at", 64, nofollow_below=path)
+            at = int(stamp.decode("ascii").strip())
+        except (OSError, UnreadableFileError, ValueError):  # a FIFO there reads as no stamp
             at = 0
         if now - at >= retention_s:
             import shutil

@@ -29,10 +29,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from io import BufferedReader, FileIO
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
@@ -49,11 +48,15 @@ from lsm.model import (
     LineAttribution,
     LineStats,
 )
+from lsm.safeio import open_regular
 
-__all__ = ["LegacyLine", "ReadStats", "read_checkpoints"]
+__all__ = ["MAX_LINE_BYTES", "LegacyLine", "ReadStats", "read_checkpoints"]
 
 #: Lines longer than this are filtered (their ``transcript`` cut out) chunk by chunk.
 LONG_LINE = 8 << 20
+#: What is left of a line after the cut may be at most this long; a longer one is
+#: skipped (and counted), never held: parsed, a dense 8 MiB line takes ~300 MB.
+MAX_LINE_BYTES = 8 << 20
 _CHUNK = 1 << 20
 _HEX7 = re.compile(r"[0-9a-f]{7}\Z")
 _START = itemgetter("start")
@@ -79,6 +82,8 @@ class ReadStats:
         "checkpoints",
         "invalid",
         "migrated",
+        "oversized",
+        "oversized_bytes",
         "seven_char_ids",
         "skipped_api",
         "torn",
@@ -93,6 +98,10 @@ class ReadStats:
         self.transcripts_dropped = 0
         self.bytes_read = 0
         self.migrated = 0
+        #: lines skipped because they were over ``max_line_bytes`` (after the transcript cut)
+        self.oversized = 0
+        #: the bytes of those lines
+        self.oversized_bytes = 0
         #: legacy 16-hex ids of every agent_id seen ("tool:id" hashed)
         self.agent_hashes: set[str] = set()
         #: 7-character author ids met (migration candidates)
@@ -260,8 +269,12 @@ class _TranscriptCutter:
     _OUTSIDE = re.compile(rb'["{}\[\],:]')
     _INSIDE = re.compile(rb'["\\]')
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self.out: list[bytes] = []
+        #: Stop keeping bytes past this many (the line is then skipped).
+        self.limit = limit
+        self.kept = 0
+        self.over = False
         self.depth = 0
         self.in_string = False
         self.escape = False
@@ -307,8 +320,9 @@ class _TranscriptCutter:
             return
         if self.key is not None:
             self.key += data
+            self.kept += len(data)  # a huge key counts against the limit too
         elif not self.skipping and self.key_done is None:
-            self.out.append(data)
+            self._keep(data)
 
     def _structural(self, c: int) -> None:
         if c == 0x22:  # a quote opens a string
@@ -323,17 +337,17 @@ class _TranscriptCutter:
             self.depth += 1
             if self.depth == 1:
                 self.want_key = True
-                self.out.append(b"{")
+                self._keep(b"{")
             elif not self.skipping:
-                self.out.append(bytes((c,)))
+                self._keep(bytes((c,)))
             return
         if c in (0x7D, 0x5D):  # } ]
             self.depth -= 1
             if self.depth == 0:
                 self.skipping = False
-                self.out.append(b"}")
+                self._keep(b"}")
             elif not self.skipping:
-                self.out.append(bytes((c,)))
+                self._keep(bytes((c,)))
             return
         if c == 0x2C and self.depth == 1:  # a member separator: held back
             self.skipping = False
@@ -345,11 +359,21 @@ class _TranscriptCutter:
                 self.skipping = True
                 self.dropped = True
                 return
-            self.out.append((b"," if self.members else b"") + key + b":")
+            self._keep((b"," if self.members else b"") + key + b":")
             self.members += 1
             return
         if not self.skipping:
-            self.out.append(bytes((c,)))
+            self._keep(bytes((c,)))
+
+    def _keep(self, data: bytes) -> None:
+        self.out.append(data)
+        self.kept += len(data)
+
+    def check_limit(self) -> None:
+        """Drop what was kept once it passes ``limit``; ``over`` says so."""
+        if self.limit is not None and not self.over and self.kept > self.limit:
+            self.over = True
+            self.out = []
 
     def result(self) -> bytes:
         return b"".join(self.out)
@@ -371,11 +395,18 @@ def _parse_line(line: bytes, st: ReadStats, migration: dict[str, str] | None) ->
         return parse_checkpoint(exact, st, migration)
 
 
-def _read_long_line(f: BufferedReader[FileIO], first: bytes) -> tuple[bytes, int, bool, bool]:
-    """Consume the rest of a long line; returns (filtered bytes, length, complete, dropped)."""
-    cutter = _TranscriptCutter()
+def _read_long_line(
+    f: BinaryIO, first: bytes, limit: int | None
+) -> tuple[bytes | None, int, bool, bool]:
+    """Consume the rest of a long line.
+
+    Returns ``(filtered bytes or None if over limit, length, complete, transcript dropped)``.
+    Once the kept bytes pass ``limit`` the rest of the line is read and thrown away.
+    """
+    cutter = _TranscriptCutter(limit)
     length = len(first)
     cutter.feed(first)
+    cutter.check_limit()
     complete = first.endswith(b"\n")
     while not complete:
         chunk = f.readline(_CHUNK)
@@ -383,7 +414,11 @@ def _read_long_line(f: BufferedReader[FileIO], first: bytes) -> tuple[bytes, int
             break
         length += len(chunk)
         complete = chunk.endswith(b"\n")
-        cutter.feed(chunk)
+        if not cutter.over:
+            cutter.feed(chunk)
+            cutter.check_limit()
+    if cutter.over:
+        return None, length, complete, cutter.dropped
     return cutter.result(), length, complete, cutter.dropped
 
 
@@ -393,41 +428,55 @@ def read_checkpoints(
     stats: ReadStats | None = None,
     migration: dict[str, str] | None = None,
     strict: bool = False,
+    max_line_bytes: int | None = MAX_LINE_BYTES,
 ) -> Iterator[LegacyLine]:
     """Yield the checkpoints of a ``checkpoints.jsonl``, one at a time.
 
-    ``stats`` (if given) is filled in as the iteration proceeds.
+    ``stats`` (if given) is filled in as the iteration proceeds. The file is
+    opened through :mod:`lsm.safeio` (a regular file, not a symbolic link).
+    Memory is bounded by ``max_line_bytes``: a line longer than that once its
+    ``transcript`` is cut out is skipped and counted (``stats.oversized``).
 
-    :raises LegacyFormatError: the file cannot be opened, or (``strict``) a
+    :raises LegacyFormatError: the file does not exist, or (``strict``) a
         line does not parse.
+    :raises UnreadableFileError: it is not a regular file (a directory, a
+        FIFO), a symbolic link, or cannot be opened.
     """
     st = stats if stats is not None else ReadStats()
+    p = Path(path)
     try:
-        f = BufferedReader(FileIO(path, "rb"), buffer_size=1 << 20)
-    except OSError as exc:
+        f = open_regular(p, nofollow_below=p.parent, buffering=1 << 20)
+    except FileNotFoundError as exc:
         raise LegacyFormatError(f"cannot read {path}: {exc.strerror}") from None
+    # Lines past this go through the cutter (and the cap) chunk by chunk.
+    long_line = LONG_LINE if max_line_bytes is None else min(LONG_LINE, max_line_bytes + 1)
     try:
         offset = 0
         while True:
-            line = f.readline(LONG_LINE)
-            if not line:
+            raw = f.readline(long_line)
+            if not raw:
                 return
             start = offset
-            complete = line.endswith(b"\n")
-            length = len(line)
-            if not complete and len(line) == LONG_LINE:
-                line, length, complete, dropped = _read_long_line(f, line)
+            complete = raw.endswith(b"\n")
+            length = len(raw)
+            line: bytes | None = raw
+            if not complete and len(raw) == long_line:
+                line, length, complete, dropped = _read_long_line(f, raw, max_line_bytes)
                 if dropped:
                     st.transcripts_dropped += 1
             offset += length
             st.bytes_read = offset
+            if line is None:
+                st.oversized += 1
+                st.oversized_bytes += length
+                continue
             if not line.strip():
                 continue
             try:
                 cp = _parse_line(line, st, migration)
             except (ValueError, KeyError, TypeError) as exc:
                 # The last line of the file is what a crashed writer tears.
-                at_end = not complete or not f.peek(1)
+                at_end = not complete or not f.peek(1)  # type: ignore[attr-defined]
                 if strict:
                     raise LegacyFormatError(
                         f"{path}: line at byte {start} does not parse ({exc})",

@@ -25,12 +25,13 @@ from typing import NamedTuple
 
 import orjson
 
-from lsm.errors import LegacyFormatError
+from lsm.errors import LegacyFormatError, UnreadableFileError
 from lsm.legacy import layout
 from lsm.legacy.files import read_blob, read_initial, write_blob, write_lines
 from lsm.legacy.jsonform import checkpoint_line
 from lsm.legacy.reader import read_checkpoints
 from lsm.model import Attribution, Checkpoint, CheckpointKind, InitialAttributions
+from lsm.safeio import open_regular
 
 __all__ = ["LegacyFileState", "LegacyWorkingLog", "is_ai_author"]
 
@@ -62,6 +63,8 @@ class LegacyWorkingLog:
         # entry, and every entry that still holds character attributions.
         self._newest: dict[str, tuple[int, int]] | None = None
         self._with_attrs: list[tuple[int, int, str]] = []
+        #: Files refused while reading (one line each), for the caller to show.
+        self.warnings: list[str] = []
 
     def states(self, files: Iterable[str]) -> dict[str, LegacyFileState]:
         """The newest entry of each of ``files`` (absent: never checkpointed).
@@ -98,15 +101,20 @@ class LegacyWorkingLog:
         return {f: s._replace(ai_touched=f in touched) for f, s in out.items()}
 
     def get_blob(self, sha: str) -> bytes | None:
-        """A blob's bytes, or None."""
-        return read_blob(self.dir / "blobs", sha)
+        """A blob's bytes, or None (absent, or refused: see :attr:`warnings`)."""
+        try:
+            return read_blob(self.dir / "blobs", sha)
+        except UnreadableFileError as exc:
+            self.warnings.append(f"{exc.what}; read as a missing blob")
+            return None
 
     def initial(self) -> InitialAttributions:
-        """The INITIAL file (empty when there is none)."""
-        path = self.dir / "INITIAL"
-        if not path.exists():
+        """The INITIAL file (empty when there is none, or when it is refused)."""
+        try:
+            return read_initial(self.dir / "INITIAL")
+        except UnreadableFileError as exc:
+            self.warnings.append(f"{exc.what}; read as no INITIAL")
             return InitialAttributions()
-        return read_initial(path)
 
     def append(self, cp: Checkpoint, blobs: dict[str, bytes]) -> int:
         """Append ``cp`` as git-ai would; returns the new file size.
@@ -139,7 +147,7 @@ class LegacyWorkingLog:
     def _rewritten(self, superseded: dict[int, set[int]], new_line: bytes) -> Iterator[bytes]:
         """The current lines with the prune applied, then ``new_line``."""
         if self.path.exists():
-            with open(self.path, "rb") as f:
+            with open_regular(self.path, nofollow_below=self.dir) as f:
                 offset = 0
                 for raw in f:
                     at = offset

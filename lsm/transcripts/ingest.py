@@ -173,6 +173,7 @@ def ingest_transcript(
     result.restarted = summary.restarted
     if summary.status in ("missing", "unreadable", "read_error"):
         result.warnings.append(f"transcript {path}: {summary.reason or summary.status}")
+    result.warnings.extend(summary.refused)
     if summary.restarted:
         result.warnings.append(
             f"transcript {path} {summary.restart_reason}; parsed again from the start"

@@ -21,7 +21,15 @@ inside a multi-byte character finds nothing; we skip such lines instead. And
 git-ai also tries the tail's first line, which the 50 KiB cut usually lands
 inside; we drop it unless the cut falls on a line start.
 
-No function here raises: a missing, unreadable or malformed file is "no model".
+Every file is opened through :mod:`lsm.safeio`: regular files only, and the
+size cap applies before reading, so a FIFO or ``/dev/zero`` in place of a
+settings file cannot hang the hook or exhaust it. The transcript and Droid's
+settings file are not followed through a symbolic link (the agent writes
+them in place); Codex's ``config.toml`` is (dotfile managers link it).
+
+No function here raises: a missing, unreadable or malformed file is "no
+model". A file that exists but is refused (a FIFO, a device, a link, over
+the cap) also adds one line to ``refused`` when the caller passes a list.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from lsm.errors import UnreadableFileError
+from lsm.safeio import open_regular, read_regular
 from lsm.transcripts.codex import codex_line_model, normalize_model
 from lsm.transcripts.decode import loads
 from lsm.transcripts.text import get, get_str, rust_trim
@@ -78,21 +88,32 @@ def claude_line_model(entry: Any) -> str | None:
     return None if candidate is None else normalize_model(candidate)
 
 
-def claude_model(path: str | os.PathLike[str]) -> str | None:
+def claude_model(path: str | os.PathLike[str], *, refused: list[str] | None = None) -> str | None:
     """The model of a Claude Code transcript: tail first, then (for long files) head."""
     try:
-        with open(path, "rb") as file:
+        with open_regular(path, follow_symlinks=False) as file:
             size = os.fstat(file.fileno()).st_size
             model = _scan_tail(file, size, claude_line_model)
             if model is None and size > TAIL_SCAN_BYTES:
                 model = _scan_head(file, claude_line_model)
             return model
-    except (OSError, ValueError):  # ValueError: a NUL byte in the path
-        return None
+    except UnreadableFileError as exc:
+        _note(refused, exc)
+    except OSError:
+        pass
+    return None
+
+
+def _note(refused: list[str] | None, exc: UnreadableFileError) -> None:
+    if refused is not None:
+        refused.append(f"{exc.what}; not read")
 
 
 def codex_model(
-    path: str | os.PathLike[str], *, home: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    home: str | os.PathLike[str] | None = None,
+    refused: list[str] | None = None,
 ) -> str | None:
     """The model of a Codex rollout: tail, head, then the Codex ``config.toml``.
 
@@ -102,17 +123,21 @@ def codex_model(
     """
     model = None
     try:
-        with open(path, "rb") as file:
+        with open_regular(path, follow_symlinks=False) as file:
             size = os.fstat(file.fileno()).st_size
             model = _scan_tail(file, size, codex_line_model)
             if model is None:
                 model = _scan_head(file, codex_line_model)
-    except (OSError, ValueError):
+    except UnreadableFileError as exc:
+        _note(refused, exc)
+    except OSError:
         model = None
     if model is not None:
         return model
     found_home = find_codex_home(path, home)
-    return None if found_home is None else _codex_config_model(found_home / "config.toml")
+    if found_home is None:
+        return None
+    return _codex_config_model(found_home / "config.toml", refused)
 
 
 def find_codex_home(
@@ -138,8 +163,8 @@ def find_codex_home(
     return None
 
 
-def _codex_config_model(config_path: Path) -> str | None:
-    text = _read_small_text(config_path)
+def _codex_config_model(config_path: Path, refused: list[str] | None) -> str | None:
+    text = _read_small_text(config_path, follow_symlinks=True, refused=refused)
     if text is None:
         return None
     import tomllib  # only when a Codex config exists: a hook does not pay for it otherwise
@@ -177,6 +202,7 @@ def droid_model(
     transcript_path: str | os.PathLike[str] | None = None,
     *,
     settings_path: str | os.PathLike[str] | None = None,
+    refused: list[str] | None = None,
 ) -> str | None:
     """The ``model`` string of a Droid session's settings file, as is (not trimmed).
 
@@ -189,7 +215,7 @@ def droid_model(
         settings_path = droid_settings_path(transcript_path)
         if settings_path is None:
             return None
-    text = _read_small_text(Path(settings_path))
+    text = _read_small_text(Path(settings_path), follow_symlinks=False, refused=refused)
     if text is None:
         return None
     try:
@@ -205,15 +231,19 @@ def extract_model(
     *,
     settings_path: str | os.PathLike[str] | None = None,
     codex_home: str | os.PathLike[str] | None = None,
+    refused: list[str] | None = None,
 ) -> str | None:
-    """The model of ``agent``'s session at ``path``, or ``None`` (git-ai says ``unknown``)."""
+    """The model of ``agent``'s session at ``path``, or ``None`` (git-ai says ``unknown``).
+
+    :param refused: gets one line per file that exists but was not read.
+    """
     if agent in ("claude", "gemini", "copilot"):
         # git-ai's model_extraction.rs reads Gemini and Copilot JSONL as Claude's.
-        return claude_model(path)
+        return claude_model(path, refused=refused)
     if agent == "codex":
-        return codex_model(path, home=codex_home)
+        return codex_model(path, home=codex_home, refused=refused)
     if agent == "droid":
-        return droid_model(path, settings_path=settings_path)
+        return droid_model(path, settings_path=settings_path, refused=refused)
     return None
 
 
@@ -306,13 +336,15 @@ def _head_lines(file: BinaryIO) -> Iterator[tuple[bytes | None, bool]]:
             return
 
 
-def _read_small_text(path: Path) -> str | None:
+def _read_small_text(
+    path: Path, *, follow_symlinks: bool, refused: list[str] | None
+) -> str | None:
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_CONFIG_BYTES + 1)
-    except (OSError, ValueError):
+        data = read_regular(path, MAX_CONFIG_BYTES, follow_symlinks=follow_symlinks)
+    except UnreadableFileError as exc:
+        _note(refused, exc)
         return None
-    if len(data) > MAX_CONFIG_BYTES:
+    except OSError:
         return None
     try:
         return data.decode("utf-8")

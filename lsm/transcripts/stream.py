@@ -21,12 +21,12 @@ unknown agent, another agent's watermark) or :class:`~lsm.errors.ConfigError`.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal, NamedTuple, TypeAlias
 
-from lsm.errors import ConfigError, InputError
+from lsm.errors import ConfigError, InputError, UnreadableFileError
 from lsm.record import FrozenRecord
+from lsm.safeio import open_regular
 from lsm.transcripts.base import AgentParser, ThinkingMode
 from lsm.transcripts.claude import ClaudeParser
 from lsm.transcripts.codex import CodexParser
@@ -152,6 +152,8 @@ class ParseSummary(NamedTuple):
     :param lossy_lines: lines with invalid UTF-8, parsed with U+FFFD replacements.
     :param partial_bytes: bytes of an unterminated last line left for the next call.
     :param cap_hits: the caps this call ran into.
+    :param refused: files found while looking for the model that were not read
+        (a FIFO, a device, a link, over the size cap), one line each.
     """
 
     agent: str
@@ -172,6 +174,7 @@ class ParseSummary(NamedTuple):
     lossy_lines: int
     partial_bytes: int
     cap_hits: tuple[CapHit, ...]
+    refused: tuple[str, ...] = ()
 
 
 class ParseResult(NamedTuple):
@@ -325,20 +328,15 @@ class TranscriptStream:
     # ---------------------------------------------------------------- driver
 
     def _run(self) -> Generator[list[Message], None, None]:
+        # The agent writes its transcript in place: a FIFO, a device or a symbolic
+        # link there is refused (safeio), never opened for a blocking read.
         try:
-            info = os.stat(self._path)
-            if not stat.S_ISREG(info.st_mode):
-                self._finish_unread("unreadable", "not a regular file")
-                return
-            file = open(self._path, "rb", buffering=_READ_BUFFER)  # noqa: SIM115 - closed below
+            file = open_regular(self._path, follow_symlinks=False, buffering=_READ_BUFFER)
         except FileNotFoundError as exc:
             self._finish_unread("missing", exc.strerror or str(exc))
             return
-        except OSError as exc:
-            self._finish_unread("unreadable", exc.strerror or str(exc))
-            return
-        except ValueError as exc:  # a NUL byte in the path
-            self._finish_unread("unreadable", str(exc))
+        except UnreadableFileError as exc:
+            self._finish_unread("unreadable", exc.reason)
             return
         with file:
             self._fd = file.fileno()
@@ -459,6 +457,7 @@ class TranscriptStream:
             watermark = self._given if self._restart is None else None
             offset = 0 if watermark is None else watermark.offset
             status, reason = "read_error", exc.strerror or str(exc)
+        refused: list[str] = []
         self._summary = ParseSummary(
             agent=self._agent,
             path=self._path,
@@ -470,7 +469,7 @@ class TranscriptStream:
             size=self._size,
             restarted=self._restart is not None,
             restart_reason=self._restart,
-            model=self._model(),
+            model=self._model(refused),
             messages=self._messages,
             lines=self._lines,
             blank_lines=self._blank,
@@ -478,6 +477,7 @@ class TranscriptStream:
             lossy_lines=self._lossy,
             partial_bytes=reader.partial_bytes,
             cap_hits=self._cap_hits(),
+            refused=tuple(refused),
         )
 
     def _finish_unread(self, status: ParseStatus, reason: str) -> None:
@@ -529,7 +529,7 @@ class TranscriptStream:
             hits.append(CapHit("plan_state_bytes", size, count, limits.max_plan_state_bytes))
         return tuple(hits)
 
-    def _model(self) -> str | None:
+    def _model(self, refused: list[str]) -> str | None:
         if not self._options.model:
             return None
         model = self._parser.model()
@@ -540,6 +540,7 @@ class TranscriptStream:
             self._path,
             settings_path=self._settings_path,
             codex_home=self._options.codex_home,
+            refused=refused,
         )
 
 
