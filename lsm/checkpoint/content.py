@@ -180,4 +180,3 @@ def read_contents(
         out.texts[rel] = text
         out.raw[rel] = data
     return out
-

@@ -336,9 +336,7 @@ def _head_lines(file: BinaryIO) -> Iterator[tuple[bytes | None, bool]]:
             return
 
 
-def _read_small_text(
-    path: Path, *, follow_symlinks: bool, refused: list[str] | None
-) -> str | None:
+def _read_small_text(path: Path, *, follow_symlinks: bool, refused: list[str] | None) -> str | None:
     try:
         data = read_regular(path, MAX_CONFIG_BYTES, follow_symlinks=follow_symlinks)
     except UnreadableFileError as exc:

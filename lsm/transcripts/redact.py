@@ -7,13 +7,23 @@ distinct-characters (Stirling numbers), character-class and bigram test:
 ``p_random >= 1e-5``, or ``>= 1e-4`` when it has no digit. A secret becomes its
 first 4 characters, ``********`` and its last 4.
 
+Beyond git-ai, on purpose: before the random-token test, the known secret
+families of :mod:`lsm.transcripts.secret_patterns` are masked (GitHub
+fine-grained tokens are 93 characters, over the 90-character token limit;
+JWTs, PEM blocks, URLs with a password and ``password = ...`` assignments
+are not one token).
+
 The JSON walk follows ``src/daemon/transcript_redaction.rs``
-(``redact_json_secrets``): string leaves are redacted up to depth 32, except
-under metadata keys (``id``, ``*_id``, ``*Id``, ``*ID``, ``*uuid``, ``type``,
-``name``, ``path``, ``file_path``...), whose whole subtree is kept.
+(``redact_json_secrets``): string leaves are redacted up to depth 32. Under
+metadata keys (``id``, ``*_id``, ``*Id``, ``*ID``, ``*uuid``, ``type``,
+``name``, ``path``, ``file_path``...) git-ai keeps the whole subtree; we
+apply the known-family patterns there too (so a token in a ``name`` or a
+``path`` is masked) but not the random-token test, which would mask every
+session id and UUID.
 
 Where git-ai redacts whole raw transcript lines for telemetry, we redact the
-fields of each message (:func:`redact_message`): texts, plans and tool inputs.
+fields of each message (:func:`redact_message`): texts, plans and tool
+inputs, and (patterns only) the tool name and the timestamp.
 Nothing here raises.
 """
 
@@ -25,6 +35,14 @@ from functools import cache, lru_cache
 from typing import Any
 
 from lsm.transcripts.model import Message, TextMessage, ToolUse
+from lsm.transcripts.secret_patterns import (
+    SecretSpan,
+    family_spans,
+    masked_bytes,
+    redact_patterns,
+    run_spans,
+    token_runs,
+)
 
 __all__ = [
     "MAX_REDACTION_DEPTH",
@@ -43,7 +61,6 @@ REDACT_VISIBLE_CHARS = 4
 #: Depth at which the JSON walk stops (``MAX_REDACTION_DEPTH`` in git-ai).
 MAX_REDACTION_DEPTH = 32
 
-_SECRET_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.~"
 
 # Common source-code bigrams: git-ai's BIGRAMS table (the ripsecrets list), as
 # one space-separated string. Data, not code: the test needs the same set.
@@ -208,43 +225,49 @@ def redact_secret(secret: str) -> str:
     return secret[:REDACT_VISIBLE_CHARS] + "********" + secret[-REDACT_VISIBLE_CHARS:]
 
 
-# Map every token byte to "a" and every other byte to " ": runs of "a" are the
-# token candidates, found with bytes.find at C speed instead of a regex that
-# restarts inside every word.
-_RUN_TABLE = bytes(ord("a") if b in _SECRET_CHARS else ord(" ") for b in range(256))
-_RUN_NEEDLE = b"a" * MIN_SECRET_LENGTH
+# Runs of token bytes (run_spans over the run map) are git-ai's token candidates,
+# found with bytes.find at C speed instead of a regex that restarts inside every
+# word; the known token families are looked for in the same runs.
+assert MIN_SECRET_LENGTH == 15  # the families' shortest token too (secret_patterns)
 
 
 def redact_text(text: str) -> str:
-    """Replace every secret-looking token in ``text`` (``redact_secrets_in_text``).
+    """Mask known-family secrets and random-looking tokens (``redact_secrets_in_text``).
 
-    Returns ``text`` itself when nothing is redacted.
+    One pass over the UTF-8 bytes finds both (see
+    :mod:`lsm.transcripts.secret_patterns`); a token inside a family's
+    secret is not masked twice. Returns ``text`` itself when nothing is redacted.
     """
-    if len(text) < MIN_SECRET_LENGTH:
+    if len(text) < 12:
         return text
     raw = text.encode("utf-8", "surrogatepass")
-    runs = raw.translate(_RUN_TABLE)
-    find = runs.find
-    start = find(_RUN_NEEDLE)
-    if start < 0:
+    runs = run_spans(token_runs(raw), MIN_SECRET_LENGTH)
+    spans = family_spans(raw, runs, text)
+    if runs:
+        spans.extend(_random_spans(raw, runs, spans))
+    if not spans:
         return text
-    pieces: list[bytes] = []
-    done = 0
-    while start >= 0:
-        end = find(b" ", start + MIN_SECRET_LENGTH)
-        if end < 0:
-            end = len(runs)
-        if end - start <= MAX_SECRET_LENGTH:
-            token = raw[start:end].decode("ascii")
-            if is_random(token):
-                pieces.append(raw[done:start])
-                pieces.append(redact_secret(token).encode("ascii"))
-                done = end
-        start = find(_RUN_NEEDLE, end)
-    if not pieces:
-        return text
-    pieces.append(raw[done:])
-    return b"".join(pieces).decode("utf-8", "surrogatepass")
+    spans.sort()
+    return masked_bytes(raw, spans).decode("utf-8", "surrogatepass")
+
+
+def _random_spans(
+    raw: bytes, runs: list[tuple[int, int]], taken: list[SecretSpan]
+) -> list[SecretSpan]:
+    """git-ai's random tokens: runs of 15 to 90 token bytes that :func:`is_random` accepts.
+
+    Runs that overlap a span in ``taken`` (sorted) are left to it.
+    """
+    out: list[SecretSpan] = []
+    i = 0
+    for start, end in runs:
+        if end - start > MAX_SECRET_LENGTH:
+            continue
+        while i < len(taken) and taken[i].end <= start:
+            i += 1
+        if (i >= len(taken) or taken[i].start >= end) and is_random(raw[start:end].decode("ascii")):
+            out.append(SecretSpan(start, end, "random"))
+    return out
 
 
 def is_denied_key(key: str) -> bool:
@@ -280,44 +303,58 @@ _DENIED_KEYS = frozenset(
 )
 
 
-def redact_json(value: Any, depth: int = 0) -> Any:
+def redact_json(value: Any, depth: int = 0, *, metadata: bool = False) -> Any:
     """Redact the string leaves of a parsed JSON value (``redact_json_secrets``).
 
-    Values under denied keys are kept whole; the walk stops at depth 32.
-    Returns ``value`` itself when nothing changes, else a redacted copy.
+    Under denied (metadata) keys only the known-family patterns apply; the
+    walk stops at depth 32. Returns ``value`` itself when nothing changes,
+    else a redacted copy.
     """
     if depth >= MAX_REDACTION_DEPTH:
         return value
     if isinstance(value, str):
+        if metadata:
+            masked = redact_patterns(value)
+            return value if masked == value else masked
         return redact_text(value)
     if isinstance(value, dict):
         changed = False
         out: dict[str, Any] = {}
         for key, item in value.items():
-            new = item if is_denied_key(key) else redact_json(item, depth + 1)
+            under = metadata or (isinstance(key, str) and is_denied_key(key))
+            new = redact_json(item, depth + 1, metadata=under)
             changed = changed or new is not item
             out[key] = new
         return out if changed else value
     if isinstance(value, list):
-        items = [redact_json(item, depth + 1) for item in value]
+        items = [redact_json(item, depth + 1, metadata=metadata) for item in value]
         if any(new is not old for new, old in zip(items, value, strict=True)):
             return items
         return value
     return value
 
 
+def _metadata_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    masked = redact_patterns(value)
+    return value if masked == value else masked
+
+
 def redact_message(message: Message) -> Message:
     """The message with secrets redacted from its text or tool input.
 
-    The tool name and the timestamp are kept, as git-ai keeps ``name`` and
-    ``timestamp`` keys. Returns ``message`` itself when nothing changes.
+    The tool name and the timestamp get the known-family patterns only, as
+    metadata keys do. Returns ``message`` itself when nothing changes.
     """
+    stamp = _metadata_text(message.timestamp)
     if isinstance(message, TextMessage):
         text = redact_text(message.text)
-        if text is message.text:
+        if text is message.text and stamp is message.timestamp:
             return message
-        return TextMessage(message.type, text, message.timestamp)
+        return TextMessage(message.type, text, stamp)
     redacted = redact_json(message.input)
-    if redacted is message.input:
+    name = _metadata_text(message.name)
+    if redacted is message.input and name is message.name and stamp is message.timestamp:
         return message
-    return ToolUse(message.name, redacted, message.timestamp)
+    return ToolUse(name or "", redacted, stamp)

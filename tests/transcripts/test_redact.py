@@ -105,23 +105,28 @@ def test_content_keys(key: str) -> None:
 
 
 def test_redact_json_walk() -> None:
+    random_id = "xK9mP2nQ7rS4tU6vW8yZ1aB3cD5eF7gH"  # random, but no known family
     value = {
         "content": f"key: {STRIPE}",
-        "session_id": STRIPE,
-        "event_id": {"nested": STRIPE},
+        "session_id": random_id,
+        "event_id": {"nested": random_id, "token": STRIPE},
+        "name": STRIPE,
         "list": ["normal", f"secret: {STRIPE}"],
         "n": 5,
     }
     out = redact_json(value)
+    # git-ai keeps everything under metadata keys; we keep random ids there but mask
+    # secrets of a known family (here Stripe's) wherever they are.
     assert out == {
         "content": "key: sk_t********p7dc",
-        "session_id": STRIPE,
-        "event_id": {"nested": STRIPE},
+        "session_id": random_id,
+        "event_id": {"nested": random_id, "token": "sk_t********p7dc"},
+        "name": "sk_t********p7dc",
         "list": ["normal", "secret: sk_t********p7dc"],
         "n": 5,
     }
     assert value["content"] == f"key: {STRIPE}"  # the input is not modified
-    clean = {"a": ["b", {"c": "d"}]}
+    clean = {"a": ["b", {"c": "d"}], "id": random_id}
     assert redact_json(clean) is clean
 
 
@@ -142,13 +147,17 @@ def test_redact_json_depth_limit() -> None:
     assert out == "sk_t********p7dc"
 
 
-def test_redact_message_keeps_name_and_timestamp() -> None:
+def test_redact_message_masks_families_in_name_and_timestamp() -> None:
     message = ToolUse("Bash", {"command": f"export K={STRIPE}", "name": STRIPE}, STRIPE)
     assert redact_message(message) == ToolUse(
-        "Bash", {"command": "export K=sk_t********p7dc", "name": STRIPE}, STRIPE
+        "Bash",
+        {"command": "export K=sk_t********p7dc", "name": "sk_t********p7dc"},
+        "sk_t********p7dc",
     )
     text = TextMessage("user", "nothing here")
     assert redact_message(text) is text
+    tool = ToolUse("Edit", {"file_path": "/repo/a9Kq2Lm8Zp4Rt7Wxyz.py"}, "2026-01-01T00:00:00Z")
+    assert redact_message(tool) is tool  # a random-looking path is not a known secret
 
 
 def test_parsing_redacts_by_default(tmp_path: Path) -> None:
@@ -177,7 +186,7 @@ def test_parsing_redacts_by_default(tmp_path: Path) -> None:
     assert parse_transcript("claude", path).messages == [
         TextMessage("user", f"use {masked}"),
         TextMessage("assistant", f"the key {masked}"),
-        ToolUse("Write", {"file_path": f"/tmp/{STRIPE}", "content": f"K={masked}"}),
+        ToolUse("Write", {"file_path": f"/tmp/{masked}", "content": f"K={masked}"}),
         TextMessage("plan", f"plan {masked}"),
         # The plan state keeps the real text, so edits still match; only output is masked.
         TextMessage("plan", f"PLAN {masked}"),
