@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from cli.hookcontract import HookInputError, HookRun, HookUsageError, read_stdin, run_hook
-from lsm import Record
+from lsm import Struct, field
 
 __all__ = ["USAGE", "HookArgs", "decode_hook_input", "parse_args", "run"]
 
@@ -62,76 +62,23 @@ _VALUE_OPTS = {
 _FLAGS = {"--strict": "strict", "-q": "quiet", "--quiet": "quiet", "-h": "help", "--help": "help"}
 
 
-class HookArgs(Record):
+class HookArgs(Struct):
     """Parsed command line of ``ckptlog checkpoint``.
 
     :ivar unknown: options that were not recognised (ignored, each one warned about).
     """
 
-    __slots__ = (
-        "cwd",
-        "editor",
-        "editor_version",
-        "extension_version",
-        "help",
-        "hook_input",
-        "paths",
-        "preset",
-        "quiet",
-        "strict",
-        "unknown",
-    )
-    _fields = (
-        "preset",
-        "hook_input",
-        "paths",
-        "cwd",
-        "editor",
-        "editor_version",
-        "extension_version",
-        "strict",
-        "quiet",
-        "help",
-        "unknown",
-    )
-
-    preset: str | None
-    hook_input: str | None
-    paths: list[str]
-    cwd: str | None
-    editor: str | None
-    editor_version: str | None
-    extension_version: str | None
-    strict: bool
-    quiet: bool
-    help: bool
-    unknown: list[str]
-
-    def __init__(
-        self,
-        preset: str | None = None,
-        hook_input: str | None = None,
-        paths: list[str] | None = None,
-        cwd: str | None = None,
-        editor: str | None = None,
-        editor_version: str | None = None,
-        extension_version: str | None = None,
-        strict: bool = False,
-        quiet: bool = False,
-        help: bool = False,
-        unknown: list[str] | None = None,
-    ) -> None:
-        self.preset = preset
-        self.hook_input = hook_input
-        self.paths = [] if paths is None else paths
-        self.cwd = cwd
-        self.editor = editor
-        self.editor_version = editor_version
-        self.extension_version = extension_version
-        self.strict = strict
-        self.quiet = quiet
-        self.help = help
-        self.unknown = [] if unknown is None else unknown
+    preset: str | None = None
+    hook_input: str | None = None
+    paths: list[str] = field(default_factory=list)
+    cwd: str | None = None
+    editor: str | None = None
+    editor_version: str | None = None
+    extension_version: str | None = None
+    strict: bool = False
+    quiet: bool = False
+    help: bool = False
+    unknown: list[str] = field(default_factory=list)
 
 
 def parse_args(argv: Sequence[str]) -> HookArgs:

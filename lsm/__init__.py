@@ -53,6 +53,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Policy": ("lsm.compaction", "Policy"),
     "Problem": ("lsm.verify", "Problem"),
     "Record": ("lsm.record", "Record"),
+    "Struct": ("lsm.record", "Struct"),
+    "field": ("lsm.record", "field"),
     "Settings": ("lsm.config", "Settings"),
     "Store": ("lsm.store", "Store"),
     "StoreClosedError": ("lsm.errors", "StoreClosedError"),
@@ -123,7 +125,7 @@ if TYPE_CHECKING:
         LineStats,
     )
     from lsm.options import Durability, StoreOptions
-    from lsm.record import Record
+    from lsm.record import Record, Struct, field
     from lsm.repostore import (
         WorkingLogLocation,
         current_log,
@@ -196,6 +198,7 @@ __all__ = [
     "StoreOptions",
     "StoredCheckpoint",
     "StoredEntry",
+    "Struct",
     "UnreadableFileError",
     "WorkingLogLocation",
     "Writer",
@@ -205,6 +208,7 @@ __all__ = [
     "compare_dual",
     "current_log",
     "export_log",
+    "field",
     "import_working_log",
     "iter_log_lines",
     "load_settings",

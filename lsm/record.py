@@ -13,13 +13,23 @@ changed, through the class's own ``__init__``).
 Immutable records use :class:`typing.NamedTuple` instead, or, when they
 validate their fields or need a fresh default per instance (what
 ``__post_init__`` and ``field(default_factory=...)`` did), :class:`FrozenRecord`.
+
+:class:`Struct` is the short form of a mutable record: each field is
+declared once, as an annotated class attribute (with its default, or
+``field(default_factory=list)``), and the class gets ``__slots__``,
+``_fields`` and an ``__init__`` taking the fields in order (type checkers
+see it as a dataclass). Its metaclass reads the class body's annotations as
+strings; nothing is evaluated or imported.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self, dataclass_transform
+from collections.abc import Callable
+from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
-__all__ = ["FrozenRecord", "Record"]
+__all__ = ["FrozenRecord", "Record", "Struct", "field"]
+
+T = TypeVar("T")
 
 
 class Record:
@@ -89,3 +99,74 @@ class FrozenRecord(Record):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), self._astuple())
+
+
+class _Factory:
+    """A per-instance default: ``make()`` is called for each new record."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def field(*, default_factory: Callable[[], T]) -> T:
+    """A field whose default is made fresh for each instance (``dataclasses.field``)."""
+    return _Factory(default_factory)  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+@dataclass_transform(field_specifiers=(field,))
+class _StructMeta(type):
+    """Turns the annotated attributes of a :class:`Struct` body into its fields."""
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], ns: dict[str, Any], **kw: Any) -> Any:
+        if ns.get("_abstract_struct"):
+            return super().__new__(mcls, name, bases, ns, **kw)
+        annotations: dict[str, Any] = ns.get("__annotations__", {})
+        fields = tuple(
+            k
+            for k, v in annotations.items()
+            if not str(v).startswith(("ClassVar", "typing.ClassVar"))
+        )
+        defaults = {k: ns.pop(k) for k in fields if k in ns}
+        ns["__slots__"] = fields
+        ns["_fields"] = fields
+        ns["_defaults"] = defaults
+        return super().__new__(mcls, name, bases, ns, **kw)
+
+
+class Struct(Record, metaclass=_StructMeta):
+    """A mutable :class:`Record` whose fields are declared once (see the module docstring).
+
+    ``Struct(a, b, c=...)``: positional arguments fill the fields in order,
+    keywords by name, the rest take their defaults.
+
+    :raises TypeError: a field without a default is missing, or an argument is unknown.
+    """
+
+    _abstract_struct: ClassVar[bool] = True
+    __slots__ = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__qualname__} takes {len(fields)} fields")
+        defaults = self._defaults
+        for i, name in enumerate(fields):
+            if i < len(args):
+                value = args[i]
+            else:
+                value = kwargs.pop(name, _MISSING)
+                if value is _MISSING:
+                    value = defaults.get(name, _MISSING)
+                    if value is _MISSING:
+                        raise TypeError(f"{type(self).__qualname__} needs {name}")
+                    if isinstance(value, _Factory):
+                        value = value.make()
+            setattr(self, name, value)
+        if kwargs:
+            raise TypeError(f"{type(self).__qualname__} has no field {', '.join(kwargs)}")

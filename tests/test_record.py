@@ -32,6 +32,22 @@ def test_records_compare_and_print_by_field() -> None:
     a = HookArgs(preset="claude", paths=["x"])
     assert a == HookArgs(preset="claude", paths=["x"]) and a != HookArgs(preset="human")
     assert repr(a).startswith("HookArgs(preset='claude', hook_input=None, paths=['x'],")
-    assert HookArgs.__match_args__ == HookArgs._fields  # type: ignore[attr-defined]
+    assert HookArgs.__match_args__ == HookArgs._fields
     with pytest.raises(TypeError):
         hash(a)
+
+
+def test_struct_fields_are_declared_once() -> None:
+    from lsm.checkpoint.runner import CheckpointResult
+
+    a, b = CheckpointResult(), CheckpointResult(seq=3)
+    assert CheckpointResult.__slots__ == CheckpointResult._fields
+    assert len(CheckpointResult._fields) == 13
+    assert (a.seq, b.seq, a.log) == (None, 3, "")
+    a.files.append("x")
+    assert b.files == []  # a fresh list per instance
+    assert CheckpointResult(1, "log").log == "log"  # positional, in declaration order
+    with pytest.raises(TypeError, match="has no field bogus"):
+        CheckpointResult(bogus=1)  # type: ignore[call-arg]
+    with pytest.raises(AttributeError):
+        a.bogus = 1  # type: ignore[attr-defined]  # slots: no stray attributes

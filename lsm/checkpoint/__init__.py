@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lsm.record import Record
+from lsm.record import Struct, field
 
 if TYPE_CHECKING:
     from lsm.events import EventLog
@@ -28,7 +28,7 @@ class Failure(NamedTuple):
     hint: str
 
 
-class InvocationOutcome(Record):
+class InvocationOutcome(Struct):
     """Everything one ``checkpoint`` command did, for display.
 
     :ivar results: one CheckpointResult per request that was carried out.
@@ -37,25 +37,10 @@ class InvocationOutcome(Record):
     :ivar summaries: git-ai's one-line summary per request.
     """
 
-    __slots__ = ("failures", "results", "summaries", "warnings")
-    _fields = ("results", "failures", "warnings", "summaries")
-
-    results: list[Any]
-    failures: list[Failure]
-    warnings: list[str]
-    summaries: list[str]
-
-    def __init__(
-        self,
-        results: list[Any] | None = None,
-        failures: list[Failure] | None = None,
-        warnings: list[str] | None = None,
-        summaries: list[str] | None = None,
-    ) -> None:
-        self.results = [] if results is None else results
-        self.failures = [] if failures is None else failures
-        self.warnings = [] if warnings is None else warnings
-        self.summaries = [] if summaries is None else summaries
+    results: list[Any] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:

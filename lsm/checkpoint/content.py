@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lsm.errors import UnreadableFileError
-from lsm.record import Record
+from lsm.record import Struct, field
 from lsm.safeio import describe_mode, read_regular
 
 __all__ = ["ContentBudget", "FileContents", "Skip", "count_lines", "read_contents"]
@@ -44,24 +44,13 @@ class Skip(NamedTuple):
     limit: int | None = None
 
 
-class ContentBudget(Record):
+class ContentBudget(Struct):
     """Per-request totals (git-ai ``CheckpointContentBudget``)."""
-
-    __slots__ = ("max_total_bytes", "max_total_lines", "used_bytes", "used_lines")
-    _fields = ("max_total_bytes", "max_total_lines", "used_bytes", "used_lines")
 
     max_total_bytes: int
     max_total_lines: int
-    used_bytes: int
-    used_lines: int
-
-    def __init__(
-        self, max_total_bytes: int, max_total_lines: int, used_bytes: int = 0, used_lines: int = 0
-    ) -> None:
-        self.max_total_bytes = max_total_bytes
-        self.max_total_lines = max_total_lines
-        self.used_bytes = used_bytes
-        self.used_lines = used_lines
+    used_bytes: int = 0
+    used_lines: int = 0
 
     def reserve(self, path: str, text: str, size: int) -> Skip | None:
         """Admit ``text`` or say which total it would exceed."""
@@ -87,25 +76,12 @@ class ContentBudget(Record):
         return None
 
 
-class FileContents(Record):
+class FileContents(Struct):
     """Contents admitted into a checkpoint (repo-relative path -> text) and skips."""
 
-    __slots__ = ("raw", "skipped", "texts")
-    _fields = ("texts", "raw", "skipped")
-
-    texts: dict[str, str]
-    raw: dict[str, bytes]
-    skipped: list[Skip]
-
-    def __init__(
-        self,
-        texts: dict[str, str] | None = None,
-        raw: dict[str, bytes] | None = None,
-        skipped: list[Skip] | None = None,
-    ) -> None:
-        self.texts = {} if texts is None else texts
-        self.raw = {} if raw is None else raw
-        self.skipped = [] if skipped is None else skipped
+    texts: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, bytes] = field(default_factory=dict)
+    skipped: list[Skip] = field(default_factory=list)
 
 
 def read_contents(

@@ -13,7 +13,7 @@ import enum
 from typing import NamedTuple
 
 from lsm.model import AgentId, CheckpointKind
-from lsm.record import Record
+from lsm.record import Struct, field
 
 __all__ = ["CheckpointRequest", "PathRole", "TranscriptSource"]
 
@@ -39,7 +39,7 @@ class TranscriptSource(NamedTuple):
     settings_path: str | None = None
 
 
-class CheckpointRequest(Record):
+class CheckpointRequest(Struct):
     """One checkpoint to make.
 
     :ivar kind: the checkpoint kind git-ai's orchestrator maps the event to.
@@ -55,57 +55,12 @@ class CheckpointRequest(Record):
     :ivar discover: no paths were named: use a scoped ``git status``.
     """
 
-    __slots__ = (
-        "agent_id",
-        "cwd",
-        "dirty_files",
-        "discover",
-        "kind",
-        "metadata",
-        "path_role",
-        "paths",
-        "transcript",
-    )
-    _fields = (
-        "kind",
-        "cwd",
-        "paths",
-        "path_role",
-        "agent_id",
-        "metadata",
-        "dirty_files",
-        "discover",
-        "transcript",
-    )
-
     kind: CheckpointKind
     cwd: str
-    paths: list[str]
-    path_role: PathRole
-    agent_id: AgentId | None
-    metadata: dict[str, str]
-    dirty_files: dict[str, str] | None
-    discover: bool
-    transcript: TranscriptSource | None
-
-    def __init__(
-        self,
-        kind: CheckpointKind,
-        cwd: str,
-        paths: list[str] | None = None,
-        path_role: PathRole = PathRole.EDITED,
-        agent_id: AgentId | None = None,
-        metadata: dict[str, str] | None = None,
-        dirty_files: dict[str, str] | None = None,
-        discover: bool = False,
-        transcript: TranscriptSource | None = None,
-    ) -> None:
-        self.kind = kind
-        self.cwd = cwd
-        self.paths = [] if paths is None else paths
-        self.path_role = path_role
-        self.agent_id = agent_id
-        self.metadata = {} if metadata is None else metadata
-        self.dirty_files = dirty_files
-        self.discover = discover
-        self.transcript = transcript
+    paths: list[str] = field(default_factory=list)
+    path_role: PathRole = PathRole.EDITED
+    agent_id: AgentId | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    dirty_files: dict[str, str] | None = None
+    discover: bool = False
+    transcript: TranscriptSource | None = None

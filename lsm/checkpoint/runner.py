@@ -29,7 +29,7 @@ from lsm.checkpoint.content import ContentBudget, Skip, read_contents
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.checkpoint.request import CheckpointRequest
 from lsm.config import Settings
-from lsm.errors import InputError
+from lsm.errors import Error, InputError
 from lsm.hashing import sha256
 from lsm.ids import ai_author_id, human_short_hash, new_trace_id
 from lsm.model import (
@@ -38,9 +38,10 @@ from lsm.model import (
     CheckpointKind,
     FileEntry,
     InitialAttributions,
+    KnownHumanMetadata,
     LineStats,
 )
-from lsm.record import Record
+from lsm.record import Struct, field
 from lsm.store import Store
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ __all__ = ["CheckpointResult", "log_name", "open_store", "run_request"]
 KNOWN_HUMAN_MIN_SECS_AFTER_AI = 1
 
 
-class CheckpointResult(Record):
+class CheckpointResult(Struct):
     """What a checkpoint did.
 
     :ivar seq: the appended checkpoint's seq, or None if nothing changed.
@@ -62,80 +63,19 @@ class CheckpointResult(Record):
     :ivar cap_hits: caps that degraded the checkpoint (also recorded as events).
     """
 
-    __slots__ = (
-        "cap_hits",
-        "compaction",
-        "dropped_reason",
-        "duration_ms",
-        "entries",
-        "files",
-        "imported",
-        "kind",
-        "log",
-        "seq",
-        "skipped",
-        "transcript_messages",
-        "warnings",
-    )
-    _fields = (
-        "seq",
-        "log",
-        "kind",
-        "files",
-        "entries",
-        "skipped",
-        "warnings",
-        "cap_hits",
-        "imported",
-        "duration_ms",
-        "dropped_reason",
-        "transcript_messages",
-        "compaction",
-    )
-
-    seq: int | None
-    log: str
-    kind: CheckpointKind
-    files: list[str]
-    entries: int
-    skipped: list[Skip]
-    warnings: list[str]
-    cap_hits: list[dict[str, Any]]
-    imported: int
-    duration_ms: float
-    dropped_reason: str | None
-    transcript_messages: int
-    compaction: str | None
-
-    def __init__(
-        self,
-        seq: int | None = None,
-        log: str = "",
-        kind: CheckpointKind = CheckpointKind.HUMAN,
-        files: list[str] | None = None,
-        entries: int = 0,
-        skipped: list[Skip] | None = None,
-        warnings: list[str] | None = None,
-        cap_hits: list[dict[str, Any]] | None = None,
-        imported: int = 0,
-        duration_ms: float = 0.0,
-        dropped_reason: str | None = None,
-        transcript_messages: int = 0,
-        compaction: str | None = None,
-    ) -> None:
-        self.seq = seq
-        self.log = log
-        self.kind = kind
-        self.files = [] if files is None else files
-        self.entries = entries
-        self.skipped = [] if skipped is None else skipped
-        self.warnings = [] if warnings is None else warnings
-        self.cap_hits = [] if cap_hits is None else cap_hits
-        self.imported = imported
-        self.duration_ms = duration_ms
-        self.dropped_reason = dropped_reason
-        self.transcript_messages = transcript_messages
-        self.compaction = compaction
+    seq: int | None = None
+    log: str = ""
+    kind: CheckpointKind = CheckpointKind.HUMAN
+    files: list[str] = field(default_factory=list)
+    entries: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cap_hits: list[dict[str, Any]] = field(default_factory=list)
+    imported: int = 0
+    duration_ms: float = 0.0
+    dropped_reason: str | None = None
+    transcript_messages: int = 0
+    compaction: str | None = None
 
 
 def log_name(repo: Repo, base: str) -> str:
@@ -462,8 +402,6 @@ def _build_checkpoint(
         cp.agent_id = req.agent_id
         cp.agent_metadata = dict(req.metadata) if req.metadata else None
     elif req.kind is CheckpointKind.KNOWN_HUMAN and req.metadata.get("kh_editor"):
-        from lsm.model import KnownHumanMetadata
-
         cp.known_human_metadata = KnownHumanMetadata(
             req.metadata.get("kh_editor", ""),
             req.metadata.get("kh_editor_version", ""),
@@ -526,7 +464,6 @@ def _mirror_to_legacy(
     that appeared on its own (and warn that it needs ``ckptlog import``).
     A failure here is a warning: the store has the checkpoint.
     """
-    from lsm.errors import Error
     from lsm.legacy.workinglog import LegacyWorkingLog
 
     info = store.log_info(log)
@@ -587,7 +524,6 @@ def _ingest_transcript(
     A transcript problem never fails the checkpoint: it becomes a warning
     (and cap hits become events), and the checkpoint goes on without it.
     """
-    from lsm.errors import Error
     from lsm.transcripts.ingest import ingest_transcript
 
     src = req.transcript

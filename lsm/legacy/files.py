@@ -11,7 +11,6 @@ fsync of the directory. Appends are one ``write`` plus fsync.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import orjson
 
 from lsm.fsutil import atomic_write, fsync_dir, sync_fd, write_all
+from lsm.hashing import sha256
 from lsm.legacy.jsonform import initial_text
 from lsm.model import InitialAttributions, LineAttribution
 from lsm.safeio import list_dir, read_regular
@@ -133,9 +133,14 @@ def blob_names(blobs: Path) -> list[str]:
         return []
 
 
-def write_blob(blobs: Path, data: bytes) -> str:
-    """Store content under its sha256 (kept if already there); returns the sha."""
-    sha = hashlib.sha256(data).hexdigest()
+def write_blob(blobs: Path, data: bytes, sha: str | None = None) -> str:
+    """Store content under its sha256 (kept if already there); returns the sha.
+
+    :param sha: the content's sha256 hex when the caller has it already (it is
+        not computed again).
+    """
+    if sha is None:
+        sha = sha256(data).hexdigest()
     target = blobs / sha
     if not target.exists():
         blobs.mkdir(parents=True, exist_ok=True)

@@ -119,13 +119,16 @@ class LegacyWorkingLog:
     def append(self, cp: Checkpoint, blobs: dict[str, bytes]) -> int:
         """Append ``cp`` as git-ai would; returns the new file size.
 
+        ``blobs`` maps each content's sha256 hex (computed once, by the
+        checkpoint) to the content.
+
         git-ai's prune: after the append, every entry that is not the newest
         of its file loses its character attributions. The scan of
         :meth:`states` (run here if it has not been) says which.
         """
         try:
-            for data in blobs.values():
-                write_blob(self.dir / "blobs", data)
+            for sha, data in blobs.items():
+                write_blob(self.dir / "blobs", data, sha if len(sha) == 64 else None)
             if self._newest is None:
                 self.states(())
             newest = dict(self._newest or {})

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lsm.errors import InputError
-from lsm.record import Record
+from lsm.record import Struct, field
 from lsm.transcripts.limits import TranscriptLimits
 from lsm.transcripts.stream import ParseOptions, stream_transcript
 from lsm.transcripts.watermark import Watermark
@@ -34,7 +34,7 @@ BATCH_MESSAGES = 2000
 BATCH_BYTES = 2 << 20  # bounds the peak: a batch is held parsed, encoded and compressed
 
 
-class IngestResult(Record):
+class IngestResult(Struct):
     """What one ingestion stored.
 
     :ivar model: the session's model if the transcript names it.
@@ -42,70 +42,17 @@ class IngestResult(Record):
         or ``superseded`` when another process advanced the session first.
     """
 
-    __slots__ = (
-        "agent",
-        "batches",
-        "cap_hits",
-        "end",
-        "messages",
-        "model",
-        "restarted",
-        "session",
-        "start",
-        "status",
-        "warnings",
-    )
-    _fields = (
-        "agent",
-        "session",
-        "status",
-        "messages",
-        "batches",
-        "start",
-        "end",
-        "model",
-        "restarted",
-        "warnings",
-        "cap_hits",
-    )
-
     agent: str
     session: str
-    status: str
-    messages: int
-    batches: int
-    start: int
-    end: int
-    model: str | None
-    restarted: bool
-    warnings: list[str]
-    cap_hits: list[dict[str, Any]]
-
-    def __init__(
-        self,
-        agent: str,
-        session: str,
-        status: str = "ok",
-        messages: int = 0,
-        batches: int = 0,
-        start: int = 0,
-        end: int = 0,
-        model: str | None = None,
-        restarted: bool = False,
-        warnings: list[str] | None = None,
-        cap_hits: list[dict[str, Any]] | None = None,
-    ) -> None:
-        self.agent = agent
-        self.session = session
-        self.status = status
-        self.messages = messages
-        self.batches = batches
-        self.start = start
-        self.end = end
-        self.model = model
-        self.restarted = restarted
-        self.warnings = [] if warnings is None else warnings
-        self.cap_hits = [] if cap_hits is None else cap_hits
+    status: str = "ok"
+    messages: int = 0
+    batches: int = 0
+    start: int = 0
+    end: int = 0
+    model: str | None = None
+    restarted: bool = False
+    warnings: list[str] = field(default_factory=list)
+    cap_hits: list[dict[str, Any]] = field(default_factory=list)
 
 
 def ingest_transcript(

@@ -10,6 +10,8 @@ parameters, so they all see byte-identical inputs built from the same cache entr
 * ``history``: ``checkpoints`` (1000), ``files`` (0 = ``min(checkpoints, 1000)``): a realistic
   current-format pruned history.
 * ``claude``: ``pairs`` (1000), ``thinking_bytes`` (8000): the repro's Claude transcript.
+* ``file``: ``file_bytes`` (1 MiB): a new, untracked text file of that size in a one-file
+  repository (what hashing, compression and the blob write cost for one large file).
 * ``none``: nothing (calibration scenarios).
 
 The returned context always has ``input`` and, except for ``none``, ``repo``, ``head``,
@@ -51,6 +53,18 @@ def prepare(env: BenchEnv) -> Context:
             "pairs": pairs,
             "thinking_bytes": thinking,
             "next_pairs": int(env.param("next_pairs", 1)),
+        }
+    if kind == "file":
+        ff = fixtures.prepare_file(
+            env.workdir, env.cache_dir, file_bytes=int(env.param("file_bytes", 1 << 20))
+        )
+        return {
+            "input": kind,
+            "repo": str(ff.repo),
+            "head": ff.head,
+            "log_dir": str(ff.repo / ".git" / "ai" / "working_logs" / ff.head),
+            "files": [fixtures.BIG_FILE],
+            "input_bytes": ff.input_bytes,
         }
     if kind == "repro-checkpoints":
         fx = fixtures.prepare_repro_checkpoints(
@@ -104,4 +118,6 @@ def describe(params: Mapping[str, Any]) -> str:
         return f"history {params.get('checkpoints', 1000)}"
     if kind == "claude":
         return f"{params.get('pairs', 1000)} pairs x {params.get('thinking_bytes', 8000)} B"
+    if kind == "file":
+        return f"new file of {int(params.get('file_bytes', 1 << 20)) >> 20} MiB"
     return "-"

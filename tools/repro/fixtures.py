@@ -146,6 +146,41 @@ def prepare_claude(
     return ClaudeFixture(repo, head, transcript, transcript.stat().st_size)
 
 
+BIG_FILE = "big.txt"
+"""The new file of a ``file`` input (untracked, so its first checkpoint has no HEAD content)."""
+
+
+@dataclass(frozen=True)
+class FileFixture:
+    """A one-file repository plus a new, untracked text file of a given size."""
+
+    repo: Path
+    head: str
+    path: Path
+    input_bytes: int
+
+
+def big_text(size: int) -> bytes:
+    """``size`` bytes of text in 200-byte lines (under git-ai's 500,000-line cap up to 95 MiB)."""
+    line = b"%07d " + b"generated line of a large source file, " * 4 + b"end"
+    out = bytearray()
+    i = 0
+    while len(out) < size:
+        chunk = (line % i)[:199] + b"\n"
+        out += chunk
+        i += 1
+    return bytes(out[:size])
+
+
+def prepare_file(workdir: Path, cache: Path, *, file_bytes: int) -> FileFixture:
+    """A repo whose work tree holds a new ``big.txt`` of ``file_bytes`` bytes."""
+    repo = workdir / "repo"
+    head = repo_from_template(cache, repo, 1)
+    path = repo / BIG_FILE
+    path.write_bytes(big_text(file_bytes))
+    return FileFixture(repo, head, path, file_bytes)
+
+
 def append_claude_pair(transcript: Path, index: int, thinking_bytes: int = 8000) -> None:
     """Append one more user/assistant pair (a turn of the agent between two hooks)."""
     with transcript.open("ab") as out:

@@ -46,8 +46,8 @@ def _available(legacy: bool, wanted_input: str) -> Callable[[BenchEnv], str | No
         kind = env.param("input", "none")
         if wanted_input == "claude" and kind != "claude":
             return "needs a claude input"
-        if wanted_input == "checkpoints" and kind not in ("repro-checkpoints", "history"):
-            return "needs a checkpoints input"
+        if wanted_input == "checkpoints" and kind not in ("repro-checkpoints", "history", "file"):
+            return "needs a checkpoints (or file) input"
         missing = [n for n in _variant_names(env, legacy) if n not in env.variants]
         if missing:
             return f"variant {', '.join(missing)} not configured ([ckptlog.variants] in budgets)"
