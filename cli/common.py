@@ -16,13 +16,17 @@ import lsm
 
 __all__ = [
     "CONTEXT_SETTINGS",
+    "LOG_HELP",
+    "WHERE_HINT",
     "StoreLocation",
     "emit_json",
     "emit_nl",
     "lsm_errors",
     "open_store",
     "output_options",
+    "pick_log",
     "store_options",
+    "store_root",
 ]
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
@@ -77,21 +81,62 @@ def output_options(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: ``--log``'s help, the same in every command.
+LOG_HELP = (
+    "Working log: its name, an abbreviated commit id, or any revision "
+    "(default: the current HEAD's)."
+)
+
+#: The hint for "not a repository" in commands that take ``-C`` and ``--store``
+#: (the library's own hint is written for hooks).
+WHERE_HINT = "Run it inside a git work tree, or pass -C PATH (or --store DIR)."
+
+
 @contextmanager
-def lsm_errors() -> Iterator[None]:
-    """Turn library errors into ``Error: ... (hint)`` on stderr and exit status 1."""
+def lsm_errors(*, not_a_repo_hint: str = WHERE_HINT) -> Iterator[None]:
+    """Turn library errors into ``Error: ... (hint)`` on stderr and exit status 1.
+
+    An ``OSError`` that escapes the library (a permission problem on a path
+    it did not expect) is reported the same way, never as a traceback.
+    """
     try:
         yield
+    except lsm.NotARepositoryError as exc:
+        raise click.ClickException(f"{exc.what}\n  hint: {not_a_repo_hint}") from None
     except lsm.Error as exc:
         raise click.ClickException(f"{exc.what}\n  hint: {exc.hint}") from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(
+            f"{where}{exc.strerror or exc}\n  hint: check that you may read (and, to change "
+            "it, write) the store and the repository; nothing was changed."
+        ) from None
+
+
+def store_root(location: StoreLocation) -> Path:
+    """The store directory a command works on (``--store``, else the repository's)."""
+    if location.store is not None:
+        return Path(location.store)
+    with lsm_errors():
+        return lsm.repo_store_path(location.cwd)
 
 
 @contextmanager
-def open_store(location: StoreLocation) -> Iterator[lsm.Store]:
-    """Open the store a command works on (created if missing)."""
+def open_store(location: StoreLocation, *, create: bool = False) -> Iterator[lsm.Store]:
+    """Open the store a command works on.
+
+    Read commands (the default) never create one: where there is none, they
+    fail with a hint. Commands that write (``import``, ``compact``,
+    ``verify --fix``) pass ``create=True``.
+    """
+    root = store_root(location)
+    if not create and not _store_exists(root):
+        raise click.ClickException(
+            f"no store at {root}\n  hint: nothing has been checkpointed here yet (hooks create "
+            "the store at the first checkpoint); pass --store DIR for another one."
+        )
     with lsm_errors():
         if location.store is not None:
-            root = Path(location.store)
             store = lsm.Store.open(root)
         else:
             store = lsm.open_repo_store(location.cwd)
@@ -100,6 +145,25 @@ def open_store(location: StoreLocation) -> Iterator[lsm.Store]:
             yield store
     finally:
         store.close()
+
+
+def _store_exists(root: Path) -> bool:
+    try:
+        return (root / "index").is_dir() or (root / "segments").is_dir()
+    except OSError:
+        return True  # let the open report what is wrong with it
+
+
+def pick_log(store: lsm.Store, location: StoreLocation, log: str | None) -> str:
+    """The working log a command works on: ``--log`` resolved, else the current HEAD's.
+
+    ``--log`` takes a log's name, a unique abbreviation of its commit id, or
+    any revision of the repository (``HEAD~1``, a branch).
+    """
+    with lsm_errors(not_a_repo_hint="Pass --log NAME, or run it inside the repository."):
+        if log is None:
+            return lsm.current_log(location.cwd)
+        return lsm.resolve_log(log, [info.name for info in store.logs()], location.cwd)
 
 
 def emit_json(doc: Any) -> None:

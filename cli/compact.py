@@ -54,6 +54,11 @@ def compact(
             lsm.repo_settings(location.cwd) if location.store is None else lsm.load_settings(None)
         )
     chosen = policy or settings.compaction.policy
+    if policy is not None:
+        try:
+            lsm.parse_policy(policy)
+        except lsm.Error as exc:  # the value came from the flag, not from the settings
+            raise click.BadParameter(exc.what, param_hint="--policy") from None
     retention = settings.compaction.archive_retention_days * 86400
     with open_store(location) as store:
         bar: Any = None

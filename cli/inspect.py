@@ -14,12 +14,13 @@ import click
 import lsm
 from cli.common import (
     CONTEXT_SETTINGS,
+    LOG_HELP,
     StoreLocation,
     emit_json,
     emit_nl,
-    lsm_errors,
     open_store,
     output_options,
+    pick_log,
     store_options,
 )
 from lsm import inspection
@@ -47,13 +48,6 @@ def _rows_out(rows: Iterable[dict[str, Any]], fmt: str, text: Any) -> None:
             click.echo(text(row))
         if not any_row:
             click.echo("(none)")
-
-
-def _log_for(location: StoreLocation, log: str | None) -> str:
-    if log is not None:
-        return log
-    with lsm_errors():
-        return lsm.current_log(location.cwd)
 
 
 def _since(window: str | None) -> int | None:
@@ -127,13 +121,13 @@ def logs(location: StoreLocation, fmt: str) -> None:
 
 
 @inspect.command()
-@click.option("--log", "log", default=None, help="Working log (default: the current HEAD's).")
+@click.option("--log", "log", default=None, help=LOG_HELP)
 @output_options
 @store_options
 def files(location: StoreLocation, fmt: str, log: str | None) -> None:
     """The newest entry of every file: kind, when, attributed lines per author."""
-    name = _log_for(location, log)
     with open_store(location) as store:
+        name = pick_log(store, location, log)
 
         def text(r: dict[str, Any]) -> str:
             lines = (
@@ -150,13 +144,13 @@ def files(location: StoreLocation, fmt: str, log: str | None) -> None:
 
 @inspect.command()
 @click.argument("path")
-@click.option("--log", "log", default=None, help="Working log (default: the current HEAD's).")
+@click.option("--log", "log", default=None, help=LOG_HELP)
 @output_options
 @store_options
 def history(location: StoreLocation, fmt: str, path: str, log: str | None) -> None:
     """Every retained entry of one file, newest first."""
-    name = _log_for(location, log)
     with open_store(location) as store:
+        name = pick_log(store, location, log)
 
         def text(r: dict[str, Any]) -> str:
             lines = ", ".join(f"{a} {n}" for a, n in sorted(r["lines"].items())) or "-"

@@ -9,6 +9,8 @@ the click group in :mod:`cli.commands`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,7 +37,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(getattr(hooks, _GIT_HOOKS[args[0]])(args[1:]))
     from cli.commands import cli
 
-    cli.main(args=args, prog_name="ckptlog")
+    try:
+        cli.main(args=args, prog_name="ckptlog")
+    except BrokenPipeError:
+        # `ckptlog dump | head`: the reader left. Nothing to say, and nothing more
+        # to flush (the interpreter would try again at exit and complain).
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    except Exception as exc:  # never a traceback for the user; CKPTLOG_DEBUG=1 shows it
+        if os.environ.get("CKPTLOG_DEBUG"):
+            raise
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(
+                f"Error: internal error: {type(exc).__name__}: {exc}\n"
+                "  hint: this is a bug in lsm-checkpoints; run again with CKPTLOG_DEBUG=1 "
+                "for the traceback, and report it.\n"
+            )
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

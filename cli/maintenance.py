@@ -6,11 +6,13 @@ import click
 
 import lsm
 from cli.common import (
+    LOG_HELP,
     StoreLocation,
     emit_json,
     lsm_errors,
     open_store,
     output_options,
+    pick_log,
     store_options,
 )
 
@@ -29,7 +31,7 @@ __all__ = ["config", "verify"]
     is_flag=True,
     help="Compare the store with git-ai's files (storage.mode=dual), record by record.",
 )
-@click.option("--log", default=None, help="With --dual: the working log (default: HEAD's).")
+@click.option("--log", default=None, help="With --dual: the working log. " + LOG_HELP)
 @output_options
 @store_options
 def verify(
@@ -94,11 +96,11 @@ def config(fmt: str, cwd: str) -> None:
 
 
 def _verify_dual(location: StoreLocation, fmt: str, log: str | None) -> None:
-    with lsm_errors():
+    with lsm_errors(not_a_repo_hint="git-ai's files live in a repository: run it there."):
         where = lsm.working_log(location.cwd)
-    name = log or where.log
-    base = name.rsplit("/", 1)[-1]
     with open_store(location) as store:
+        name = pick_log(store, location, log)
+        base = name.rsplit("/", 1)[-1]
         compared, diffs = lsm.compare_dual(store, name, where.ai_dir, base)
     if fmt != "text":
         emit_json(

@@ -17,30 +17,39 @@ import orjson
 import lsm
 from cli.common import (
     CONTEXT_SETTINGS,
+    LOG_HELP,
     StoreLocation,
     emit_json,
     emit_nl,
     lsm_errors,
     open_store,
     output_options,
+    pick_log,
     store_options,
 )
 
 __all__ = ["dump", "export", "import_"]
 
-_LOG_HELP = "Working log (default: the one of HEAD, as a checkpoint would use)."
 
-
-def _location(location: StoreLocation, log: str | None) -> lsm.WorkingLogLocation:
-    with lsm_errors():
+def _where(location: StoreLocation, name: str) -> lsm.WorkingLogLocation:
+    """Where git-ai keeps the files of the store's log ``name``."""
+    with lsm_errors(not_a_repo_hint="git-ai's files live in a repository: run it there."):
         here = lsm.working_log(location.cwd)
-    if log is None:
-        return here
-    return lsm.WorkingLogLocation(log, log.rsplit("/", 1)[-1], here.ai_dir)
+    return lsm.WorkingLogLocation(name, name.rsplit("/", 1)[-1], here.ai_dir)
+
+
+def _existing_log(store: lsm.Store, location: StoreLocation, log: str | None) -> str:
+    name = pick_log(store, location, log)
+    if store.log_info(name) is None:
+        raise click.ClickException(
+            f"no working log {name!r} in the store\n"
+            "  hint: list the working logs with `ckptlog inspect logs`."
+        )
+    return name
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--log", default=None, help=_LOG_HELP)
+@click.option("--log", default=None, help=LOG_HELP)
 @click.option(
     "-o",
     "--output",
@@ -56,16 +65,14 @@ def dump(location: StoreLocation, log: str | None, output: IO[bytes]) -> None:
     rule that only the newest entry of a file keeps character attributions).
     """
     with open_store(location) as store:
-        name = log if log is not None else _location(location, None).log
-        if store.log_info(name) is None:
-            raise click.ClickException(f"no working log {name!r} in the store")
+        name = _existing_log(store, location, log)
         for line in lsm.iter_log_lines(store, name):
             output.write(line)
         output.flush()
 
 
 @click.command("import", context_settings=CONTEXT_SETTINGS)
-@click.option("--log", default=None, help=_LOG_HELP)
+@click.option("--log", default=None, help=LOG_HELP)
 @click.option(
     "--replace",
     is_flag=True,
@@ -80,13 +87,23 @@ def import_(location: StoreLocation, fmt: str, log: str | None, replace: bool) -
     files are never modified. Checkpoints hooks make import it on first
     touch anyway; this does it now, with a progress bar.
     """
-    where = _location(location, log)
-    source = where.ai_dir / "working_logs" / where.base / "checkpoints.jsonl"
-    if not source.exists():
-        raise click.ClickException(f"no git-ai working log at {source}")
-    with lsm_errors():
+    with lsm_errors(not_a_repo_hint="git-ai's files live in a repository: run it there."):
+        here = lsm.working_log(location.cwd)
         settings = lsm.repo_settings(location.cwd)
-    with open_store(location) as store:
+    with open_store(location, create=True) as store:
+        where = here
+        if log is not None:
+            prefix = here.log[: -len(here.base)]
+            bases = [prefix + b for b in lsm.legacy_bases(here.ai_dir)]
+            with lsm_errors():
+                name = lsm.resolve_log(log, [*bases, *(i.name for i in store.logs())], location.cwd)
+            where = _where(location, name)
+        source = where.ai_dir / "working_logs" / where.base / "checkpoints.jsonl"
+        if not source.exists():
+            raise click.ClickException(
+                f"no git-ai working log at {source}\n"
+                "  hint: git-ai keeps one per base commit under .git/ai/working_logs/."
+            )
         info = store.log_info(where.log)
         if info is not None and info.checkpoints:
             phase = (info.import_state or {}).get("phase")
@@ -152,7 +169,7 @@ def import_(location: StoreLocation, fmt: str, log: str | None, replace: bool) -
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), default=None, help="--agent-trace: to FILE."
 )
-@click.option("--log", default=None, help=_LOG_HELP)
+@click.option("--log", default=None, help=LOG_HELP)
 @click.option(
     "--base",
     default=None,
@@ -183,11 +200,10 @@ def export(
         return
     if rev is not None:
         raise click.UsageError("REV is for --agent-trace; the working log is chosen by --log")
-    where = _location(location, log)
     with open_store(location) as store:
-        if store.log_info(where.log) is None:
-            raise click.ClickException(f"no working log {where.log!r} in the store")
-        report = lsm.export_log(store, where.log, where.ai_dir, base or where.base)
+        where = _where(location, _existing_log(store, location, log))
+        with lsm_errors():
+            report = lsm.export_log(store, where.log, where.ai_dir, base or where.base)
     doc = {
         "path": report.path,
         "checkpoints": report.checkpoints,

@@ -48,6 +48,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "LineStats": ("lsm.model", "LineStats"),
     "LogInfo": ("lsm.results", "LogInfo"),
     "NetworkFilesystemError": ("lsm.errors", "NetworkFilesystemError"),
+    "NotARepositoryError": ("lsm.errors", "NotARepositoryError"),
     "NotFoundError": ("lsm.errors", "NotFoundError"),
     "PathOutsideRepoError": ("lsm.errors", "PathOutsideRepoError"),
     "Policy": ("lsm.compaction", "Policy"),
@@ -70,6 +71,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "export_log": ("lsm.legacy.importer", "export_log"),
     "import_working_log": ("lsm.legacy.importer", "import_working_log"),
     "iter_log_lines": ("lsm.legacy.importer", "iter_log_lines"),
+    "legacy_bases": ("lsm.legacy.layout", "list_bases"),
     "run_invocation": ("lsm.checkpoint", "run_invocation"),
     "compact": ("lsm.compaction", "compact"),
     "current_log": ("lsm.repostore", "current_log"),
@@ -82,6 +84,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "parse_duration": ("lsm.events", "parse_duration"),
     "parse_policy": ("lsm.compaction", "parse_policy"),
     "repo_settings": ("lsm.repostore", "repo_settings"),
+    "repo_store_path": ("lsm.repostore", "repo_store_path"),
+    "resolve_log": ("lsm.repostore", "resolve_log"),
     "verify_store": ("lsm.verify", "verify"),
 }
 
@@ -100,6 +104,7 @@ if TYPE_CHECKING:
         InputError,
         LegacyFormatError,
         NetworkFilesystemError,
+        NotARepositoryError,
         NotFoundError,
         PathOutsideRepoError,
         StoreClosedError,
@@ -111,6 +116,7 @@ if TYPE_CHECKING:
     from lsm.events import EventLog, parse_duration
     from lsm.legacy.importer import export_log, import_working_log, iter_log_lines
     from lsm.legacy.jsonform import checkpoint_line
+    from lsm.legacy.layout import list_bases as legacy_bases
     from lsm.model import (
         API_VERSION,
         AgentId,
@@ -131,6 +137,8 @@ if TYPE_CHECKING:
         current_log,
         open_repo_store,
         repo_settings,
+        repo_store_path,
+        resolve_log,
         working_log,
     )
     from lsm.results import FileState, LogInfo, StoredCheckpoint, StoredEntry
@@ -184,6 +192,7 @@ __all__ = [
     "LineStats",
     "LogInfo",
     "NetworkFilesystemError",
+    "NotARepositoryError",
     "NotFoundError",
     "PathOutsideRepoError",
     "Policy",
@@ -211,11 +220,14 @@ __all__ = [
     "field",
     "import_working_log",
     "iter_log_lines",
+    "legacy_bases",
     "load_settings",
     "open_repo_store",
     "parse_duration",
     "parse_policy",
     "repo_settings",
+    "repo_store_path",
+    "resolve_log",
     "run_invocation",
     "verify_store",
     "working_log",

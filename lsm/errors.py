@@ -11,7 +11,8 @@ Hierarchy::
     Error
     ├── ConfigError            bad setting or configuration file
     ├── InputError             bad input from a caller (hook JSON, paths, ...)
-    │   └── PathOutsideRepoError
+    │   ├── PathOutsideRepoError
+    │   └── NotARepositoryError  the directory is not inside a git work tree
     ├── StoreError             the store cannot do what was asked
     │   ├── StoreLockedError   the writer lock was not taken before the deadline
     │   │   └── CompactionBusyError  another compactor is running
@@ -43,6 +44,7 @@ __all__ = [
     "InstallError",
     "LegacyFormatError",
     "NetworkFilesystemError",
+    "NotARepositoryError",
     "NotFoundError",
     "NoteFormatError",
     "PathOutsideRepoError",
@@ -86,6 +88,12 @@ class PathOutsideRepoError(InputError):
     """A path lies outside the repository, or reaches out of it through a symlink."""
 
     HINT = "Only files inside the repository's work tree can be checkpointed."
+
+
+class NotARepositoryError(InputError):
+    """The directory a command (or a hook payload's ``cwd``) names is not in a git work tree."""
+
+    HINT = "Run it inside a git work tree, or pass -C PATH; nothing was written."
 
 
 class StoreError(Error):

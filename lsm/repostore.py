@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from lsm.checkpoint.gitrepo import find_repo
+from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.config import Settings, load_settings
+from lsm.errors import NotARepositoryError
+from lsm.logname import resolve_log as _resolve
 from lsm.store import Store
 
-__all__ = ["WorkingLogLocation", "current_log", "open_repo_store", "repo_settings", "working_log"]
+__all__ = [
+    "WorkingLogLocation",
+    "current_log",
+    "open_repo_store",
+    "repo_settings",
+    "repo_store_path",
+    "resolve_log",
+    "working_log",
+]
 
 
 class WorkingLogLocation(NamedTuple):
@@ -37,6 +47,18 @@ def repo_settings(
     """
     repo = find_repo(cwd)
     return load_settings(repo.ai_dir, env)
+
+
+def repo_store_path(
+    cwd: str | os.PathLike[str] = ".", env: Mapping[str, str] | None = None
+) -> Path:
+    """Where the store of the repository containing ``cwd`` is (or would be); nothing is opened.
+
+    :raises NotARepositoryError: ``cwd`` is not inside a git work tree.
+    :raises ConfigError: the configuration is invalid.
+    """
+    repo = find_repo(cwd)
+    return load_settings(repo.ai_dir, env).store_path(repo.common_dir)
 
 
 def open_repo_store(
@@ -69,3 +91,35 @@ def working_log(cwd: str | os.PathLike[str] = ".") -> WorkingLogLocation:
     repo = find_repo(cwd)
     base = repo.base_name()
     return WorkingLogLocation(log_name(repo, base), base, repo.ai_dir)
+
+
+def resolve_log(
+    given: str,
+    names: Iterable[str],
+    cwd: str | os.PathLike[str] = ".",
+    *,
+    flag: str = "--log",
+) -> str:
+    """The working log among ``names`` that ``given`` (a ``--log`` value) names.
+
+    An exact name, a unique abbreviation of a base commit id (the current
+    worktree's logs preferred), or any revision git resolves to a commit in
+    the repository of ``cwd`` (none outside a repository). See
+    :mod:`lsm.logname`.
+
+    :raises InputError: ``given`` abbreviates several logs.
+    :raises NotFoundError: no log matches.
+    """
+    repo: Repo | None
+    try:
+        repo = find_repo(cwd)
+    except NotARepositoryError:
+        repo = None
+    prefix = f"worktrees/{repo.worktree}/" if repo is not None and repo.worktree else ""
+    return _resolve(
+        given,
+        names,
+        prefix=prefix,
+        commit_of=repo.commit_oid if repo is not None else None,
+        flag=flag,
+    )

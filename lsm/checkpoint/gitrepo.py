@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from lsm.errors import InputError, UnreadableFileError
+from lsm.errors import InputError, NotARepositoryError, UnreadableFileError
 from lsm.safeio import open_regular, read_regular
 
 __all__ = ["Repo", "find_repo"]
@@ -152,6 +152,17 @@ class Repo(NamedTuple):
             out.append(path.decode("utf-8", "surrogateescape"))
         return out
 
+    def commit_oid(self, rev: str) -> str | None:
+        """The full id of the commit ``rev`` names (an abbreviated id, a branch...), or None."""
+        if not rev or rev.startswith("-") or "\x00" in rev:
+            return None
+        try:
+            out = _git(["rev-parse", "-q", "--verify", f"{rev}^{{commit}}"], self.root)
+        except OSError:
+            return None
+        oid = out.decode("ascii", "replace").strip()
+        return oid if _HEX.match(oid) else None
+
     def author_identity(self) -> str:
         """git-ai's author: ``git var GIT_COMMITTER_IDENT`` as ``Name <email>``, or ``unknown``."""
         try:
@@ -228,15 +239,15 @@ def _packed_ref(path: Path, ref: str) -> str | None:
 def find_repo(cwd: str | os.PathLike[str]) -> Repo:
     """The work tree containing ``cwd``.
 
-    :raises InputError: ``cwd`` does not exist or is not in a git work tree.
+    :raises NotARepositoryError: ``cwd`` does not exist or is not in a git work tree.
     """
     start = Path(cwd)
     try:
         start = Path(os.path.realpath(start))
     except OSError:
-        raise InputError(f"directory {cwd} does not exist") from None
+        raise NotARepositoryError(f"directory {cwd} does not exist") from None
     if not start.is_dir():
-        raise InputError(f"directory {cwd} does not exist")
+        raise NotARepositoryError(f"directory {cwd} does not exist")
     if "GIT_DIR" not in os.environ:
         for d in (start, *start.parents):
             dotgit = d / ".git"
@@ -256,10 +267,10 @@ def find_repo(cwd: str | os.PathLike[str]) -> Repo:
             ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], start
         ).decode("utf-8", "surrogateescape")
     except OSError:
-        raise InputError(f"{cwd} is not inside a git work tree") from None
+        raise NotARepositoryError(f"{start} is not inside a git work tree") from None
     lines = out.splitlines()
     if len(lines) < 3:
-        raise InputError(f"{cwd} is not inside a git work tree")
+        raise NotARepositoryError(f"{start} is not inside a git work tree")
     root, git_dir = Path(lines[0]), Path(lines[1])
     common = Path(lines[2])
     if not common.is_absolute():
