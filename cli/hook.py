@@ -42,7 +42,7 @@ presets (docs/agents.md):
   any other name    recorded as an AI checkpoint whose tool is that name
 options:
   --hook-input JSON|stdin   the agent hook's JSON payload (or read it from stdin,
-                            at most 16 MiB, within 3 s)
+                            at most 8 MiB, within 3 s)
   --editor NAME, --editor-version V, --extension-version V
                             known_human: the editor that reported the save
   -C PATH                   run as if started in PATH
@@ -123,7 +123,7 @@ def parse_args(argv: Sequence[str]) -> HookArgs:
     return args
 
 
-def _utf16_order(data: bytes) -> str | None:
+def _utf16_order(data: bytes | bytearray) -> str | None:
     """git-ai's ``likely_utf16_endian``: NUL bytes mostly at odd (LE) or even (BE) offsets."""
     sample = data[:512]
     if len(sample) < 8:
@@ -138,7 +138,7 @@ def _utf16_order(data: bytes) -> str | None:
     return None
 
 
-def decode_hook_input(data: bytes) -> str:
+def decode_hook_input(data: bytes | bytearray) -> str:
     """Hook input bytes as text, as git-ai decodes them (``decode_hook_input_bytes``).
 
     A UTF-16 byte-order mark, or NUL bytes laid out like UTF-16, select

@@ -73,8 +73,10 @@ __all__ = [
     "run_hook",
 ]
 
-#: The largest hook payload read from stdin (Claude's Write payloads carry whole files).
-MAX_STDIN_BYTES = 16 << 20
+#: The largest hook payload read from stdin. Claude's Write and Edit payloads carry the
+#: file (up to the 3 MiB per-file cap, JSON-escaped, and again in tool_response); 8 MiB
+#: keeps the hook's peak (the bytes, their text, the parsed JSON) under 64 MB.
+MAX_STDIN_BYTES = 8 << 20
 #: How long a hook waits for its stdin to reach end of file.
 STDIN_TIMEOUT_S = 3.0
 #: A warning line is cut past this many characters.
@@ -323,7 +325,7 @@ def run_hook(
 
 def read_stdin(
     *, max_bytes: int = MAX_STDIN_BYTES, timeout_s: float = STDIN_TIMEOUT_S, fd: int = 0
-) -> bytes:
+) -> bytearray:
     """Standard input up to end of file, at most ``max_bytes``, within ``timeout_s``.
 
     Pipes, FIFOs and terminals are polled, so a writer that never closes its
@@ -344,24 +346,22 @@ def read_stdin(
     poller = select.poll() if pollable else None
     if poller is not None:
         poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    chunks: list[bytes] = []
-    got = 0
+    buf = bytearray()  # grown in place: no list of chunks to join at the end
     while True:
         if poller is not None:
             left = deadline - time.monotonic()
             if left <= 0 or not poller.poll(max(1, int(left * 1000))):
                 raise HookInputError(f"the hook input on stdin did not end within {timeout_s:g} s")
         try:
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - got))
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - len(buf)))
         except BlockingIOError:
             continue
         except OSError as exc:
             raise HookInputError(f"cannot read the hook input from stdin: {exc.strerror}") from None
         if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        got += len(chunk)
-        if got > max_bytes:
+            return buf
+        buf += chunk
+        if len(buf) > max_bytes:
             raise HookInputError(f"the hook input on stdin is over the {max_bytes}-byte limit")
         if poller is None and time.monotonic() > deadline:
             raise HookInputError(f"the hook input on stdin did not end within {timeout_s:g} s")

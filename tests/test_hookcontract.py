@@ -156,7 +156,7 @@ def test_stdin_that_never_ends_or_never_stops_is_refused(repo: Path) -> None:
             timeout=60,
         )
     assert done.returncode == 0
-    assert "over the 16777216-byte limit" in done.stderr
+    assert "over the 8388608-byte limit" in done.stderr
     # A writer that keeps the pipe open and sends nothing: the deadline ends the wait.
     started = time.monotonic()
     proc = subprocess.Popen(

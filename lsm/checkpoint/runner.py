@@ -586,7 +586,14 @@ def _import_legacy_if_needed(
         return 0
     from lsm.legacy.importer import import_working_log
 
-    report = import_working_log(store, repo.ai_dir, base, log, settings)
+    report = import_working_log(
+        store,
+        repo.ai_dir,
+        base,
+        log,
+        settings,
+        max_bytes=settings.caps.max_hook_import_bytes or None,
+    )
     result.warnings.extend(report.warnings)
     result.cap_hits.extend(report.cap_hits)
     return report.checkpoints

@@ -115,8 +115,13 @@ def import_working_log(
     settings: Settings,
     *,
     progress: Callable[[int, int], None] | None = None,
+    max_bytes: int | None = None,
 ) -> ImportReport:
     """Import git-ai's working log of ``base`` into the store's ``log``.
+
+    :param max_bytes: a ``checkpoints.jsonl`` larger than this is not imported
+        (a warning and a cap hit; ``ckptlog import`` imports it): the hook's
+        limit, ``caps.max_hook_import_bytes``. None: no limit.
 
     Takes (or re-enters) the writer lock for the whole import. Never raises
     for a damaged legacy file: unreadable lines are skipped and counted, a
@@ -166,6 +171,24 @@ def import_working_log(
                 return ImportReport(0, 0, False, {}, warnings, cap_hits, skipped=True)
             # Importing anyway is not a degradation (the import streams in bounded
             # memory): the cap hit is recorded as an event, without a warning.
+        if max_bytes is not None and size > max_bytes:
+            # Bounded memory is not bounded time: past this a hook would run for
+            # many seconds (~100 MB/s). `ckptlog import` does it, with a progress bar.
+            cap_hits.append(
+                {
+                    "cap": "max_hook_import_bytes",
+                    "value": size,
+                    "limit": max_bytes,
+                    "action": "skip",
+                    "path": str(source),
+                }
+            )
+            warnings.append(
+                f"git-ai history {source} is {size} bytes, too large to import during a hook "
+                f"(caps.max_hook_import_bytes = {max_bytes}); run `ckptlog import` to import it"
+            )
+            w.set_import_state(log, {"phase": "skipped", "source": str(source), "size": size})
+            return ImportReport(0, 0, False, {}, warnings, cap_hits, skipped=True)
         w.set_import_state(log, {"phase": "started", "source": str(source), "size": size})
         stats = ReadStats()
         count = 0
