@@ -19,66 +19,77 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-# Names load on first use (PEP 562): a hook that needs only the store and
-# the checkpoint logic must not pay for compaction, verification and the
-# configuration parser at start-up.
+# The small core loads with the package: errors, records, the data model and the
+# engine options import nothing beyond the standard library's start-up set, and
+# every hook needs them anyway. (A lazy table for these too cost more than loading
+# them: docs/benchmarks.md, start-up decisions.)
+from lsm.errors import (
+    CompactionBusyError,
+    ConfigError,
+    CorruptionError,
+    CorruptRecordError,
+    Error,
+    FormatVersionError,
+    InputError,
+    LegacyFormatError,
+    NetworkFilesystemError,
+    NotARepositoryError,
+    NotFoundError,
+    PathOutsideRepoError,
+    StoreClosedError,
+    StoreError,
+    StoreFullError,
+    StoreLockedError,
+    UnreadableFileError,
+)
+from lsm.model import (
+    API_VERSION,
+    AgentId,
+    Attribution,
+    AttributionColumns,
+    Checkpoint,
+    CheckpointKind,
+    FileEntry,
+    InitialAttributions,
+    KnownHumanMetadata,
+    LineAttribution,
+    LineStats,
+)
+from lsm.options import (
+    Durability,
+    StoreOptions,
+)
+from lsm.record import (
+    Record,
+    Struct,
+    field,
+)
+
+# Everything heavier loads on first use (PEP 562): a hook that fails on its input
+# must not pay for the store, and one that checkpoints must not pay for
+# compaction, verification or the legacy importer.
 _LAZY: dict[str, tuple[str, str]] = {
-    "API_VERSION": ("lsm.model", "API_VERSION"),
-    "AgentId": ("lsm.model", "AgentId"),
-    "Attribution": ("lsm.model", "Attribution"),
-    "AttributionColumns": ("lsm.model", "AttributionColumns"),
-    "Checkpoint": ("lsm.model", "Checkpoint"),
-    "CheckpointKind": ("lsm.model", "CheckpointKind"),
-    "CompactionBusyError": ("lsm.errors", "CompactionBusyError"),
     "CompactionReport": ("lsm.compaction", "CompactionReport"),
-    "ConfigError": ("lsm.errors", "ConfigError"),
-    "CorruptRecordError": ("lsm.errors", "CorruptRecordError"),
-    "CorruptionError": ("lsm.errors", "CorruptionError"),
-    "Durability": ("lsm.options", "Durability"),
-    "Error": ("lsm.errors", "Error"),
-    "FileEntry": ("lsm.model", "FileEntry"),
+    "DualDifference": ("lsm.dual", "DualDifference"),
     "EventLog": ("lsm.events", "EventLog"),
     "FileState": ("lsm.results", "FileState"),
-    "FormatVersionError": ("lsm.errors", "FormatVersionError"),
-    "InitialAttributions": ("lsm.model", "InitialAttributions"),
-    "InputError": ("lsm.errors", "InputError"),
-    "KnownHumanMetadata": ("lsm.model", "KnownHumanMetadata"),
-    "LegacyFormatError": ("lsm.errors", "LegacyFormatError"),
-    "LineAttribution": ("lsm.model", "LineAttribution"),
-    "LineStats": ("lsm.model", "LineStats"),
     "LogInfo": ("lsm.results", "LogInfo"),
-    "NetworkFilesystemError": ("lsm.errors", "NetworkFilesystemError"),
-    "NotARepositoryError": ("lsm.errors", "NotARepositoryError"),
-    "NotFoundError": ("lsm.errors", "NotFoundError"),
-    "PathOutsideRepoError": ("lsm.errors", "PathOutsideRepoError"),
     "Policy": ("lsm.compaction", "Policy"),
     "Problem": ("lsm.verify", "Problem"),
-    "Record": ("lsm.record", "Record"),
-    "Struct": ("lsm.record", "Struct"),
-    "field": ("lsm.record", "field"),
     "Settings": ("lsm.config", "Settings"),
     "Store": ("lsm.store", "Store"),
-    "StoreClosedError": ("lsm.errors", "StoreClosedError"),
-    "StoreError": ("lsm.errors", "StoreError"),
-    "StoreFullError": ("lsm.errors", "StoreFullError"),
-    "StoreLockedError": ("lsm.errors", "StoreLockedError"),
-    "StoreOptions": ("lsm.options", "StoreOptions"),
     "StoredCheckpoint": ("lsm.results", "StoredCheckpoint"),
     "StoredEntry": ("lsm.results", "StoredEntry"),
-    "UnreadableFileError": ("lsm.errors", "UnreadableFileError"),
+    "WorkingLogLocation": ("lsm.repostore", "WorkingLogLocation"),
     "Writer": ("lsm.writer", "Writer"),
     "checkpoint_line": ("lsm.legacy.jsonform", "checkpoint_line"),
+    "compact": ("lsm.compaction", "compact"),
+    "compare_dual": ("lsm.dual", "compare_dual"),
+    "current_log": ("lsm.repostore", "current_log"),
     "export_log": ("lsm.legacy.importer", "export_log"),
     "import_working_log": ("lsm.legacy.importer", "import_working_log"),
     "iter_log_lines": ("lsm.legacy.importer", "iter_log_lines"),
     "legacy_bases": ("lsm.legacy.layout", "list_bases"),
-    "run_invocation": ("lsm.checkpoint", "run_invocation"),
-    "compact": ("lsm.compaction", "compact"),
-    "current_log": ("lsm.repostore", "current_log"),
-    "working_log": ("lsm.repostore", "working_log"),
-    "WorkingLogLocation": ("lsm.repostore", "WorkingLogLocation"),
-    "compare_dual": ("lsm.dual", "compare_dual"),
-    "DualDifference": ("lsm.dual", "DualDifference"),
     "load_settings": ("lsm.config", "load_settings"),
     "open_repo_store": ("lsm.repostore", "open_repo_store"),
     "parse_duration": ("lsm.events", "parse_duration"),
@@ -86,7 +97,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "repo_settings": ("lsm.repostore", "repo_settings"),
     "repo_store_path": ("lsm.repostore", "repo_store_path"),
     "resolve_log": ("lsm.repostore", "resolve_log"),
+    "run_invocation": ("lsm.checkpoint", "run_invocation"),
     "verify_store": ("lsm.verify", "verify"),
+    "working_log": ("lsm.repostore", "working_log"),
 }
 
 if TYPE_CHECKING:
@@ -94,44 +107,10 @@ if TYPE_CHECKING:
     from lsm.compaction import CompactionReport, Policy, compact, parse_policy
     from lsm.config import Settings, load_settings
     from lsm.dual import DualDifference, compare_dual
-    from lsm.errors import (
-        CompactionBusyError,
-        ConfigError,
-        CorruptionError,
-        CorruptRecordError,
-        Error,
-        FormatVersionError,
-        InputError,
-        LegacyFormatError,
-        NetworkFilesystemError,
-        NotARepositoryError,
-        NotFoundError,
-        PathOutsideRepoError,
-        StoreClosedError,
-        StoreError,
-        StoreFullError,
-        StoreLockedError,
-        UnreadableFileError,
-    )
     from lsm.events import EventLog, parse_duration
     from lsm.legacy.importer import export_log, import_working_log, iter_log_lines
     from lsm.legacy.jsonform import checkpoint_line
     from lsm.legacy.layout import list_bases as legacy_bases
-    from lsm.model import (
-        API_VERSION,
-        AgentId,
-        Attribution,
-        AttributionColumns,
-        Checkpoint,
-        CheckpointKind,
-        FileEntry,
-        InitialAttributions,
-        KnownHumanMetadata,
-        LineAttribution,
-        LineStats,
-    )
-    from lsm.options import Durability, StoreOptions
-    from lsm.record import Record, Struct, field
     from lsm.repostore import (
         WorkingLogLocation,
         current_log,
