@@ -68,9 +68,10 @@ class CapsSettings(NamedTuple):
     max_checkpoint_jsonl_bytes: int = 64_000_000
     #: What to do with oversized legacy history: ``import`` (bounded) or ``skip``.
     oversized_history: str = "import"
-    #: A hook does not import a legacy history larger than this (it would take
-    #: seconds: ~100 MB/s); ``ckptlog import`` does. 0 means no limit.
-    max_hook_import_bytes: int = 512 << 20
+    #: A hook does not import (storage.mode lsm, dual) or rewrite (legacy, dual) a
+    #: git-ai history larger than this: at ~100 MB/s it would run for seconds.
+    #: ``ckptlog import`` imports it. 0 means no limit.
+    max_hook_history_bytes: int = 512 << 20
     #: A legacy line longer than this (after its ``transcript`` is cut out) is
     #: skipped with a warning; 0 means no cap. Parsed, a dense 8 MiB line takes ~300 MB.
     max_legacy_line_bytes: int = 8 << 20

@@ -444,12 +444,13 @@ def _checkpoint_under_lock(
         result.seq = w.append(log, cp, blobs=blobs)
         result.entries = len(cp.entries)
         if settings.storage.mode == "dual":
-            _mirror_to_legacy(store, w, repo, base, log, cp, blobs, result)
+            _mirror_to_legacy(store, w, settings, repo, base, log, cp, blobs, result)
 
 
 def _mirror_to_legacy(
     store: Store,
     w: Any,
+    settings: Settings,
     repo: Repo,
     base: str,
     log: str,
@@ -470,7 +471,11 @@ def _mirror_to_legacy(
     if info is not None and info.import_state is None:
         w.set_import_state(log, {"phase": "mirrored"})
     try:
-        LegacyWorkingLog(repo.ai_dir, base).append(cp, blobs)
+        wl = LegacyWorkingLog(
+            repo.ai_dir, base, max_bytes=settings.caps.max_hook_history_bytes or None
+        )
+        wl.append(cp, blobs)
+        result.warnings.extend(wl.warnings)
     except Error as exc:
         result.warnings.append(f"git-ai's copy of the checkpoint was not written: {exc.what}")
 
@@ -500,7 +505,7 @@ def _checkpoint_legacy(
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(root / "LEGACY.lock")
     lock.acquire(timeout=settings.storage.lock_timeout)
-    wl = LegacyWorkingLog(repo.ai_dir, base)
+    wl = LegacyWorkingLog(repo.ai_dir, base, max_bytes=settings.caps.max_hook_history_bytes or None)
     try:
         built = _build_checkpoint(
             _LegacySource(wl), repo, base, req, texts, raw, trace, ts_ms, result
@@ -592,7 +597,7 @@ def _import_legacy_if_needed(
         base,
         log,
         settings,
-        max_bytes=settings.caps.max_hook_import_bytes or None,
+        max_bytes=settings.caps.max_hook_history_bytes or None,
     )
     result.warnings.extend(report.warnings)
     result.cap_hits.extend(report.cap_hits)

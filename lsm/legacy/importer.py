@@ -121,7 +121,7 @@ def import_working_log(
 
     :param max_bytes: a ``checkpoints.jsonl`` larger than this is not imported
         (a warning and a cap hit; ``ckptlog import`` imports it): the hook's
-        limit, ``caps.max_hook_import_bytes``. None: no limit.
+        limit, ``caps.max_hook_history_bytes``. None: no limit.
 
     Takes (or re-enters) the writer lock for the whole import. Never raises
     for a damaged legacy file: unreadable lines are skipped and counted, a
@@ -176,7 +176,7 @@ def import_working_log(
             # many seconds (~100 MB/s). `ckptlog import` does it, with a progress bar.
             cap_hits.append(
                 {
-                    "cap": "max_hook_import_bytes",
+                    "cap": "max_hook_history_bytes",
                     "value": size,
                     "limit": max_bytes,
                     "action": "skip",
@@ -185,7 +185,7 @@ def import_working_log(
             )
             warnings.append(
                 f"git-ai history {source} is {size} bytes, too large to import during a hook "
-                f"(caps.max_hook_import_bytes = {max_bytes}); run `ckptlog import` to import it"
+                f"(caps.max_hook_history_bytes = {max_bytes}); run `ckptlog import` to import it"
             )
             w.set_import_state(log, {"phase": "skipped", "source": str(source), "size": size})
             return ImportReport(0, 0, False, {}, warnings, cap_hits, skipped=True)

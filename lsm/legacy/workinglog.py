@@ -29,7 +29,7 @@ from lsm.errors import LegacyFormatError, UnreadableFileError
 from lsm.legacy import layout
 from lsm.legacy.files import read_blob, read_initial, write_blob, write_lines
 from lsm.legacy.jsonform import checkpoint_line
-from lsm.legacy.reader import read_checkpoints
+from lsm.legacy.reader import MAX_LINE_BYTES, read_checkpoints
 from lsm.model import Attribution, Checkpoint, CheckpointKind, InitialAttributions
 from lsm.safeio import open_regular
 
@@ -54,9 +54,12 @@ class LegacyFileState(NamedTuple):
 class LegacyWorkingLog:
     """One base commit's git-ai working log, read and written in git-ai's format."""
 
-    def __init__(self, ai_dir: Path, base: str) -> None:
+    def __init__(self, ai_dir: Path, base: str, *, max_bytes: int | None = None) -> None:
+        """:param max_bytes: refuse to read or rewrite a ``checkpoints.jsonl`` larger
+        than this (a hook's bound: every checkpoint streams the whole file)."""
         self.ai_dir = ai_dir
         self.base = base
+        self.max_bytes = max_bytes
         self.dir = layout.log_dir(ai_dir, base)
         self.path = self.dir / "checkpoints.jsonl"
         # From the last scan: file -> (line offset, entry index) of its newest
@@ -81,6 +84,7 @@ class LegacyWorkingLog:
         self._with_attrs = []
         if not self.path.exists():
             return out
+        self._check_size()
         for line in read_checkpoints(self.path):
             cp = line.checkpoint
             for i, e in enumerate(cp.entries):
@@ -99,6 +103,23 @@ class LegacyWorkingLog:
                     e.blob_sha, list(e.attributions), cp.kind, cp.timestamp, False
                 )
         return {f: s._replace(ai_touched=f in touched) for f, s in out.items()}
+
+    def _check_size(self) -> None:
+        if self.max_bytes is None:
+            return
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return  # read_checkpoints says what is wrong with it
+        if size > self.max_bytes:
+            raise LegacyFormatError(
+                f"{self.path} is {size} bytes, too large to rewrite during a hook "
+                f"(caps.max_hook_history_bytes = {self.max_bytes})",
+                hint=(
+                    "git-ai's files are rewritten whole on every checkpoint in this mode; "
+                    "run `ckptlog import` and use storage.mode = lsm."
+                ),
+            )
 
     def get_blob(self, sha: str) -> bytes | None:
         """A blob's bytes, or None (absent, or refused: see :attr:`warnings`)."""
@@ -148,13 +169,31 @@ class LegacyWorkingLog:
         return size
 
     def _rewritten(self, superseded: dict[int, set[int]], new_line: bytes) -> Iterator[bytes]:
-        """The current lines with the prune applied, then ``new_line``."""
+        """The current lines with the prune applied, then ``new_line``.
+
+        Memory is bounded by one line of at most ``MAX_LINE_BYTES``: a longer
+        line (the reader skipped it, so it is never pruned) is copied through
+        in chunks.
+        """
         if self.path.exists():
             with open_regular(self.path, nofollow_below=self.dir) as f:
                 offset = 0
-                for raw in f:
+                while True:
+                    raw = f.readline(MAX_LINE_BYTES + 1)
+                    if not raw:
+                        break
                     at = offset
                     offset += len(raw)
+                    if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                        yield raw
+                        for more in iter(lambda: f.readline(MAX_LINE_BYTES), b""):
+                            offset += len(more)
+                            yield more
+                            if more.endswith(b"\n"):
+                                break
+                        else:
+                            yield b"\n"  # a torn last line stays, now terminated
+                        continue
                     positions = superseded.get(at)
                     if positions:
                         raw = _strip_attributions(raw, positions)
