@@ -261,7 +261,13 @@ def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> 
         except FileNotFoundError:
             raw = None
         except UnreadableFileError as exc:
-            raise ConfigError(f"cannot read {path}: it {exc.reason}") from None
+            raise ConfigError(
+                f"the configuration file {exc.what}",
+                hint=(
+                    "Make it a regular file you may read (check the owner and permissions "
+                    "of the repository's .git/ai), or move it aside."
+                ),
+            ) from None
         if raw is not None:
             import tomllib  # only when there is a file: hooks mostly run without one
 

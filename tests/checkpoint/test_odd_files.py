@@ -205,7 +205,7 @@ def test_a_fifo_config_or_rules_file_cannot_hang_the_hook(repo: Path) -> None:
     done = hook(repo, "--", "a.py")
     assert done.returncode == 0
     [line] = warnings(done)
-    assert "ckptlog.toml: it is a character device" in line
+    assert "ckptlog.toml is a character device, not a regular file" in line
 
 
 def _agent_hook(repo: Path, preset: str, payload: Mapping[str, object], env: dict[str, str]):
