@@ -458,3 +458,81 @@ def test_opencode_caps_and_bad_sources(tmp_path: Path) -> None:
     assert junk.summary.status in ("unreadable", "read_error")
     os.mkfifo(tmp_path / "fifo.db")
     assert parse("opencode", tmp_path / "fifo.db", session_id="s").summary.status == "unreadable"
+
+
+# --- bounded memory ------------------------------------------------------------------------------
+
+_PEAK_CODE = """
+import sys
+from lsm.transcripts import ParseOptions, TranscriptLimits, stream_transcript
+opts = ParseOptions(limits=TranscriptLimits(max_transcript_bytes=None))
+count = 0
+with stream_transcript(sys.argv[1], sys.argv[2], options=opts, session_id="s") as stream:
+    for batch in stream.batches(2000, 2 << 20):
+        count += len(batch.messages)
+status = open("/proc/self/status").read()
+peak = [line for line in status.splitlines() if line.startswith("VmHWM:")][0].split()[1]
+print(count, int(peak) // 1024)
+"""
+
+
+def _peak_mb(agent: str, path: Path) -> tuple[int, int]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_CODE, agent, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    count, peak = done.stdout.split()
+    return int(count), int(peak)
+
+
+@pytest.mark.slow
+def test_a_large_document_is_parsed_in_bounded_memory(tmp_path: Path) -> None:
+    """A 50 MB Amp thread, caps lifted: the peak stays near the interpreter's own."""
+    name = "amp-T-019ca1ce-3ae2-7686-a41e-ccc078837f8a.json"
+    doc = json.loads((AGENTS_DIR / name).read_text())
+    path = tmp_path / "big.json"
+    with path.open("w") as out:  # written record by record: the test holds one at a time too
+        out.write('{"v": 1, "id": "T-big", "messages": [')
+        for i in range(6000):
+            for j, record in enumerate(doc["messages"]):
+                out.write(("" if i == j == 0 else ",") + json.dumps(record, indent=2))
+        out.write("]}")
+    assert path.stat().st_size > 50_000_000
+    count, peak = _peak_mb("amp", path)
+    assert count == 6000 * len(GOLDEN[name]["messages"])
+    assert peak < 48, f"peak RSS {peak} MB"
+
+
+@pytest.mark.slow
+def test_a_large_opencode_session_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    db = tmp_path / "opencode.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER,"
+        " time_updated INTEGER, data TEXT);"
+        "CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT,"
+        " time_created INTEGER, time_updated INTEGER, data TEXT);"
+    )
+    text = "x" * 2000
+    for i in range(5000):
+        data = {"role": "assistant", "time": {"created": i, "completed": i + 1}}
+        conn.execute(
+            "INSERT INTO message VALUES (?, 's', ?, ?, ?)", (f"m{i:06}", i, i, json.dumps(data))
+        )
+        for j in range(3):
+            part = json.dumps({"type": "text", "text": f"{text} {i} {j}"})
+            conn.execute(
+                "INSERT INTO part VALUES (?, ?, 's', ?, ?, ?)",
+                (f"p{i:06}{j}", f"m{i:06}", i, i, part),
+            )
+    conn.commit()
+    conn.close()
+    count, peak = _peak_mb("opencode", db)
+    assert count == 15000
+    assert peak < 48, f"peak RSS {peak} MB"
