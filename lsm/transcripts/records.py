@@ -32,6 +32,7 @@ from typing import Any
 
 from lsm.errors import InputError
 from lsm.transcripts.base import AgentParser
+from lsm.transcripts.call import ParseCall
 from lsm.transcripts.limits import CapHit
 from lsm.transcripts.model import Message
 from lsm.transcripts.redact import redact_message
@@ -46,7 +47,7 @@ def record_watermark(agent: str, offset: int, state: dict[str, Any]) -> Watermar
     return Watermark(agent, offset, 0, EMPTY_DIGEST, 0, EMPTY_DIGEST, None, state)
 
 
-class RecordStream(ABC):
+class RecordStream(ParseCall, ABC):
     """One parse call over a record-based transcript, consumed as an iterator.
 
     :param agent: the transcript format's name (``amp``, ``opencode``...).
@@ -86,10 +87,6 @@ class RecordStream(ABC):
 
     # ---------------------------------------------------------------- public
 
-    def __iter__(self) -> Iterator[Message]:
-        for messages in self._gen:
-            yield from messages
-
     def batches(self, max_messages: int = 1000, max_bytes: int = 8 << 20) -> Iterator[Batch]:
         """Yield the messages in batches that end on record boundaries (see TranscriptStream)."""
         pending: list[Message] = []
@@ -106,26 +103,6 @@ class RecordStream(ABC):
         final = self.summary.watermark
         if final is not None:
             yield Batch(pending, final)
-
-    @property
-    def summary(self) -> ParseSummary:
-        """The call's summary. :raises InputError: if read before the messages were consumed."""
-        if self._summary is None:
-            raise InputError(
-                "the transcript summary was read before its messages were consumed",
-                hint="Iterate the stream to the end first.",
-            )
-        return self._summary
-
-    def close(self) -> None:
-        """Stop early and close the source; no summary is made."""
-        self._gen.close()
-
-    def __enter__(self) -> RecordStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- subclass API
 

@@ -28,6 +28,7 @@ from lsm.errors import ConfigError, InputError, UnreadableFileError
 from lsm.record import FrozenRecord
 from lsm.safeio import open_regular
 from lsm.transcripts.base import AgentParser, ThinkingMode
+from lsm.transcripts.call import ParseCall
 from lsm.transcripts.claude import ClaudeParser
 from lsm.transcripts.codex import CodexParser
 from lsm.transcripts.decode import loads as decode_loads
@@ -225,8 +226,8 @@ def make_parser(
 _SKIP: Final = object()
 
 
-class TranscriptStream:
-    """One parse call over a transcript, consumed as an iterator.
+class TranscriptStream(ParseCall):
+    """One parse call over a JSONL transcript, consumed as an iterator (see :class:`ParseCall`).
 
     Use as a context manager (or call :meth:`close`) if you may stop early; the
     file is closed when the messages run out. Create with :func:`stream_transcript`.
@@ -269,10 +270,6 @@ class TranscriptStream:
 
     # ---------------------------------------------------------------- public
 
-    def __iter__(self) -> Iterator[Message]:
-        for messages in self._gen:
-            yield from messages
-
     def batches(self, max_messages: int = 1000, max_bytes: int = 8 << 20) -> Iterator[Batch]:
         """Yield the messages in batches that end on line boundaries.
 
@@ -301,29 +298,6 @@ class TranscriptStream:
         final = self.summary.watermark
         if final is not None:
             yield Batch(pending, final)
-
-    @property
-    def summary(self) -> ParseSummary:
-        """The call's summary.
-
-        :raises InputError: if read before the messages were all consumed.
-        """
-        if self._summary is None:
-            raise InputError(
-                "the transcript summary was read before its messages were consumed",
-                hint="Iterate the stream to the end first.",
-            )
-        return self._summary
-
-    def close(self) -> None:
-        """Stop early and close the file; no summary is made."""
-        self._gen.close()
-
-    def __enter__(self) -> TranscriptStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- driver
 

@@ -48,6 +48,18 @@ def opencode_db(path: Path) -> Path:
     return path
 
 
+def empty_opencode_db(path: Path) -> sqlite3.Connection:
+    """An OpenCode database with its two tables and no rows (open: the caller closes it)."""
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER,"
+        " time_updated INTEGER, data TEXT);"
+        "CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT,"
+        " time_created INTEGER, time_updated INTEGER, data TEXT);"
+    )
+    return conn
+
+
 def parse(
     agent: str,
     path: Path,
@@ -398,13 +410,7 @@ def _part(conn: sqlite3.Connection, pid: str, mid: str, t: int, data: dict[str, 
 
 def test_opencode_incremental_and_unfinished_messages(tmp_path: Path) -> None:
     db = tmp_path / "opencode.db"
-    conn = sqlite3.connect(db)
-    conn.executescript(
-        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER,"
-        " time_updated INTEGER, data TEXT);"
-        "CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT,"
-        " time_created INTEGER, time_updated INTEGER, data TEXT);"
-    )
+    conn = empty_opencode_db(db)
     _message(conn, "m1", 1000, {"role": "user", "model": {"modelID": "x-1"}})
     _part(conn, "p1", "m1", 1001, {"type": "text", "text": "hi"})
     # The assistant is still answering: no time.completed yet.
@@ -512,13 +518,7 @@ def test_a_large_document_is_parsed_in_bounded_memory(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_large_opencode_session_is_read_in_bounded_memory(tmp_path: Path) -> None:
     db = tmp_path / "opencode.db"
-    conn = sqlite3.connect(db)
-    conn.executescript(
-        "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER,"
-        " time_updated INTEGER, data TEXT);"
-        "CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT,"
-        " time_created INTEGER, time_updated INTEGER, data TEXT);"
-    )
+    conn = empty_opencode_db(db)
     text = "x" * 2000
     for i in range(5000):
         data = {"role": "assistant", "time": {"created": i, "completed": i + 1}}

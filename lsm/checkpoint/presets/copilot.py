@@ -46,6 +46,7 @@ from lsm.checkpoint.presets.parse import (
     or_default,
     resolve,
     str_list,
+    unsupported_tool,
 )
 from lsm.checkpoint.request import CheckpointRequest, TranscriptSource
 from lsm.errors import InputError
@@ -215,10 +216,7 @@ def _native(data: JsonObject, event: str) -> list[CheckpointRequest]:
     session_id = _session_id(data)
     tool_name = or_default(opt_str(data, "tool_name", "toolName"), UNKNOWN)
     if not _supported_vscode_tool(tool_name):
-        raise InputError(
-            f"skipping VS Code hook for unsupported tool_name {tool_name!r} (non-edit tool)",
-            hint="Read and search tools change no file; nothing was written.",
-        )
+        raise unsupported_tool("VS Code", tool_name, "edit, write, replace and terminal tools")
     paths = normalized_tool_paths(
         cwd,
         first_present(data, "tool_input", "toolInput"),
@@ -275,10 +273,7 @@ def _cli(data: JsonObject, event: str, inv: Invocation) -> list[CheckpointReques
     tool_name = or_default(opt_str(data, "tool_name", "toolName"), UNKNOWN)
     bash = tool_name in _CLI_BASH
     if not bash and tool_name not in _CLI_EDIT:
-        raise InputError(
-            f"skipping Copilot CLI hook for non-edit tool {tool_name!r}",
-            hint="Read and control tools change no file; nothing was written.",
-        )
+        raise unsupported_tool("Copilot CLI", tool_name, "its shell and edit tools")
     paths = normalized_tool_paths(
         cwd,
         first_present(data, "tool_input", "toolInput"),

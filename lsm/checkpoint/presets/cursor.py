@@ -26,6 +26,8 @@ from lsm.checkpoint.presets.parse import (
     req_str,
     resolve,
     str_list,
+    tool_use_event,
+    unsupported_tool,
 )
 from lsm.checkpoint.request import CheckpointRequest, TranscriptSource
 from lsm.errors import InputError
@@ -55,22 +57,12 @@ def _cursor(name: str, hook_input: str | None, inv: Invocation) -> list[Checkpoi
     roots = str_list(roots_value)
     event = req_str(name, data, "hook_event_name")
     model = or_default(opt_str(data, "model"), UNKNOWN)
-    if event in ("beforeSubmitPrompt", "afterFileEdit"):
-        raise InputError(
-            f"legacy Cursor hook event {event!r} is no longer supported",
-            hint="Reinstall the Cursor hooks (preToolUse/postToolUse); nothing was written.",
-        )
-    if event not in ("preToolUse", "postToolUse"):
-        raise InputError(
-            f"invalid hook_event_name: {event}. Expected 'preToolUse' or 'postToolUse'"
-        )
+    pre = tool_use_event("Cursor", event)
     tool_name = opt_str(data, "tool_name") or ""
     bash = tool_name == "Shell"
     if not bash and tool_name not in _FILE_TOOLS:
-        raise InputError(
-            f"skipping Cursor hook for unsupported tool_name {tool_name!r}",
-            hint="Only Write, Delete, StrReplace, ApplyPatch and Shell change files; "
-            "nothing was written.",
+        raise unsupported_tool(
+            "Cursor", tool_name, "Write, Delete, StrReplace, ApplyPatch and Shell"
         )
     tool_input = data.get("tool_input")
     file_path = opt_str(tool_input, "file_path", "path", "filePath") or ""
@@ -90,7 +82,7 @@ def _cursor(name: str, hook_input: str | None, inv: Invocation) -> list[Checkpoi
     if transcript_path is not None:
         transcript = TranscriptSource("cursor", transcript_path, conversation_id)
     return agent_event(
-        pre=event == "preToolUse",
+        pre=pre,
         bash=bash,
         cwd=cwd,
         agent=AgentId("cursor", conversation_id, model),

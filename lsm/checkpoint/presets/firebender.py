@@ -27,9 +27,10 @@ from lsm.checkpoint.presets.parse import (
     resolve,
     rust_trim,
     str_list,
+    tool_use_event,
+    unsupported_tool,
 )
 from lsm.checkpoint.request import CheckpointRequest
-from lsm.errors import InputError
 from lsm.model import AgentId
 
 __all__ = ["HANDLERS"]
@@ -73,22 +74,12 @@ def _firebender(name: str, hook_input: str | None, inv: Invocation) -> list[Chec
     data = load_object(name, hook_input)
     event = req_str(name, data, "hook_event_name")
     model = rust_trim(req_str(name, data, "model")) or UNKNOWN
-    if event in ("beforeSubmitPrompt", "afterFileEdit"):
-        raise InputError(
-            f"skipping legacy Firebender event: {event}",
-            hint="Reinstall the Firebender hooks (preToolUse/postToolUse); nothing was written.",
-        )
-    if event not in ("preToolUse", "postToolUse"):
-        raise InputError(
-            f"invalid hook_event_name: {event}. Expected 'preToolUse' or 'postToolUse'"
-        )
+    pre = tool_use_event("Firebender", event)
     tool_name = opt_str(data, "tool_name") or ""
     bash = tool_name == "Bash"
     if not bash and tool_name not in _FILE_TOOLS:
-        raise InputError(
-            f"skipping unsupported Firebender tool: {tool_name}",
-            hint="Only Write, Edit, Delete, RenameSymbol, DeleteSymbol and Bash change files; "
-            "nothing was written.",
+        raise unsupported_tool(
+            "Firebender", tool_name, "Write, Edit, Delete, RenameSymbol, DeleteSymbol and Bash"
         )
     roots = str_list(data.get("workspace_roots"))
     cwd = rust_trim(opt_str(data, "repo_working_dir") or "") or (roots[0] if roots else inv.cwd)
@@ -101,7 +92,7 @@ def _firebender(name: str, hook_input: str | None, inv: Invocation) -> list[Chec
 
         completion_id = str(time.time_ns() // 1_000_000)
     return agent_event(
-        pre=event == "preToolUse",
+        pre=pre,
         bash=bash,
         cwd=cwd,
         agent=AgentId("firebender", f"firebender-{completion_id}", model),

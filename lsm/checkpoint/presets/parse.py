@@ -46,7 +46,9 @@ __all__ = [
     "rust_trim",
     "str_list",
     "tool_input_paths",
+    "tool_use_event",
     "unique",
+    "unsupported_tool",
 ]
 
 #: git-ai's placeholder for a model or id it could not find.
@@ -300,3 +302,32 @@ def normalized_tool_paths(cwd: str, *values: object) -> list[str]:
         if path is not None and path not in result:
             result.append(path)
     return result
+
+
+def tool_use_event(agent: str, event: str) -> bool:
+    """``preToolUse`` -> True, ``postToolUse`` -> False (Cursor's and Firebender's events).
+
+    :raises InputError: their legacy ``beforeSubmitPrompt``/``afterFileEdit``
+        hooks, which git-ai no longer installs, or any other event.
+    """
+    if event in ("beforeSubmitPrompt", "afterFileEdit"):
+        raise InputError(
+            f"legacy {agent} hook event {event!r} is no longer supported",
+            hint=f"Reinstall the {agent} hooks (preToolUse/postToolUse); nothing was written.",
+        )
+    if event not in ("preToolUse", "postToolUse"):
+        raise InputError(
+            f"invalid hook_event_name: {event}. Expected 'preToolUse' or 'postToolUse'"
+        )
+    return event == "preToolUse"
+
+
+def unsupported_tool(agent: str, tool_name: str, allowed: str) -> InputError:
+    """The refusal of a tool that changes no file, for presets that refuse rather than skip.
+
+    :param allowed: the tools that do change files, in words (for the hint).
+    """
+    return InputError(
+        f"skipping {agent} hook for unsupported tool {tool_name!r}",
+        hint=f"Only {allowed} change files; nothing was written.",
+    )

@@ -15,8 +15,8 @@ edit without anyone noticing. Here the edit is kept:
   ``taskId``...), the model, ``tool_use_id``, and the files
   (``edited_filepaths``, ``will_edit_filepaths``, ``file_paths`` and any
   path in ``tool_input``); with no payload, the command line's paths;
-* with no file named, every changed file is checkpointed (a scoped
-  ``git status``, as for a shell command), so nothing is lost;
+* with no file named, every changed file is checkpointed (git-ai's shell
+  event: a scoped ``git status``), so nothing is lost;
 * one warning line says so, and names the known presets.
 
 A payload that is not a JSON object is not an error here either: the
@@ -26,7 +26,7 @@ unreadable.
 
 from __future__ import annotations
 
-from lsm.checkpoint.presets.events import Invocation
+from lsm.checkpoint.presets.events import Invocation, agent_event
 from lsm.checkpoint.presets.parse import (
     UNKNOWN,
     JsonObject,
@@ -40,8 +40,8 @@ from lsm.checkpoint.presets.parse import (
     str_list,
     unique,
 )
-from lsm.checkpoint.request import CheckpointRequest, PathRole
-from lsm.model import AgentId, CheckpointKind
+from lsm.checkpoint.request import CheckpointRequest
+from lsm.model import AgentId
 
 __all__ = ["MAX_TOOL_NAME", "PRE_EVENTS", "parse_unknown"]
 
@@ -92,8 +92,7 @@ def parse_unknown(
     )
     if hook_input is None:
         paths = [resolve(p, inv.cwd) for p in inv.cli_paths]
-        agent = AgentId(tool, UNKNOWN, UNKNOWN)
-        return [_request(False, inv.cwd, paths, agent, {"unknown_preset": tool}, None)], warning
+        return _event(False, inv.cwd, paths, AgentId(tool, UNKNOWN, UNKNOWN), {}, None), warning
     data: object
     try:
         data = loads(hook_input)
@@ -101,12 +100,32 @@ def parse_unknown(
         data = None
     if not isinstance(data, dict):
         warning += "; its hook payload is not a JSON object, so every changed file was taken"
-        agent = AgentId(tool, UNKNOWN, UNKNOWN)
-        return [_request(False, inv.cwd, [], agent, {"unknown_preset": tool}, None)], warning
-    return [_from_payload(data, tool, inv)], warning
+        return _event(False, inv.cwd, [], AgentId(tool, UNKNOWN, UNKNOWN), {}, None), warning
+    return _from_payload(data, tool, inv), warning
 
 
-def _from_payload(data: JsonObject, tool: str, inv: Invocation) -> CheckpointRequest:
+def _event(
+    pre: bool,
+    cwd: str,
+    paths: list[str],
+    agent: AgentId,
+    metadata: dict[str, str],
+    dirty: dict[str, str] | None,
+) -> list[CheckpointRequest]:
+    """git-ai's file event for the named files, or its shell event (every change) for none."""
+    return agent_event(
+        pre=pre,
+        bash=not paths,
+        cwd=cwd,
+        agent=agent,
+        metadata={"unknown_preset": agent.tool, **metadata},
+        tool_use_id=None,
+        paths=paths,
+        dirty_files=dirty,
+    )
+
+
+def _from_payload(data: JsonObject, tool: str, inv: Invocation) -> list[CheckpointRequest]:
     roots = str_list(first_present(data, "workspace_roots", "workspaceRoots"))
     cwd = opt_str(data, *_CWD_KEYS) or (roots[0] if roots else inv.cwd)
     event = opt_str(data, *_EVENT_KEYS)
@@ -117,43 +136,11 @@ def _from_payload(data: JsonObject, tool: str, inv: Invocation) -> CheckpointReq
     model = data.get("model")
     model_name = opt_str(data, "model", "model_name") or opt_str(model, "slug", "id")
     agent = AgentId(tool, opt_str(data, *_SESSION_KEYS) or UNKNOWN, model_name or UNKNOWN)
-    metadata: dict[str, str] = {"unknown_preset": tool}
+    metadata: dict[str, str] = {}
     tool_use_id = opt_str(data, "tool_use_id", "toolUseId")
     if tool_use_id is not None:
         metadata["tool_use_id"] = tool_use_id
     transcript_path = opt_str(data, "transcript_path", "transcriptPath")
     if transcript_path is not None:
         metadata["transcript_path"] = transcript_path
-    return _request(pre, cwd, unique(paths), agent, metadata, dirty_files(data, cwd))
-
-
-def _request(
-    pre: bool,
-    cwd: str,
-    paths: list[str],
-    agent: AgentId,
-    metadata: dict[str, str],
-    dirty: dict[str, str] | None,
-) -> CheckpointRequest:
-    if pre:
-        return CheckpointRequest(
-            kind=CheckpointKind.HUMAN,
-            cwd=cwd,
-            paths=paths,
-            path_role=PathRole.WILL_EDIT,
-            agent_id=agent,
-            metadata=metadata,
-            dirty_files=dirty,
-            discover=not paths,
-        )
-    metadata.setdefault("edit_kind", "file_edit" if paths else "bash")
-    return CheckpointRequest(
-        kind=CheckpointKind.AI_AGENT,
-        cwd=cwd,
-        paths=paths,
-        path_role=PathRole.EDITED,
-        agent_id=agent,
-        metadata=metadata,
-        dirty_files=dirty,
-        discover=not paths,
-    )
+    return _event(pre, cwd, unique(paths), agent, metadata, dirty_files(data, cwd))

@@ -58,9 +58,6 @@ def _available(legacy: bool, wanted_input: str) -> Callable[[BenchEnv], str | No
 
 def _setup(legacy: bool) -> Callable[[BenchEnv], Context]:
     def setup(env: BenchEnv) -> Context:
-        import os
-        import subprocess
-
         from tools.bench import inputs
 
         context = inputs.prepare(env)
@@ -73,26 +70,46 @@ def _setup(legacy: bool) -> Callable[[BenchEnv], Context]:
         context["expect_warning"] = str(env.param("expect_warning", ""))
         context["ckptlog_env"] = env_extra
         context["ckptlog_args"] = args
-        for round_ in range(1, int(env.param("warmup", 0)) + 1):
-            cmd = _command(context)
-            done = subprocess.run(
-                list(cmd.argv),
-                cwd=cmd.cwd,
-                env={**os.environ, **cmd.env},
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            problem = _check(context, done.stdout + done.stderr)
-            if done.returncode != 0 or problem:
-                raise RuntimeError(
-                    f"warm-up {round_} failed (exit {done.returncode}): "
-                    f"{problem or done.stderr.strip()[-2000:]}"
-                )
-            inputs.next_edit(context, round_)
+        warm_up(context, int(env.param("warmup", 0)), _command, _check)
         return context
 
     return setup
+
+
+def warm_up(
+    context: Context,
+    rounds: int,
+    command: Callable[[Context], Command],
+    check: Callable[[Context, str], str | None],
+) -> None:
+    """Run the hook ``rounds`` times in setup, each followed by the next edit.
+
+    So that the measured run is "the next checkpoint" of an existing store.
+
+    :raises RuntimeError: a warm-up run failed or its output did not pass ``check``.
+    """
+    import os
+    import subprocess
+
+    from tools.bench import inputs
+
+    for round_ in range(1, rounds + 1):
+        cmd = command(context)
+        done = subprocess.run(
+            list(cmd.argv),
+            cwd=cmd.cwd,
+            env={**os.environ, **cmd.env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        problem = check(context, done.stdout + done.stderr)
+        if done.returncode != 0 or problem:
+            raise RuntimeError(
+                f"warm-up {round_} failed (exit {done.returncode}): "
+                f"{problem or done.stderr.strip()[-2000:]}"
+            )
+        inputs.next_edit(context, round_)
 
 
 def _command(context: Context) -> Command:

@@ -16,6 +16,7 @@ Copilot CLI's payload. Every run uses ``--strict`` and fails on any ``ckptlog: w
 from __future__ import annotations
 
 from tools.bench.scenario import BenchEnv, Command, Context, Scenario
+from tools.bench.scenarios.ckptlog import warm_up
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -226,8 +227,6 @@ def _available(env: BenchEnv) -> str | None:
 def _setup(row: str) -> Callable[[BenchEnv], Context]:
     def setup(env: BenchEnv) -> Context:
         import json
-        import os
-        import subprocess
         from pathlib import Path
 
         from tools.bench import inputs
@@ -250,20 +249,7 @@ def _setup(row: str) -> Callable[[BenchEnv], Context]:
             "GIT_AI_OPENCODE_STORAGE_PATH": str(home / "opencode"),
             "GIT_AI_AMP_THREADS_PATH": str(home / "amp"),
         }
-        for round_ in range(1, int(env.param("warmup", 1)) + 1):
-            cmd = _command(context)
-            done = subprocess.run(
-                list(cmd.argv),
-                cwd=cmd.cwd,
-                env={**os.environ, **cmd.env},
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            problem = _check(context, done.stdout + done.stderr)
-            if done.returncode != 0 or problem:
-                raise RuntimeError(f"warm-up {round_} failed: {problem or done.stderr[-2000:]}")
-            inputs.next_edit(context, round_)
+        warm_up(context, int(env.param("warmup", 1)), _command, _check)
         return context
 
     return setup
