@@ -175,7 +175,7 @@ def _case(preset: str, hostile: str, tmp_path: Path) -> None:
         payload["edited_filepaths"] = [value]
         payload["file_paths"] = [value]
     (repo / "a.py").write_text("x = 2\n")
-    code, err, seconds, peak = _run(repo, preset, _stdin(kind, payload), env)
+    code, err, seconds, peak = _run(repo, preset, _stdin(hostile, payload), env)
     warnings = [line for line in err.splitlines() if "warning" in line]
     report = os.environ.get("CKPTLOG_PRESET_FUZZ_REPORT")
     if report:  # figures for the closing note: one JSON line per case
