@@ -5,7 +5,7 @@ Per preset: its own payload (from git-ai's test cases) made hostile: the transcr
 pointing at a FIFO, ``/dev/zero``, a sparse 2 GB file, a symlink out of the repository; the
 edited path outside the repository; the payload truncated, in UTF-16, with invalid UTF-8 or
 a NUL byte. Each runs as ``python -m cli checkpoint PRESET --hook-input stdin`` in a real
-repository; its peak RSS is the child's own (``wait4``'s ``ru_maxrss``). A sample runs by
+repository; its peak RSS is the process's own (``VmHWM`` at exit). A sample runs by
 default, the whole matrix under ``-m slow``; ``CKPTLOG_PRESET_FUZZ_REPORT=FILE`` appends one
 JSON line of figures per case.
 """
@@ -114,35 +114,45 @@ def _stdin(kind: str, payload: dict[str, Any]) -> bytes:
     return text.encode()
 
 
+#: Runs the hook and writes the process's own peak RSS (VmHWM, KiB) to $PEAK_FILE at exit.
+#: (wait4's ru_maxrss would not do: on Linux it includes the forked copy of the test process.)
+_HOOK = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        line = next(l for l in status if l.startswith("VmHWM:"))
+    with open(os.environ["PEAK_FILE"], "w") as out:
+        out.write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ["ckptlog", *sys.argv[1:]]
+runpy.run_module("cli", run_name="__main__", alter_sys=True)
+"""
+
+
 def _run(
     repo: Path, preset: str, data: bytes, env: dict[str, str]
 ) -> tuple[int, str, float, float]:
-    """Run the hook; (exit code, stderr, seconds, peak RSS MB of the child itself)."""
+    """Run the hook; (exit code, stderr, seconds, peak RSS MB of the hook process itself)."""
     stdin = repo.parent / "stdin.bin"
     stdin.write_bytes(data)
     stderr = repo.parent / "stderr.txt"
+    peak_file = repo.parent / "peak.txt"
+    root = str(Path(__file__).resolve().parents[2])
     started = time.monotonic()
     with stdin.open("rb") as inp, stderr.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cli", "checkpoint", preset, "--hook-input", "stdin"],
+        done = subprocess.run(
+            [sys.executable, "-c", _HOOK, "checkpoint", preset, "--hook-input", "stdin"],
             cwd=repo,
-            env=env,
+            env={**env, "PEAK_FILE": str(peak_file), "PYTHONPATH": root},
             stdin=inp,
             stdout=subprocess.DEVNULL,
             stderr=err,
+            timeout=30,
+            check=False,
         )
-        while True:  # wait4 gives this child's own rusage (ru_maxrss in KiB on Linux)
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > 30:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.005)
-    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
-    return proc.returncode, stderr.read_text("utf-8", "replace"), seconds, usage.ru_maxrss / 1024
+    peak_mb = int(peak_file.read_text()) / 1024
+    return done.returncode, stderr.read_text("utf-8", "replace"), seconds, peak_mb
 
 
 def _stored_bytes(repo: Path) -> bytes:
