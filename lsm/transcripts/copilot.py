@@ -37,6 +37,7 @@ git-ai's ``CopilotModelCandidates``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -46,10 +47,18 @@ from lsm.transcripts.model import Message, TextMessage, ToolUse
 from lsm.transcripts.rfc3339 import millis_to_rfc3339
 from lsm.transcripts.text import get, get_str, is_blank, rust_trim
 
-__all__ = ["CopilotParser", "CopilotSessionParser", "request_messages", "request_model"]
+__all__ = [
+    "CopilotParser",
+    "CopilotSessionParser",
+    "request_messages",
+    "request_model",
+    "vscode_chat_session_model",
+]
 
 #: Request ids remembered to skip a request a later patch repeats.
 _SEEN_REQUESTS = 256
+#: Bytes read from the end of a chat session's patch log for its model (git-ai's 1 MiB).
+_SESSION_TAIL_BYTES = 1 << 20
 
 
 def _uri_path(value: Any) -> str | None:
@@ -267,3 +276,59 @@ class CopilotSessionParser(AgentParser):
 
     def model(self) -> str | None:
         return self._requests.best()
+
+
+def vscode_chat_session_model(transcript_path: str | os.PathLike[str]) -> str | None:
+    """The model VS Code's chat session beside a native transcript names, else ``None``.
+
+    git-ai's daemon looks there when the hook sent none (``load_copilot_vscode_model``):
+    ``.../GitHub.copilot-chat/transcripts/<id>.jsonl`` has its session at
+    ``.../chatSessions/<id>.jsonl`` (the last 1 MiB of the patch log is read) or
+    ``<id>.json`` (the document's requests). Never raises.
+    """
+    from pathlib import Path
+
+    path = Path(transcript_path)
+    transcripts = path.parent
+    if transcripts.name.lower() != "transcripts":
+        return None
+    if transcripts.parent.name.lower() != "github.copilot-chat":
+        return None
+    sessions = transcripts.parent.parent / "chatSessions"
+    model = _patch_log_model(sessions / f"{path.stem}.jsonl")
+    if model is None:
+        from lsm.transcripts.stream import ParseOptions, parse_transcript
+
+        document = sessions / f"{path.stem}.json"
+        if document.exists():
+            options = ParseOptions(redact=False)
+            model = parse_transcript("copilot-session", document, options=options).summary.model
+    return model
+
+
+def _patch_log_model(path: os.PathLike[str]) -> str | None:
+    """The model the last 1 MiB of a chat session's patch log names."""
+    from lsm.errors import UnreadableFileError
+    from lsm.safeio import open_regular
+
+    try:
+        with open_regular(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            start = max(0, size - _SESSION_TAIL_BYTES)
+            file.seek(start)
+            data = file.read(_SESSION_TAIL_BYTES)
+    except (OSError, UnreadableFileError, ValueError):
+        return None
+    lines = data.split(b"\n")
+    if start:
+        lines = lines[1:]  # the first is cut by the window
+    parser = CopilotParser()
+    scratch: list[Message] = []
+    for line in lines:
+        try:
+            entry = decode_loads(line) if line.strip() else None
+        except ValueError:
+            continue
+        parser.handle(entry, scratch)
+        scratch.clear()
+    return parser.model()

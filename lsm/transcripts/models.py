@@ -237,9 +237,14 @@ def extract_model(
 
     :param refused: gets one line per file that exists but was not read.
     """
-    if agent in ("claude", "gemini", "copilot"):
-        # git-ai's model_extraction.rs reads Gemini and Copilot JSONL as Claude's.
+    if agent in ("claude", "gemini"):
+        # git-ai's model_extraction.rs reads Gemini JSONL as Claude's.
         return claude_model(path, refused=refused)
+    if agent == "copilot":
+        # As Claude's; then, for a VS Code transcript, the chat session beside it.
+        from lsm.transcripts.copilot import vscode_chat_session_model
+
+        return claude_model(path, refused=refused) or vscode_chat_session_model(path)
     if agent == "codex":
         return codex_model(path, home=codex_home, refused=refused)
     if agent == "droid":

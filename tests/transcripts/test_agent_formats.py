@@ -536,3 +536,26 @@ def test_a_large_opencode_session_is_read_in_bounded_memory(tmp_path: Path) -> N
     count, peak = _peak_mb("opencode", db)
     assert count == 15000
     assert peak < 48, f"peak RSS {peak} MB"
+
+
+@pytest.mark.parametrize(
+    ("session_file", "model"),
+    [
+        ("copilot_session_multiline.jsonl", "copilot/gpt-4o"),
+        ("copilot_session_simple.json", "copilot/claude-sonnet-4"),
+    ],
+)
+def test_vscode_model_from_the_chat_session_beside_the_transcript(
+    tmp_path: Path, session_file: str, model: str
+) -> None:
+    """git-ai's daemon reads chatSessions/<id>.json[l] when the event stream names no model."""
+    copilot = tmp_path / "workspaceStorage" / "h" / "GitHub.copilot-chat"
+    transcript = copilot / "transcripts" / "sess-1.jsonl"
+    transcript.parent.mkdir(parents=True)
+    transcript.write_bytes((AGENTS_DIR / "copilot_session_event_stream.jsonl").read_bytes())
+    assert parse("copilot", transcript).summary.model is None  # nothing beside it yet
+    sessions = tmp_path / "workspaceStorage" / "h" / "chatSessions"
+    sessions.mkdir()
+    suffix = Path(session_file).suffix
+    (sessions / f"sess-1{suffix}").write_bytes((AGENTS_DIR / session_file).read_bytes())
+    assert parse("copilot", transcript).summary.model == model
