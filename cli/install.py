@@ -20,11 +20,28 @@ __all__ = ["doctor", "install_hooks", "uninstall_hooks"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: The installers' flags (lsm.install.INSTALLERS), named here so that --help needs no import.
+_FLAGS = (
+    ("git", "git hooks and notes sync."),
+    ("claude", "Claude Code (~/.claude/settings.json)."),
+    ("codex", "Codex (~/.codex/config.toml)."),
+    ("droid", "Droid (~/.factory/settings.json)."),
+    ("cursor", "Cursor (~/.cursor/hooks.json)."),
+    ("github-copilot", "GitHub Copilot CLI and VS Code agent hooks (~/.copilot/hooks/)."),
+    ("gemini", "Gemini CLI (~/.gemini/settings.json)."),
+    ("windsurf", "Windsurf (~/.codeium/windsurf/hooks.json)."),
+    ("cline", "Cline (~/Documents/Cline/Hooks/)."),
+    ("firebender", "Firebender (~/.firebender/hooks.json)."),
+)
+
+
 def _selection(fn: F) -> F:
-    @click.option("--git", "git", is_flag=True, help="git hooks and notes sync.")
-    @click.option("--claude", is_flag=True, help="Claude Code (~/.claude/settings.json).")
-    @click.option("--codex", is_flag=True, help="Codex (~/.codex/config.toml).")
-    @click.option("--droid", is_flag=True, help="Droid (~/.factory/settings.json).")
+    def flags(f: Any) -> Any:
+        for name, help_ in reversed(_FLAGS):
+            f = click.option(f"--{name}", name.replace("-", "_"), is_flag=True, help=help_)(f)
+        return f
+
+    @flags
     @click.option("--all", "all_", is_flag=True, help="Everything above.")
     @click.option(
         "--repo",
@@ -43,22 +60,15 @@ def _selection(fn: F) -> F:
     @click.option("-C", "cwd", type=click.Path(file_okay=False), default=".", help="Run in PATH.")
     @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
     @functools.wraps(fn)
-    def wrapper(
-        *args: Any,
-        git: bool,
-        claude: bool,
-        codex: bool,
-        droid: bool,
-        all_: bool,
-        **kwargs: Any,
-    ) -> Any:
-        flags = {"git": git, "claude": claude, "codex": codex, "droid": droid}
-        names = ["all"] if all_ else [n for n, on in flags.items() if on]
+    def wrapper(*args: Any, all_: bool, **kwargs: Any) -> Any:
+        chosen = [name for name, _help in _FLAGS if kwargs.pop(name.replace("-", "_"))]
+        names = ["all"] if all_ else chosen
         if not names:
-            raise click.UsageError("say what to set up: --git, --claude, --codex, --droid or --all")
+            every = ", ".join(f"--{name}" for name, _help in _FLAGS)
+            raise click.UsageError(f"say what to set up: {every} or --all")
         return fn(*args, names=names, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[no-any-return]
 
 
 def _print(changes: list[Change], names: list[str], dry_run: bool, verb: str) -> None:
@@ -142,7 +152,7 @@ def install_hooks(
     pre_commit: bool,
     no_notes_sync: bool,
 ) -> None:
-    """Install ckptlog's hooks: git, Claude Code, Codex, Droid.
+    """Install ckptlog's hooks: git and the agents (Claude Code, Codex, Droid, Cursor, ...).
 
     Idempotent (a second run changes nothing) and reversible
     (uninstall-hooks restores every file it finds untouched since, byte for

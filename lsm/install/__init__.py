@@ -1,11 +1,12 @@
 """``install-hooks`` / ``uninstall-hooks``: agent hook settings, git hooks, notes sync.
 
-The registry :data:`INSTALLERS` maps a flag name (``claude``, ``codex``,
-``droid``, ``git``) to its installer; ``--all`` means every entry. The
+The registry :data:`INSTALLERS` maps a flag name (``git``, ``claude``,
+``codex``, ``droid``, ``cursor``, ``github-copilot``, ``gemini``, ``windsurf``,
+``cline``, ``firebender``) to its installer; ``--all`` means every entry. The
 interface an entry implements, and the driver agent settings files share,
 are in :mod:`lsm.install.base`; to add an agent, write a
 :class:`~lsm.install.base.SettingsFileInstaller` subclass (see
-:mod:`lsm.install.agents` for three) and add it here.
+:mod:`lsm.install.agents` and :mod:`lsm.install.hooklists`) and add it here.
 
 :func:`install`, :func:`uninstall` and :func:`status` run the named
 installers in registry order and return every change (or status line);
@@ -29,6 +30,14 @@ from lsm.install.base import (
     is_ckptlog_checkpoint,
 )
 from lsm.install.githooks import GIT_HOOKS, GitHooksInstaller
+from lsm.install.hooklists import (
+    ClineInstaller,
+    CopilotInstaller,
+    CursorInstaller,
+    FirebenderInstaller,
+    GeminiInstaller,
+    WindsurfInstaller,
+)
 
 __all__ = [
     "GIT_HOOKS",
@@ -52,6 +61,12 @@ INSTALLERS: dict[str, Installer] = {
     "claude": ClaudeInstaller(),
     "codex": CodexInstaller(),
     "droid": DroidInstaller(),
+    "cursor": CursorInstaller(),
+    "github-copilot": CopilotInstaller(),
+    "gemini": GeminiInstaller(),
+    "windsurf": WindsurfInstaller(),
+    "cline": ClineInstaller(),
+    "firebender": FirebenderInstaller(),
 }
 
 

@@ -52,6 +52,9 @@ __all__ = [
     "Installer",
     "SettingsFileInstaller",
     "is_ckptlog_checkpoint",
+    "missing_dirs",
+    "record_write",
+    "restore_or_edit",
     "write_file",
 ]
 
@@ -192,7 +195,8 @@ def _read(path: Path) -> bytes | None:
         ) from None
 
 
-def _missing_dirs(path: Path) -> list[Path]:
+def missing_dirs(path: Path) -> list[Path]:
+    """The directories above ``path`` that do not exist yet, nearest first."""
     out: list[Path] = []
     d = path.parent
     while not d.exists():
@@ -372,7 +376,7 @@ class SettingsFileInstaller:
             self.name, "create" if before is None else "update", str(path), detail, before, after
         )
         if not ctx.dry_run:
-            created = _missing_dirs(path)
+            created = missing_dirs(path)
             write_file(path, after)
             record_write(ctx.user_state, self.name, path, before, after, created)
         return [change]
