@@ -78,3 +78,45 @@ def test_bad_budget_value_is_rejected(tmp_path: Path) -> None:
     path.write_text('schema = 1\n[case.x]\nours = ["noop"]\nbudget = { rss_mb = "lots" }\n')
     with pytest.raises(ValueError, match="rss_mb must be a number"):
         config.load(path)
+
+
+COMMIT_BUDGETS = {  # issue 12's table
+    "post-commit-100k": {"wall_s": 0.15, "rss_mb": 50},
+    "post-commit-100-files": {"wall_s": 1.0, "rss_mb": 64},
+}
+COMMIT_PAIRED = {
+    "post-commit-flatness": {"wall_s_ratio": 1.1},
+    "git-commit-1k": {"wall_s_delta": 0.12},
+    "git-commit-100k": {"wall_s_delta": 0.12},
+}
+
+
+def test_commit_path_budgets_are_committed(committed: config.Config) -> None:
+    for name, budget in COMMIT_BUDGETS.items():
+        case = committed.cases[name]
+        assert dict(case.budget.values) == budget, name
+        assert case.params["checkpoints"] == 100000 and case.params["files"] == 400
+        assert case.peers == ("gitai-post-commit",)
+    for name, paired in COMMIT_PAIRED.items():
+        case = committed.cases[name]
+        assert case.interleave and dict(case.paired.values) == paired, name
+    flat = committed.cases["post-commit-flatness"]
+    assert flat.peers == ("ckptlog-post-commit-reference",)
+    assert flat.params["reference_checkpoints"] == 1000
+    assert "quick-post-commit" in {c.name for c in committed.resolve(["quick"])}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('peers = ["noop"]\npaired = { wall_s_ratio = 1.1 }', "needs interleave = true"),
+        ("interleave = true\npaired = { wall_s_ratio = 1.1 }", "needs interleave = true"),
+        ('interleave = true\npeers = ["noop"]\npaired = { wall_s = 1 }', "<metric>_ratio"),
+        ('interleave = "yes"', "interleave must be true or false"),
+    ],
+)
+def test_bad_paired_budgets_are_rejected(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "b.toml"
+    path.write_text(f'schema = 1\n[case.x]\nours = ["noop"]\n{body}\n')
+    with pytest.raises(ValueError, match=message):
+        config.load(path)

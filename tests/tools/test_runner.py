@@ -7,6 +7,7 @@ from pathlib import Path
 from tools.bench.config import Case, Config, Limits
 from tools.bench.registry import Registered
 from tools.bench.runner import FAILED, OK, Runner, RunOptions
+from tools.bench.scenario import Scalar
 from tools.bench.verdict import evaluate
 
 from . import plugin_fixtures
@@ -15,7 +16,7 @@ MODULE = "tests.tools.plugin_fixtures"
 REGISTRY = {s.name: Registered(MODULE, s) for s in plugin_fixtures.SCENARIOS}
 
 
-def _case(name: str, impl: str, params: dict[str, float | bool], budget: dict[str, float]) -> Case:
+def _case(name: str, impl: str, params: dict[str, Scalar], budget: dict[str, float]) -> Case:
     return Case(name, "", params, (impl,), (), Limits(budget), Limits(), Limits(), None, None)
 
 
@@ -51,3 +52,53 @@ def test_a_scenario_metric_can_carry_a_budget(tmp_path: Path) -> None:
     (breach,) = evaluate(cases, results).breaches
     assert breach.message() == ("over: test-metric append_p50_ms 95 > budget 80 (over by 15, +19%)")
     assert not (tmp_path / "w" / "ok").exists()  # run directories are cleaned up
+
+
+def _interleaved(name: str, order_log: Path, *, interleave: bool, paired: dict[str, float]) -> Case:
+    return Case(
+        name,
+        "",
+        {"order_log": str(order_log)},
+        ("test-a",),
+        ("test-b",),
+        Limits(),
+        Limits(),
+        Limits(),
+        None,
+        None,
+        interleave=interleave,
+        paired=Limits(paired),
+    )
+
+
+def test_an_interleaved_case_alternates_runs_and_gates_on_paired_figures(tmp_path: Path) -> None:
+    order = tmp_path / "order.log"
+    cases = [_interleaved("alt", order, interleave=True, paired={"v_ratio": 1.4})]
+    results = _runner(tmp_path, cases).run_cases(cases)
+    assert order.read_text().split() == ["a", "b", "a", "b", "a", "b"]
+    assert [r.status for r in results] == [OK, OK]
+    (breach,) = evaluate(cases, results).breaches
+    assert breach.message() == (
+        "alt: test-a vs test-b v_ratio 1.50x > budget 1.40x (over by 0.10x, +7%)"
+    )
+    ok = [_interleaved("alt", order, interleave=True, paired={"v_ratio": 1.5, "v_delta": 1.0})]
+    assert not evaluate(ok, results).failed(require_all=True)
+
+
+def test_a_plain_case_runs_one_implementation_after_the_other(tmp_path: Path) -> None:
+    order = tmp_path / "order.log"
+    cases = [_interleaved("seq", order, interleave=False, paired={})]
+    _runner(tmp_path, cases).run_cases(cases)
+    assert order.read_text().split() == ["a", "a", "a", "b", "b", "b"]
+
+
+def test_a_command_reports_its_own_figures(tmp_path: Path) -> None:
+    cases = [_case("says", "test-says", {"value": 12.5}, {"took_ms": 10.0})]
+    (result,) = _runner(tmp_path, cases).run_cases(cases)
+    assert result.status == OK and result.medians["took_ms"] == 12.5
+    (breach,) = evaluate(cases, [result]).breaches
+    assert breach.metric == "took_ms"
+    silent = [_case("silent", "test-says", {"value": ""}, {})]  # prints "took  ms"
+    (result,) = _runner(tmp_path, silent).run_cases(silent)
+    assert result.status == FAILED
+    assert result.reason.startswith("output_metrics() raised ")

@@ -35,3 +35,13 @@ def test_ratio() -> None:
     assert stats.ratio({"wall_s": 1.0}, {"wall_s": 4.0}, "wall_s") == 0.25
     assert stats.ratio({"wall_s": 1.0}, {}, "wall_s") is None
     assert stats.ratio({"wall_s": 1.0}, {"wall_s": 0.0}, "wall_s") is None
+
+
+def test_paired_figures_pair_run_i_with_run_i_and_skip_broken_pairs() -> None:
+    ours = [_m(1.0, 2048), _m(4.0, 2048), _m(1.2, 1024)]
+    theirs = [_m(0.5, 1024), _m(2.0, 1024), _m(0.6, None)]
+    assert stats.paired(ours, theirs, "wall_s", "ratio") == (2.0, 3)
+    assert stats.paired(ours, theirs, "wall_s", "delta") == (0.6, 3)
+    assert stats.paired(ours, theirs, "rss_mb", "ratio") == (2.0, 2)  # the third lacks RSS
+    failed = Measurement(wall_s=0.1, peak_kb=1, rss_source="time", returncode=1, error="exit 1")
+    assert stats.paired([failed], [_m(1.0, 1)], "wall_s", "ratio") is None

@@ -143,6 +143,8 @@ def _main(argv: list[str] | None) -> int:
     print(report.text_table(report.rows(cases, results)))
     for note in report.notes(results):
         print(f"  {note}")
+    for line in report.paired_lines(cases, results):
+        print(f"paired: {line}")
     lines = report.verdict_lines(verdict, require_all=args.require_all)
     for line in lines:
         print(line)

@@ -15,6 +15,17 @@ DEFAULT_CONFIG = Path(__file__).with_name("budgets.toml")
 BUDGET_UNITS = {"rss_mb": "MB", "wall_s": "s", "inner_s": "s"}
 """Budgetable metrics with a unit; any other key names a scenario-reported metric."""
 
+PAIRED_OPS = ("ratio", "delta")
+"""A paired budget names ``<metric>_ratio`` (ours/peer) or ``<metric>_delta`` (ours - peer)."""
+
+
+def paired_key(key: str) -> tuple[str, str]:
+    """``wall_s_ratio`` -> (``wall_s``, ``ratio``); ValueError for a key of another shape."""
+    metric, _, op = key.rpartition("_")
+    if not metric or op not in PAIRED_OPS:
+        raise ValueError(f"a paired budget key is <metric>_ratio or <metric>_delta, got {key!r}")
+    return metric, op
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -56,6 +67,12 @@ class Case:
     seed_measured: Limits
     runs: int | None
     scaling: int | None
+    interleave: bool = False
+    """Run the implementations alternately, run by run (A1 B1 A2 B2 ...), not one after the
+    other: on a shared machine, load that drifts over minutes then hits both sides alike."""
+    paired: Limits = field(default_factory=Limits)
+    """Upper bounds on the median over run pairs of ours vs the first peer, by
+    ``<metric>_ratio`` (ours/peer) or ``<metric>_delta`` (ours - peer); needs ``interleave``."""
 
     @property
     def implementations(self) -> tuple[str, ...]:
@@ -112,17 +129,28 @@ def _case(name: str, raw: Mapping[str, Any]) -> Case:
         raise ValueError(f"{where}: `ours` needs at least one implementation")
     runs = raw.get("runs")
     scaling = raw.get("scaling")
+    interleave = raw.get("interleave", False)
+    if not isinstance(interleave, bool):
+        raise ValueError(f"{where}.interleave must be true or false")
+    paired = Limits.parse(raw.get("paired"), f"{where}.paired")
+    for key in paired.values:
+        paired_key(key)
+    peers = _strings(raw.get("peers", []), f"{where}.peers")
+    if paired and not (interleave and peers):
+        raise ValueError(f"{where}: a paired budget needs interleave = true and a peer")
     return Case(
         name=name,
         summary=str(raw.get("summary", "")),
         params=dict(raw.get("params", {})),
         ours=ours,
-        peers=_strings(raw.get("peers", []), f"{where}.peers"),
+        peers=peers,
         budget=Limits.parse(raw.get("budget"), f"{where}.budget"),
         seed=Limits.parse(raw.get("seed"), f"{where}.seed"),
         seed_measured=Limits.parse(raw.get("seed_measured"), f"{where}.seed_measured"),
         runs=int(runs) if runs is not None else None,
         scaling=int(scaling) if scaling is not None else None,
+        interleave=interleave,
+        paired=paired,
     )
 
 

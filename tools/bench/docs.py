@@ -111,6 +111,10 @@ def section(
         report.markdown_table(report.rows(cases, results)),
         "",
     ]
+    paired = report.paired_lines(cases, results)
+    if paired:
+        parts += ["Paired figures (ours against the first peer, runs alternating):", ""]
+        parts += [*(f"- {line}" for line in paired), ""]
     notes = report.notes(results)
     if notes:
         parts += ["Rows not measured:", "", *(f"- {n}" for n in notes), ""]

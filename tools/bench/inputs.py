@@ -12,6 +12,9 @@ parameters, so they all see byte-identical inputs built from the same cache entr
 * ``claude``: ``pairs`` (1000), ``thinking_bytes`` (8000): the repro's Claude transcript.
 * ``file``: ``file_bytes`` (1 MiB): a new, untracked text file of that size in a one-file
   repository (what hashing, compression and the blob write cost for one large file).
+* ``commit``: ``checkpoints`` (1000), ``files`` (400), ``commit_files`` (1): a repository just
+  before or after an AI commit, built by :mod:`tools.bench.commitinputs` (which the commit
+  scenarios call themselves: the stage, staged or committed, is theirs to choose).
 * ``none``: nothing (calibration scenarios).
 
 The returned context always has ``input`` and, except for ``none``, ``repo``, ``head``,
@@ -81,6 +84,10 @@ def prepare(env: BenchEnv) -> Context:
             checkpoints=int(env.param("checkpoints", 1000)),
             file_count=int(env.param("files", 0)),
         )
+    elif kind == "commit":
+        raise ValueError(
+            "a commit input is prepared by tools.bench.commitinputs.prepare(env, stage)"
+        )
     else:
         raise ValueError(f"unknown input {kind!r}")
     return {
@@ -120,4 +127,9 @@ def describe(params: Mapping[str, Any]) -> str:
         return f"{params.get('pairs', 1000)} pairs x {params.get('thinking_bytes', 8000)} B"
     if kind == "file":
         return f"new file of {int(params.get('file_bytes', 1 << 20)) >> 20} MiB"
+    if kind == "commit":
+        return (
+            f"history {params.get('checkpoints', 1000)} over {params.get('files', 400)} files, "
+            f"{params.get('commit_files', 1)}-file commit"
+        )
     return "-"

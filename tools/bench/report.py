@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tools.bench import stats
-from tools.bench.config import BUDGET_UNITS, Case, Limits
+from tools.bench.config import Case, Limits
 from tools.bench.runner import NA, OK, ImplResult
-from tools.bench.verdict import Verdict, fmt_value
+from tools.bench.verdict import Verdict, fmt_value, paired_figure, unit_of
 
 HEADERS = (
     "case",
@@ -29,7 +29,7 @@ PLAN_REFERENCE = "git-ai binary (plan's measurement)"
 def fmt_limits(limits: Limits, op: str) -> str:
     """``<= 48.0 MB, <= 1.500 s`` for display."""
     parts = [
-        f"{op} {fmt_value(value, BUDGET_UNITS.get(metric, ''))}"
+        f"{op} {fmt_value(value, unit_of(metric))}"
         + ("" if metric in ("rss_mb", "wall_s") else f" {metric}")
         for metric, value in limits.values.items()
     ]
@@ -42,19 +42,29 @@ def _fmt_ratio(value: float | None) -> str:
     return f"{value:.2f}x" if value >= 0.01 else f"{value:.4f}x"
 
 
-def _verdict(case: Case, r: ImplResult, is_reference: bool) -> str:
+def _verdict(
+    case: Case, r: ImplResult, is_reference: bool, by_key: dict[tuple[str, str], ImplResult]
+) -> str:
     if r.status != OK:
         return r.status
-    if not (is_reference and case.budget):
+    if not (is_reference and (case.budget or case.paired)):
         return ""
     medians = r.medians
     over = []
     for metric, limit in case.budget.values.items():
         value = medians.get(metric)
         if value is not None and value > limit:
-            unit = BUDGET_UNITS.get(metric, "")
-            over.append(f"{metric} +{fmt_value(value - limit, unit)}")
+            over.append(f"{metric} +{fmt_value(value - limit, unit_of(metric))}")
+    for key, limit in case.paired.values.items():
+        figure = paired_figure(case, by_key, key)
+        if figure is not None and figure[0] > limit:
+            over.append(f"{key} +{fmt_value(figure[0] - limit, unit_of(key))}")
     return "OVER: " + "; ".join(over) if over else "ok"
+
+
+def _budget(case: Case) -> str:
+    parts = [fmt_limits(limits, "<=") for limits in (case.budget, case.paired) if limits]
+    return ", ".join(parts) or "-"
 
 
 def rows(cases: Sequence[Case], results: Sequence[ImplResult]) -> list[list[str]]:
@@ -82,9 +92,9 @@ def rows(cases: Sequence[Case], results: Sequence[ImplResult]) -> list[list[str]
                     fmt_value(med["rss_mb"], "MB") if "rss_mb" in med else "n/a",
                     "-" if is_reference else _fmt_ratio(stats.ratio(ref_medians, med, "wall_s")),
                     "-" if is_reference else _fmt_ratio(stats.ratio(ref_medians, med, "rss_mb")),
-                    fmt_limits(case.budget, "<=") if is_reference else "",
+                    _budget(case) if is_reference else "",
                     fmt_limits(case.seed, "<") if is_reference else "",
-                    _verdict(case, r, is_reference),
+                    _verdict(case, r, is_reference, by_key),
                 ]
             )
             first = False
@@ -137,6 +147,38 @@ def notes(results: Sequence[ImplResult]) -> list[str]:
         if r.status != OK:
             grouped.setdefault(f"{r.status}: {r.reason}", []).append(f"{r.case}/{r.impl}")
     return [f"{reason}  <- {', '.join(who)}" for reason, who in grouped.items()]
+
+
+PAIRED_SHOWN = ("wall_s_ratio", "wall_s_delta", "rss_mb_ratio")
+"""The paired figures every interleaved case reports, budgeted or not."""
+
+
+def paired_lines(cases: Sequence[Case], results: Sequence[ImplResult]) -> list[str]:
+    """For each interleaved case: ours against its first peer, run pair by run pair."""
+    by_key = {(r.case, r.impl): r for r in results}
+    lines = []
+    for case in cases:
+        if not (case.interleave and case.peers):
+            continue
+        keys = list(PAIRED_SHOWN) + [k for k in case.paired.values if k not in PAIRED_SHOWN]
+        parts, pairs = [], 0
+        for key in keys:
+            figure = paired_figure(case, by_key, key)
+            if figure is None:
+                continue
+            value, pairs = figure
+            shown = fmt_value(value, unit_of(key))
+            if key.endswith("_delta") and value >= 0:
+                shown = "+" + shown
+            limit = case.paired.values.get(key)
+            budget = f" (budget <= {fmt_value(limit, unit_of(key))})" if limit is not None else ""
+            parts.append(f"{key} {shown}{budget}")
+        if parts:
+            lines.append(
+                f"{case.name}: {case.ours[0]} vs {case.peers[0]}, median of {pairs} alternating "
+                f"run pairs: " + ", ".join(parts)
+            )
+    return lines
 
 
 def verdict_lines(verdict: Verdict, *, require_all: bool) -> list[str]:

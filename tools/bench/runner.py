@@ -128,14 +128,23 @@ class Runner:
     def run_cases(self, cases: list[Case]) -> list[ImplResult]:
         results: list[ImplResult] = []
         for case in cases:
-            for impl in case.implementations:
-                role = "ours" if impl in case.ours else "peer"
-                result = self.run_impl(case, impl, role)
-                results.append(result)
-                self._report(result)
+            if not case.interleave:
+                for impl in case.implementations:
+                    results.append(self.run_impl(case, impl))
+                    self._report(results[-1])
+                continue
+            runs = [self._start(case, impl) for impl in case.implementations]
+            for k in range(1, self.runs_for(case) + 1):  # A1 B1 A2 B2 ...: drifting load
+                for run in runs:  # hits every side alike
+                    run.step(k)
+            for run in runs:
+                run.finish()
+                results.append(run.result)
+                self._report(run.result)
         return results
 
-    def _env(self, case: Case, workdir: Path) -> BenchEnv:
+    def env_for(self, case: Case, workdir: Path) -> BenchEnv:
+        """What a scenario of ``case`` sees, with ``workdir`` as its scratch directory."""
         return BenchEnv(
             workdir=workdir.resolve(),
             cache_dir=self.options.cache_dir.resolve(),
@@ -148,65 +157,22 @@ class Runner:
     def runs_for(self, case: Case) -> int:
         return self.options.runs or case.runs or self.config.runs
 
-    def run_impl(self, case: Case, impl: str, role: str) -> ImplResult:
+    def run_impl(self, case: Case, impl: str, role: str | None = None) -> ImplResult:
         """Measure ``impl`` on ``case``: setup and measure ``runs`` times."""
-        result = ImplResult(case=case.name, impl=impl, role=role, status=OK)
-        registered = self.registry.get(impl)
-        if registered is None:
-            result.status, result.reason = NA, "no scenario registered under this name"
-            return result
-        scenario = registered.scenario
-        base = self.options.work_dir.resolve() / case.name / impl
-        try:
-            why_not = scenario.available(self._env(case, base))
-        except Exception as exc:  # a plugin bug must cost one row, not the whole run
-            why_not = f"available() raised {type(exc).__name__}: {exc}"
-        if why_not is not None:
-            result.status, result.reason = NA, why_not
-            return result
-        timeout = self.options.timeout_s or self.config.timeout_s
-        runs = self.runs_for(case)
-        _rmtree(base)
-        context_file: Path | None = None
-        try:
-            for k in range(1, runs + 1):
-                rundir = base / f"run-{k}"
-                if context_file is None or scenario.fresh_per_run:
-                    env = self._env(case, rundir / "work")
-                    self.options.progress(f"  {case.name} / {impl}: setup {k}/{runs}")
-                    context_file, error = measure.run_setup(
-                        registered.module, scenario.name, env.to_json(), rundir=rundir / "setup"
-                    )
-                    if error or context_file is None:
-                        result.status, result.reason = FAILED, error or "setup failed"
-                        result.logs = str(rundir)
-                        return result
-                    if result.input_bytes is None:
-                        result.input_bytes = _input_bytes(context_file)
-                    os.sync()
-                m = self._measure(registered, context_file, rundir / "measure", timeout)
-                result.runs.append(m)
-                self.options.progress(f"  {case.name} / {impl}: run {k}/{runs}: {_short(m)}")
-                if not m.ok:
-                    result.status, result.reason = FAILED, m.error or "failed"
-                    result.logs = str(rundir)
-                    return result
-                if scenario.fresh_per_run and not self.options.keep:
-                    _rmtree(rundir / "work")
-        finally:
-            if not self.options.keep:
-                if result.status == OK:
-                    _rmtree(base)
-                    with contextlib.suppress(OSError):
-                        base.parent.rmdir()  # the case directory, once its last impl is gone
-                else:  # keep the logs (setup.log, command.log, ...), drop the inputs
-                    for work in base.glob("run-*/work"):
-                        _rmtree(work)
-        return result
+        run = self._start(case, impl, role)
+        for k in range(1, self.runs_for(case) + 1):
+            run.step(k)
+        run.finish()
+        return run.result
 
-    def _measure(
+    def _start(self, case: Case, impl: str, role: str | None = None) -> _ImplRun:
+        role = role or ("ours" if impl in case.ours else "peer")
+        return _ImplRun(self, case, impl, role)
+
+    def measure(
         self, registered: Registered, context_file: Path, rundir: Path, timeout: float
     ) -> Measurement:
+        """One measured process of ``registered`` on the context a setup wrote."""
         scenario = registered.scenario
         if scenario.run is not None:
             return measure.run_python_scenario(
@@ -222,10 +188,20 @@ class Runner:
                 wall_s=0.0, peak_kb=None, rss_source="none", returncode=-1, error=error
             )
         m = measure.run_command(command, rundir=rundir, timeout_s=timeout)
-        if m.ok and scenario.check is not None:
-            problem = scenario.check(context, _read_log(rundir / "command.log"))
+        if not m.ok:
+            return m
+        output = _read_log(rundir / "command.log")
+        if scenario.check is not None:
+            problem = scenario.check(context, output)
             if problem is not None:
-                m = dataclasses.replace(m, error=problem)
+                return dataclasses.replace(m, error=problem)
+        if scenario.output_metrics is not None:
+            try:
+                metrics = dict(scenario.output_metrics(context, output))
+            except Exception as exc:  # a plugin bug fails the run, not the whole case list
+                error = f"output_metrics() raised {type(exc).__name__}: {exc}"
+                return dataclasses.replace(m, error=error)
+            m = dataclasses.replace(m, metrics=metrics)
         return m
 
     def _report(self, result: ImplResult) -> None:
@@ -239,6 +215,79 @@ class Runner:
             self.options.progress(
                 f"{result.case} / {result.impl}: {result.status}: {result.reason}"
             )
+
+
+class _ImplRun:
+    """One implementation of one case, measured one run at a time (so runs can interleave).
+
+    ``step(k)`` does run k (a fresh setup unless the scenario shares one, then the measured
+    process); after a failure or an n/a it does nothing. ``finish()`` cleans the run
+    directories up (keeping a failed run's logs).
+    """
+
+    def __init__(self, runner: Runner, case: Case, impl: str, role: str) -> None:
+        self.runner = runner
+        self.case = case
+        self.result = ImplResult(case=case.name, impl=impl, role=role, status=OK)
+        self.registered = runner.registry.get(impl)
+        self.base = runner.options.work_dir.resolve() / case.name / impl
+        self.context_file: Path | None = None
+        self.runs = runner.runs_for(case)
+        self.timeout = runner.options.timeout_s or runner.config.timeout_s
+        if self.registered is None:
+            self._stop(NA, "no scenario registered under this name")
+            return
+        try:
+            why_not = self.registered.scenario.available(runner.env_for(case, self.base))
+        except Exception as exc:  # a plugin bug must cost one row, not the whole run
+            why_not = f"available() raised {type(exc).__name__}: {exc}"
+        if why_not is not None:
+            self._stop(NA, why_not)
+            return
+        _rmtree(self.base)
+
+    def _stop(self, status: str, reason: str, logs: Path | None = None) -> None:
+        self.result.status, self.result.reason = status, reason
+        if logs is not None:
+            self.result.logs = str(logs)
+
+    def step(self, k: int) -> None:
+        result, registered = self.result, self.registered
+        if result.status != OK or registered is None:
+            return
+        scenario, options, impl = registered.scenario, self.runner.options, result.impl
+        rundir = self.base / f"run-{k}"
+        if self.context_file is None or scenario.fresh_per_run:
+            env = self.runner.env_for(self.case, rundir / "work")
+            options.progress(f"  {self.case.name} / {impl}: setup {k}/{self.runs}")
+            self.context_file, error = measure.run_setup(
+                registered.module, scenario.name, env.to_json(), rundir=rundir / "setup"
+            )
+            if error or self.context_file is None:
+                self._stop(FAILED, error or "setup failed", rundir)
+                return
+            if result.input_bytes is None:
+                result.input_bytes = _input_bytes(self.context_file)
+            os.sync()
+        m = self.runner.measure(registered, self.context_file, rundir / "measure", self.timeout)
+        result.runs.append(m)
+        options.progress(f"  {self.case.name} / {impl}: run {k}/{self.runs}: {_short(m)}")
+        if not m.ok:
+            self._stop(FAILED, m.error or "failed", rundir)
+            return
+        if scenario.fresh_per_run and not options.keep:
+            _rmtree(rundir / "work")
+
+    def finish(self) -> None:
+        if self.runner.options.keep or self.result.status == NA:
+            return
+        if self.result.status == OK:
+            _rmtree(self.base)
+            with contextlib.suppress(OSError):
+                self.base.parent.rmdir()  # the case directory, once its last impl is gone
+        else:  # keep the logs (setup.log, command.log, ...), drop the inputs
+            for work in self.base.glob("run-*/work"):
+                _rmtree(work)
 
 
 def _read_log(path: Path, limit: int = 1 << 20) -> str:

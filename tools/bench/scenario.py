@@ -21,6 +21,9 @@ The life of one run (the runner repeats it N times, each in fresh processes):
    with the process's combined stdout/stderr: a problem string fails the run. A hook that
    degrades instead of failing (exit 0 plus a warning) would otherwise be timed on its error
    path and look fast.
+5. Optionally, for a ``command`` scenario, ``output_metrics(context, output) -> metrics`` in the
+   driver after a run that passed its check: numbers the command printed about itself (its
+   inner duration, how many git processes it ran), reported beside wall time and RSS.
 
 Everything a measured child imports is counted in its figures, so this module (which every
 scenario module imports) uses no dataclasses, typing, pathlib or json at import time, and heavy
@@ -176,6 +179,7 @@ class Scenario:
         "command",
         "fresh_per_run",
         "name",
+        "output_metrics",
         "run",
         "setup",
         "summary",
@@ -191,6 +195,7 @@ class Scenario:
         available: Callable[[BenchEnv], str | None] = always_available,
         fresh_per_run: bool = True,
         check: Callable[[Context, str], str | None] | None = None,
+        output_metrics: Callable[[Context, str], Metrics] | None = None,
     ) -> None:
         if (run is None) == (command is None):
             raise ValueError(f"scenario {name}: set exactly one of run= and command=")
@@ -202,6 +207,9 @@ class Scenario:
         self.available = available
         self.fresh_per_run = fresh_per_run
         self.check = check
+        if output_metrics is not None and command is None:
+            raise ValueError(f"scenario {name}: output_metrics= needs command=")
+        self.output_metrics = output_metrics
 
     def __repr__(self) -> str:
         return f"Scenario({self.name!r})"

@@ -57,3 +57,24 @@ def ratio(ours: Mapping[str, float], theirs: Mapping[str, float], metric: str) -
     if a is None or b is None or b == 0:
         return None
     return a / b
+
+
+def paired(
+    ours: Sequence[Measurement], theirs: Sequence[Measurement], metric: str, op: str
+) -> tuple[float, int] | None:
+    """(median over run pairs, number of pairs) of ``ours/theirs`` (``op`` ``ratio``) or
+    ``ours - theirs`` (``delta``) for ``metric``.
+
+    Pair i is run i of each side, which an interleaved case measured back to back; a pair
+    where either run failed or lacks the metric is skipped. None when no pair is left.
+    """
+    values: list[float] = []
+    for a, b in zip(ours, theirs, strict=False):
+        if not (a.ok and b.ok):
+            continue
+        x, y = per_run_metrics(a).get(metric), per_run_metrics(b).get(metric)
+        if x is None or y is None or (op == "ratio" and y == 0):
+            continue
+        values.append(x / y if op == "ratio" else x - y)
+    med = median(values)
+    return None if med is None else (med, len(values))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tools.bench.config import BUDGET_UNITS, Case
-from tools.bench.runner import FAILED, NA, ImplResult
+from tools.bench import stats
+from tools.bench.config import BUDGET_UNITS, Case, paired_key
+from tools.bench.runner import FAILED, NA, OK, ImplResult
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Breach:
     def message(self) -> str:
         over = self.value - self.limit
         pct = 100.0 * over / self.limit if self.limit else float("inf")
-        unit = BUDGET_UNITS.get(self.metric, "")
+        unit = unit_of(self.metric)
         return (
             f"{self.case}: {self.impl} {self.metric} {fmt_value(self.value, unit)} > budget "
             f"{fmt_value(self.limit, unit)} (over by {fmt_value(over, unit)}, +{pct:.0f}%)"
@@ -41,8 +42,22 @@ class Verdict:
         return bool(self.breaches or self.failures or (require_all and self.unmeasured))
 
 
+def unit_of(metric: str) -> str:
+    """The display unit of a budget key: ``s``, ``MB``, ``x`` (a paired ratio) or none."""
+    if metric in BUDGET_UNITS:
+        return BUDGET_UNITS[metric]
+    base, _, op = metric.rpartition("_")
+    if op == "ratio" and base:
+        return "x"
+    if op == "delta" and base:
+        return BUDGET_UNITS.get(base, "")
+    return ""
+
+
 def fmt_value(value: float, unit: str) -> str:
-    """``1.234 s`` / ``85 ms`` / ``447.3 MB`` / a bare number."""
+    """``1.234 s`` / ``85 ms`` / ``447.3 MB`` / ``1.03x`` / a bare number."""
+    if unit == "x":
+        return f"{value:.2f}x"
     if unit == "s":
         return f"{value:.3f} s" if abs(value) >= 1 else f"{value * 1000:.1f} ms"
     if unit == "MB":
@@ -52,7 +67,8 @@ def fmt_value(value: float, unit: str) -> str:
 
 def evaluate(cases: Sequence[Case], results: Sequence[ImplResult]) -> Verdict:
     """Compare each budgeted case's reference implementation (its first ``ours``) with its
-    budget; collect failed runs of any implementation."""
+    budget, and its paired figures against its first peer with its paired budget; collect
+    failed runs of any implementation."""
     by_key = {(r.case, r.impl): r for r in results}
     breaches: list[Breach] = []
     failures: list[str] = []
@@ -61,7 +77,7 @@ def evaluate(cases: Sequence[Case], results: Sequence[ImplResult]) -> Verdict:
         if r.status == FAILED:
             failures.append(f"{r.case}: {r.impl} failed: {r.reason}")
     for case in cases:
-        if not case.budget:
+        if not (case.budget or case.paired):
             continue
         ref = by_key.get((case.name, case.ours[0]))
         if ref is None or ref.status == NA:
@@ -77,4 +93,41 @@ def evaluate(cases: Sequence[Case], results: Sequence[ImplResult]) -> Verdict:
                 failures.append(f"{case.name}: {ref.impl} reported no {metric!r} for its budget")
             elif value > limit:
                 breaches.append(Breach(case.name, ref.impl, metric, value, limit))
+        if case.paired:
+            _paired(case, by_key, breaches, failures, unmeasured)
     return Verdict(breaches, failures, unmeasured)
+
+
+def paired_figure(
+    case: Case, by_key: dict[tuple[str, str], ImplResult], key: str
+) -> tuple[float, int] | None:
+    """A paired figure (``wall_s_ratio``...) of the case's first ours against its first peer."""
+    ours, theirs = by_key.get((case.name, case.ours[0])), by_key.get((case.name, case.peers[0]))
+    if ours is None or theirs is None or ours.status != OK or theirs.status != OK:
+        return None
+    metric, op = paired_key(key)
+    return stats.paired(ours.runs, theirs.runs, metric, op)
+
+
+def _paired(
+    case: Case,
+    by_key: dict[tuple[str, str], ImplResult],
+    breaches: list[Breach],
+    failures: list[str],
+    unmeasured: list[str],
+) -> None:
+    """The paired budget of a case whose reference was measured (its peer may not have been)."""
+    peer = by_key.get((case.name, case.peers[0]))
+    if peer is None or peer.status == NA:
+        why = peer.reason if peer is not None else "not run"
+        unmeasured.append(f"{case.name}: {case.peers[0]} not measured ({why}): no paired figure")
+        return
+    if peer.status == FAILED:
+        return  # already a failure
+    for key, limit in case.paired.values.items():
+        figure = paired_figure(case, by_key, key)
+        if figure is None:
+            failures.append(f"{case.name}: no run pair reported {key!r} for its paired budget")
+        elif figure[0] > limit:
+            impl = f"{case.ours[0]} vs {peer.impl}"
+            breaches.append(Breach(case.name, impl, key, figure[0], limit))

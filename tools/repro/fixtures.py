@@ -88,7 +88,8 @@ def claude_corpus(cache: Path, pairs: int, thinking_bytes: int) -> Path:
     return cached_path(cache, f"claude-{pairs}x{thinking_bytes}.jsonl", build)
 
 
-def _install_log(repo: Path, head: str, corpus: Path) -> Path:
+def install_log(repo: Path, head: str, corpus: Path) -> Path:
+    """Install ``corpus`` as git-ai's working log of ``head`` (with the seeded files' blob)."""
     log_dir = repo / ".git" / "ai" / "working_logs" / head
     blobs = log_dir / "blobs"
     blobs.mkdir(parents=True)
@@ -115,7 +116,7 @@ def prepare_repro_checkpoints(
     corpus = repro_checkpoints_corpus(cache, lines, attrs, files)
     repo = workdir / "repo"
     head = repo_from_template(cache, repo, files)
-    log_dir = _install_log(repo, head, corpus)
+    log_dir = install_log(repo, head, corpus)
     edit_target(repo)
     return CheckpointFixture(repo, head, log_dir, corpus.stat().st_size, lines)
 
@@ -128,7 +129,7 @@ def prepare_history(
     corpus = history_corpus(cache, checkpoints, files)
     repo = workdir / "repo"
     head = repo_from_template(cache, repo, files)
-    log_dir = _install_log(repo, head, corpus)
+    log_dir = install_log(repo, head, corpus)
     edit_target(repo)
     return CheckpointFixture(repo, head, log_dir, corpus.stat().st_size, checkpoints)
 
