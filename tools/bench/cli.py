@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tools.bench import config as config_mod
 from tools.bench import docs, inputs, report
-from tools.bench.machine import describe, one_line
+from tools.bench.machine import describe, load_average, one_line
 from tools.bench.registry import discover
 from tools.bench.runner import ImplResult, Runner, RunOptions
 from tools.bench.verdict import evaluate
@@ -138,6 +138,7 @@ def _main(argv: list[str] | None) -> int:
     if runner.ckptlog_problem:
         progress(f"ckptlog: {runner.ckptlog_problem}; its rows report n/a")
     results = runner.run_cases(cases)
+    machine["load_end"] = load_average()
     verdict = evaluate(cases, results)
 
     print(report.text_table(report.rows(cases, results)))

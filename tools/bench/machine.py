@@ -50,8 +50,18 @@ def _git_version() -> str:
     return out.stdout.strip().removeprefix("git version ")
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (None where the OS has none)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def describe() -> dict[str, object]:
-    """CPU, cores, RAM, kernel, Python, package versions, date."""
+    """CPU, cores, RAM, kernel, Python, package versions, date, load average (at the start;
+    the driver adds ``load_end`` when the run is over: a shared machine's figures move with it).
+    """
     ram = _ram_gib()
     return {
         "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
@@ -64,6 +74,7 @@ def describe() -> dict[str, object]:
         "git": _git_version(),
         "usr_bin_time": time_available(),
         "packages": {p: _version(p) for p in PACKAGES},
+        "load": load_average(),
     }
 
 
@@ -71,7 +82,13 @@ def one_line(info: dict[str, object]) -> str:
     """A single-line summary for the terminal and the markdown."""
     packages = info.get("packages")
     pk = ", ".join(f"{k} {v}" for k, v in packages.items()) if isinstance(packages, dict) else ""
-    return (
+    text = (
         f"{info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM; {info['os']}; "
         f"{info['python']}; git {info['git']}; {pk}; {info['date_utc']} UTC"
     )
+    load, end = info.get("load"), info.get("load_end")
+    if isinstance(load, list) and load:
+        text += f"; load average {load[0]:.2f} at the start"
+        if isinstance(end, list) and end:
+            text += f", {end[0]:.2f} at the end"
+    return text
