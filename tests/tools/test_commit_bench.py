@@ -165,12 +165,15 @@ def test_post_commit_runs_that_did_not_do_the_work_fail(committed: dict[str, Any
 
 @pytest.mark.parametrize(
     ("hooks", "expect_note"),
-    [(scenarios.HOOKS_ALL, True), ((), False)],
+    [(scenarios.HOOKS_ALL, True), (("post-commit",), True), ((), False)],
 )
 def test_a_git_commit_with_and_without_hooks(
     tmp_path: Path, input_cache: Path, hooks: tuple[str, ...], expect_note: bool
 ) -> None:
     context = scenarios.setup_git_commit(hooks)(_env(tmp_path / "w", input_cache))
+    # the whole set as a user installs it (this build has install-hooks); one hook by hand
+    expected = {scenarios.HOOKS_ALL: "ckptlog install-hooks", (): "none"}
+    assert context["hooks"].startswith(expected.get(hooks, "harness scripts: post-commit"))
     assert (
         context["commit"] is None
         and git(Path(context["repo"]), "rev-parse", "HEAD") == (context["base"])
