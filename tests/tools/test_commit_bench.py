@@ -178,15 +178,7 @@ def test_a_git_commit_with_and_without_hooks(
         context["commit"] is None
         and git(Path(context["repo"]), "rev-parse", "HEAD") == (context["base"])
     )
-    command = scenarios.git_commit_command(context)
-    done = subprocess.run(
-        list(command.argv),
-        cwd=command.cwd,
-        env={**os.environ, **command.env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = scenarios.git_commit_command(context).run_unmeasured()
     assert done.returncode == 0, done.stderr
     assert scenarios.check_git_commit(context, done.stdout + done.stderr) is None
     # the check tells a commit whose hooks did nothing from one that wrote the note

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a measured child ~5 ms
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable, Mapping
     from pathlib import Path
     from typing import Any, TypeAlias
@@ -159,6 +160,25 @@ class Command:
 
     def __repr__(self) -> str:
         return f"Command(argv={self.argv!r}, cwd={self.cwd!r}, env={dict(self.env)!r})"
+
+    def run_unmeasured(self) -> subprocess.CompletedProcess[str]:
+        """Run it to completion outside any measurement (a setup's warm-up, a test): the
+        driver's environment plus ``env``, output captured as text, the exit status returned."""
+        import contextlib
+        import os
+        import subprocess
+
+        with contextlib.ExitStack() as stack:
+            stdin = None if self.stdin_path is None else stack.enter_context(open(self.stdin_path))
+            return subprocess.run(
+                list(self.argv),
+                cwd=self.cwd,
+                env={**os.environ, **self.env},
+                stdin=stdin,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
 
 
 def always_available(env: BenchEnv) -> str | None:

@@ -80,11 +80,8 @@ def evaluate(cases: Sequence[Case], results: Sequence[ImplResult]) -> Verdict:
         if not (case.budget or case.paired):
             continue
         ref = by_key.get((case.name, case.ours[0]))
-        if ref is None or ref.status == NA:
-            why = ref.reason if ref is not None else "not run"
-            unmeasured.append(f"{case.name}: {case.ours[0]} not measured ({why})")
-            continue
-        if ref.status == FAILED:
+        if ref is None or ref.status != OK:
+            _not_measured(case.name, case.ours[0], ref, unmeasured)
             continue
         medians = ref.medians
         for metric, limit in case.budget.values.items():
@@ -96,6 +93,15 @@ def evaluate(cases: Sequence[Case], results: Sequence[ImplResult]) -> Verdict:
         if case.paired:
             _paired(case, by_key, breaches, failures, unmeasured)
     return Verdict(breaches, failures, unmeasured)
+
+
+def _not_measured(
+    case: str, impl: str, r: ImplResult | None, unmeasured: list[str], then: str = ""
+) -> None:
+    """Note an implementation that was not measured (n/a); a failed one is a failure already."""
+    if r is None or r.status == NA:
+        why = r.reason if r is not None else "not run"
+        unmeasured.append(f"{case}: {impl} not measured ({why}){then}")
 
 
 def paired_figure(
@@ -118,12 +124,9 @@ def _paired(
 ) -> None:
     """The paired budget of a case whose reference was measured (its peer may not have been)."""
     peer = by_key.get((case.name, case.peers[0]))
-    if peer is None or peer.status == NA:
-        why = peer.reason if peer is not None else "not run"
-        unmeasured.append(f"{case.name}: {case.peers[0]} not measured ({why}): no paired figure")
+    if peer is None or peer.status != OK:
+        _not_measured(case.name, case.peers[0], peer, unmeasured, ": no paired figure")
         return
-    if peer.status == FAILED:
-        return  # already a failure
     for key, limit in case.paired.values.items():
         figure = paired_figure(case, by_key, key)
         if figure is None:

@@ -88,6 +88,8 @@ SCHEMA_VERSION = "authorship/3.0.0"
 GIT_AI_VERSION = "1.6.24"
 ARCHIVE_RETENTION_S = 7 * 24 * 3600
 #: git-ai's "PatchParse" profile (``repository.rs`` L130-233): options forced on parsed diffs.
+#: The same constant as ``lsm.git.PATCH_OPTIONS``, kept here: importing ``lsm`` would add our
+#: package's import time to the peer's measured process.
 PATCH_PARSE = (
     "--no-ext-diff",
     "--no-textconv",

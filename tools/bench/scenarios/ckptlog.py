@@ -88,21 +88,10 @@ def warm_up(
 
     :raises RuntimeError: a warm-up run failed or its output did not pass ``check``.
     """
-    import os
-    import subprocess
-
     from tools.bench import inputs
 
     for round_ in range(1, rounds + 1):
-        cmd = command(context)
-        done = subprocess.run(
-            list(cmd.argv),
-            cwd=cmd.cwd,
-            env={**os.environ, **cmd.env},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = command(context).run_unmeasured()
         problem = check(context, done.stdout + done.stderr)
         if done.returncode != 0 or problem:
             raise RuntimeError(

@@ -233,24 +233,39 @@ def check_git_commit(context: Context, output: str) -> str | None:
     return None
 
 
+def _post_commit_scenario(name: str, summary: str, reference: bool) -> Scenario:
+    return Scenario(
+        name=name,
+        summary=summary,
+        setup=_setup_post_commit(reference),
+        command=_post_commit,
+        check=check_post_commit,
+        output_metrics=post_commit_metrics,
+        available=_available,
+    )
+
+
+def _git_commit_scenario(name: str, summary: str, hooks: tuple[str, ...]) -> Scenario:
+    return Scenario(
+        name=name,
+        summary=summary,
+        setup=setup_git_commit(hooks),
+        command=git_commit_command,
+        check=check_git_commit,
+        available=_available,
+    )
+
+
 SCENARIOS = (
-    Scenario(
-        name="ckptlog-post-commit",
-        summary="installed `ckptlog post-commit` right after an AI commit (the hook's work)",
-        setup=_setup_post_commit(reference=False),
-        command=_post_commit,
-        check=check_post_commit,
-        output_metrics=post_commit_metrics,
-        available=_available,
+    _post_commit_scenario(
+        "ckptlog-post-commit",
+        "installed `ckptlog post-commit` right after an AI commit (the hook's work)",
+        reference=False,
     ),
-    Scenario(
-        name="ckptlog-post-commit-reference",
-        summary="the same post-commit after a `reference_checkpoints` (1k) history",
-        setup=_setup_post_commit(reference=True),
-        command=_post_commit,
-        check=check_post_commit,
-        output_metrics=post_commit_metrics,
-        available=_available,
+    _post_commit_scenario(
+        "ckptlog-post-commit-reference",
+        "the same post-commit after a `reference_checkpoints` (1k) history",
+        reference=True,
     ),
     Scenario(
         name="gitai-post-commit",
@@ -259,28 +274,13 @@ SCENARIOS = (
         run=_peer,
         available=_available,
     ),
-    Scenario(
-        name="git-commit-hooked",
-        summary="`git commit` of the AI edit with ckptlog's git hooks",
-        setup=setup_git_commit(HOOKS_ALL),
-        command=git_commit_command,
-        check=check_git_commit,
-        available=_available,
+    _git_commit_scenario(
+        "git-commit-hooked", "`git commit` of the AI edit with ckptlog's git hooks", HOOKS_ALL
     ),
-    Scenario(
-        name="git-commit-post-commit-hook",
-        summary="`git commit` of the AI edit with only the post-commit hook",
-        setup=setup_git_commit(("post-commit",)),
-        command=git_commit_command,
-        check=check_git_commit,
-        available=_available,
+    _git_commit_scenario(
+        "git-commit-post-commit-hook",
+        "`git commit` of the AI edit with only the post-commit hook",
+        ("post-commit",),
     ),
-    Scenario(
-        name="git-commit-bare",
-        summary="`git commit` of the AI edit without hooks",
-        setup=setup_git_commit(()),
-        command=git_commit_command,
-        check=check_git_commit,
-        available=_available,
-    ),
+    _git_commit_scenario("git-commit-bare", "`git commit` of the AI edit without hooks", ()),
 )
