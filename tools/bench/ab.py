@@ -1,95 +1,133 @@
-"""``python -m tools.bench.ab``: alternate two (or more) commands run by run; medians.
+"""``python -m tools.bench.ab``: two builds of ckptlog on one case, alternating run by run.
 
-On a shared, busy machine two benchmark runs made minutes apart measure the
-machine as much as the code. Alternating the variants round by round (A B C,
-A B C, ...) exposes them to the same load, and the medians of many rounds
-compare them. Each run is a fresh process measured like every benchmark
-here (:func:`tools.bench.measure.run_command`: wall time from spawn to reap,
-peak RSS from ``/usr/bin/time``). An optional ``--setup`` command runs
-before every measured run, unmeasured (a fresh edit before a checkpoint)::
+The way to compare versions on a shared machine: build both wheels, install each in its own
+venv, and run one implementation of one case (by default the case's first ``ours``) with each
+in turn, ABBA order (A B, B A, A B ...), each run a fresh setup and a fresh measured process, as
+``python -m tools.bench`` does. Prints both sides' medians (wall, peak RSS, and any metric the
+scenario reports, such as ``inner_ms``) and the paired figures: the median over rounds of B/A
+and of B - A.
 
-    python -m tools.bench.ab --rounds 21 --cwd REPO --setup 'echo x >> f.txt' \\
-        --variant before='/venvA/bin/ckptlog checkpoint -- f.txt' \\
-        --variant after='/venvB/bin/ckptlog checkpoint -- f.txt'
+    python -m tools.bench.ab --case post-commit-100k --a before/bin/ckptlog --b after/bin/ckptlog
 
-Prints one line per variant: median, min and max wall time, median peak RSS,
-and the ratio to the first variant. ``--json`` writes every run.
+Exit status: 0 when every run of both sides was measured, 1 when one failed, 2 on a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
-import statistics
-import subprocess
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from tools.bench.measure import run_command
-from tools.bench.scenario import Command
+from tools.bench import config as config_mod
+from tools.bench import stats
+from tools.bench.machine import describe, load_average, one_line
+from tools.bench.runner import OK, ImplResult, Runner, RunOptions
+from tools.bench.verdict import fmt_value, unit_of
+from tools.repro.cache import default_cache_dir
+
+SIDES = ("a", "b")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m tools.bench.ab", description=__doc__.split("\n\n")[0]
-    )
-    p.add_argument(
-        "--variant",
-        action="append",
-        required=True,
-        metavar="NAME=COMMAND",
-        help="a command to measure (a shell-quoted string); repeat for each variant",
-    )
-    p.add_argument("--rounds", type=int, default=11, help="rounds (each runs every variant once)")
-    p.add_argument("--cwd", type=Path, default=Path.cwd(), help="directory the commands run in")
-    p.add_argument("--setup", default=None, help="a shell command run before every measured run")
-    p.add_argument(
-        "--env",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="extra environment for the measured commands",
-    )
-    p.add_argument("--json", type=Path, default=None, help="write every run here")
-    return p  # fmt: skip
+    p = argparse.ArgumentParser(prog="python -m tools.bench.ab", description=__doc__.split("\n")[0])
+    p.add_argument("--case", required=True, help="a case of the budgets file")
+    p.add_argument("--impl", help="the implementation to run (default: the case's first ours)")
+    p.add_argument("--a", required=True, metavar="CKPTLOG", help="build A (the baseline)")
+    p.add_argument("--b", required=True, metavar="CKPTLOG", help="build B")
+    p.add_argument("--runs", type=int, default=5, help="rounds (one run of each side per round)")
+    p.add_argument("--config", type=Path, default=config_mod.DEFAULT_CONFIG)
+    p.add_argument("--work-dir", type=Path, default=Path("bench-out") / "work-ab")
+    p.add_argument("--cache-dir", type=Path, default=None)
+    p.add_argument("--timeout", type=float, help="per-process timeout in seconds")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    return p
+
+
+def _metrics(result: ImplResult) -> list[str]:
+    keys = ["wall_s", "rss_mb"]
+    keys += sorted(k for k in result.medians if k not in keys and k != "time_rss_mb")
+    return keys
+
+
+def report(a: ImplResult, b: ImplResult) -> list[str]:
+    """Lines: each metric's medians for A and B, then B/A and B - A over the rounds."""
+    lines = [f"{'metric':<18} {'A (median)':>14} {'B (median)':>14} {'B/A':>8} {'B - A':>12}"]
+    for key in _metrics(a):
+        med_a, med_b = a.medians.get(key), b.medians.get(key)
+        if med_a is None or med_b is None:
+            continue
+        unit = unit_of(key)
+        ratio = stats.paired(b.runs, a.runs, key, "ratio")
+        delta = stats.paired(b.runs, a.runs, key, "delta")
+        lines.append(
+            f"{key:<18} {fmt_value(med_a, unit):>14} {fmt_value(med_b, unit):>14} "
+            f"{f'{ratio[0]:.3f}x' if ratio else '-':>8} "
+            f"{fmt_value(delta[0], unit) if delta else '-':>12}"
+        )
+    return lines
+
+
+def _tagged(progress: Callable[[str], None], side: str) -> Callable[[str], None]:
+    return lambda message: progress(f"[{side.upper()}] {message}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    variants: list[tuple[str, list[str]]] = []
-    for spec in args.variant:
-        name, sep, command = spec.partition("=")
-        if not sep or not command:
-            parser().error(f"--variant wants NAME=COMMAND, not {spec!r}")
-        variants.append((name, shlex.split(command)))
-    env = dict(e.split("=", 1) for e in args.env)
-    runs: dict[str, list[tuple[float, int | None, int]]] = {name: [] for name, _ in variants}
-    with tempfile.TemporaryDirectory(prefix="ab-") as tmp:
-        for r in range(args.rounds):
-            for name, argv_ in variants:
-                if args.setup:
-                    subprocess.run(args.setup, shell=True, cwd=args.cwd, check=True)
-                m = run_command(
-                    Command(argv=tuple(argv_), cwd=str(args.cwd), env=env),
-                    rundir=Path(tmp) / f"{name}-{r}",
-                )
-                runs[name].append((m.wall_s, m.peak_kb, m.returncode))
-    first = statistics.median(w for w, _, _ in runs[variants[0][0]])
-    for name, _ in variants:
-        walls = [w for w, _, _ in runs[name]]
-        rss = [k for _, k, _ in runs[name] if k is not None]
-        codes = sorted({c for _, _, c in runs[name]})
-        med = statistics.median(walls)
-        print(
-            f"{name:<16} wall median {med * 1000:8.1f} ms  min {min(walls) * 1000:8.1f}  "
-            f"max {max(walls) * 1000:8.1f}  peak RSS median "
-            f"{(statistics.median(rss) / 1024 if rss else float('nan')):6.1f} MB  "
-            f"x{med / first:.3f}  exit {codes}  (n={len(walls)})"
+    command = shlex.join(
+        ["python", "-m", "tools.bench.ab", *(sys.argv[1:] if argv is None else argv)]
+    )
+    try:
+        config = config_mod.load(args.config)
+        case = config.cases[args.case]
+    except KeyError:
+        print(f"error: no case {args.case!r} in {args.config}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    impl = args.impl or case.ours[0]
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    machine = describe()
+    runs = {}
+    for side in SIDES:
+        options = RunOptions(
+            work_dir=args.work_dir / side,
+            cache_dir=args.cache_dir or default_cache_dir(),
+            ckptlog=getattr(args, side),
+            runs=args.runs,
+            timeout_s=args.timeout,
+            progress=_tagged(progress, side),
         )
-    if args.json is not None:
-        args.json.write_text(json.dumps(runs, indent=1) + "\n")
+        runner = Runner(config, options)
+        if runner.ckptlog_problem:
+            print(f"error: build {side.upper()}: {runner.ckptlog_problem}", file=sys.stderr)
+            return 2
+        runs[side] = runner.start(case, impl, "ours")
+    for k in range(1, args.runs + 1):
+        for side in SIDES if k % 2 else SIDES[::-1]:  # ABBA: neither side always goes first
+            runs[side].step(k)
+    for run in runs.values():
+        run.finish()
+    machine["load_end"] = load_average()
+    a, b = runs["a"].result, runs["b"].result
+    print(f"command: {command}")
+    print(f"machine: {one_line(machine)}")
+    print(f"case {case.name}, {impl}: A = {args.a}, B = {args.b}, {args.runs} rounds (ABBA)")
+    failed = [
+        f"{s.upper()}: {r.status}: {r.reason}" for s, r in (("a", a), ("b", b)) if r.status != OK
+    ]
+    if failed:
+        for line in failed:
+            print(line)
+        return 1
+    for line in report(a, b):
+        print(line)
     return 0
 
 

@@ -133,7 +133,7 @@ class Runner:
                     results.append(self.run_impl(case, impl))
                     self._report(results[-1])
                 continue
-            runs = [self._start(case, impl) for impl in case.implementations]
+            runs = [self.start(case, impl) for impl in case.implementations]
             for k in range(1, self.runs_for(case) + 1):  # A1 B1 A2 B2 ...: drifting load
                 for run in runs:  # hits every side alike
                     run.step(k)
@@ -159,15 +159,16 @@ class Runner:
 
     def run_impl(self, case: Case, impl: str, role: str | None = None) -> ImplResult:
         """Measure ``impl`` on ``case``: setup and measure ``runs`` times."""
-        run = self._start(case, impl, role)
+        run = self.start(case, impl, role)
         for k in range(1, self.runs_for(case) + 1):
             run.step(k)
         run.finish()
         return run.result
 
-    def _start(self, case: Case, impl: str, role: str | None = None) -> _ImplRun:
+    def start(self, case: Case, impl: str, role: str | None = None) -> ImplRun:
+        """``impl`` of ``case``, ready to be measured run by run (:meth:`ImplRun.step`)."""
         role = role or ("ours" if impl in case.ours else "peer")
-        return _ImplRun(self, case, impl, role)
+        return ImplRun(self, case, impl, role)
 
     def measure(
         self, registered: Registered, context_file: Path, rundir: Path, timeout: float
@@ -217,7 +218,7 @@ class Runner:
             )
 
 
-class _ImplRun:
+class ImplRun:
     """One implementation of one case, measured one run at a time (so runs can interleave).
 
     ``step(k)`` does run k (a fresh setup unless the scenario shares one, then the measured
