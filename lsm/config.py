@@ -26,6 +26,7 @@ __all__ = [
     "CONFIG_FILE",
     "MAX_CONFIG_BYTES",
     "CapsSettings",
+    "CheckpointSettings",
     "CommitSettings",
     "CompactionSettings",
     "Settings",
@@ -99,6 +100,16 @@ class CompactionSettings(NamedTuple):
     archive_retention_days: float = 7.0
 
 
+class CheckpointSettings(NamedTuple):
+    """How checkpoints are taken."""
+
+    #: A KnownHuman save less than this many seconds after an AI checkpoint of
+    #: the same file is dropped as the editor saving what the agent wrote
+    #: (git-ai ``KNOWN_HUMAN_MIN_SECS_AFTER_AI``). git-ai compiles the rule out
+    #: of its test builds; 0 turns it off here (the scenario tests do).
+    known_human_min_secs_after_ai: float = 1.0
+
+
 class CommitSettings(NamedTuple):
     """What happens at commit time (post-commit and the rewrite hooks)."""
 
@@ -128,6 +139,7 @@ class Settings(NamedTuple):
     transcripts: TranscriptSettings = TranscriptSettings()
     compaction: CompactionSettings = CompactionSettings()
     commit: CommitSettings = CommitSettings()
+    checkpoint: CheckpointSettings = CheckpointSettings()
     #: "section.key" -> "file" | "env:<NAME>", for ``ckptlog config``.
     sources: dict[str, str] = {}  # noqa: RUF012 - shared default, never mutated
     #: The configuration file read, if any.
@@ -160,6 +172,7 @@ class Settings(NamedTuple):
             "transcripts": self.transcripts._asdict(),
             "compaction": self.compaction._asdict(),
             "commit": self.commit._asdict(),
+            "checkpoint": self.checkpoint._asdict(),
             "sources": dict(self.sources),
             "file": self.file,
         }
@@ -171,6 +184,7 @@ _SECTIONS: dict[str, Any] = {
     "transcripts": TranscriptSettings,
     "compaction": CompactionSettings,
     "commit": CommitSettings,
+    "checkpoint": CheckpointSettings,
 }
 
 
@@ -298,6 +312,7 @@ def load_settings(ai_dir: Path | None, env: Mapping[str, str] | None = None) -> 
         transcripts=TranscriptSettings(**values["transcripts"]),
         compaction=CompactionSettings(**values["compaction"]),
         commit=CommitSettings(**values["commit"]),
+        checkpoint=CheckpointSettings(**values["checkpoint"]),
         sources=sources,
         file=file_used,
     )

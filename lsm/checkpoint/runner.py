@@ -49,10 +49,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CheckpointResult", "log_name", "open_store", "run_request"]
 
-#: git-ai drops a KnownHuman save this soon after an AI edit of the same file
-#: (likely the IDE saving what the agent wrote; KNOWN_HUMAN_MIN_SECS_AFTER_AI).
-KNOWN_HUMAN_MIN_SECS_AFTER_AI = 1
-
 
 class CheckpointResult(Struct):
     """What a checkpoint did.
@@ -312,21 +308,25 @@ def _build_checkpoint(
     trace: str,
     ts_ms: int,
     result: CheckpointResult,
+    known_human_window: float,
 ) -> tuple[Checkpoint, dict[str, bytes]] | None:
-    """git-ai's ``get_checkpoint_entries`` and ``Checkpoint::new``; None: nothing to write."""
+    """git-ai's ``get_checkpoint_entries`` and ``Checkpoint::new``; None: nothing to write.
+
+    :param known_human_window: a KnownHuman save less than this many seconds
+        after an AI checkpoint of one of its files is dropped (git-ai
+        ``KNOWN_HUMAN_MIN_SECS_AFTER_AI``: the editor saving what the agent
+        wrote); setting ``checkpoint.known_human_min_secs_after_ai``.
+    """
     from lsm.checkpoint.entry import PreviousState, compute_entry
 
     states = source.states(texts)
     if req.kind is CheckpointKind.KNOWN_HUMAN:
         now_s = ts_ms // 1000
         for s in states.values():
-            if (
-                s is not None
-                and s.kind.is_ai
-                and now_s - s.timestamp < KNOWN_HUMAN_MIN_SECS_AFTER_AI
-            ):
+            if s is not None and s.kind.is_ai and now_s - s.timestamp < known_human_window:
                 result.dropped_reason = (
-                    "a KnownHuman save within 1 s of an AI edit of the same file"
+                    f"a KnownHuman save within {known_human_window:g} s of an AI edit"
+                    " of the same file"
                 )
                 return None
     initial = source.initial()
@@ -436,7 +436,16 @@ def _checkpoint_under_lock(
         if not texts:
             return
         built = _build_checkpoint(
-            _StoreSource(store, log), repo, base, req, texts, raw, trace, ts_ms, result
+            _StoreSource(store, log),
+            repo,
+            base,
+            req,
+            texts,
+            raw,
+            trace,
+            ts_ms,
+            result,
+            settings.checkpoint.known_human_min_secs_after_ai,
         )
         if built is None:
             return
@@ -508,7 +517,16 @@ def _checkpoint_legacy(
     wl = LegacyWorkingLog(repo.ai_dir, base, max_bytes=settings.caps.max_hook_history_bytes or None)
     try:
         built = _build_checkpoint(
-            _LegacySource(wl), repo, base, req, texts, raw, trace, ts_ms, result
+            _LegacySource(wl),
+            repo,
+            base,
+            req,
+            texts,
+            raw,
+            trace,
+            ts_ms,
+            result,
+            settings.checkpoint.known_human_min_secs_after_ai,
         )
         if built is None:
             return

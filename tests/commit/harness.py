@@ -10,18 +10,21 @@ git's notes and the store through public APIs only.
 from __future__ import annotations
 
 import json
-import math
 import os
+import re
 import subprocess
 import sys
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import lsm
-from lsm.ids import human_short_hash, session_id
-from lsm.model import InitialAttributions
+from lsm.commit.postcommit import GIT_AI_VERSION
+from lsm.git import unquote_path
+from lsm.ids import human_short_hash, is_ai_author, session_id
+from lsm.model import Checkpoint, InitialAttributions
+from lsm.notes import session_of
+from tests.commit.grammar import check_note
 from tests.gitutil import GIT_ENV
 
 #: The installed console script (the venv's), as git hooks would find it.
@@ -38,6 +41,10 @@ BASE_ENV = {
     # git-ai at HEAD takes no checkpoint at commit time (its pre-commit step
     # was removed); the scenario ports model it, tests of ours turn it on.
     "CKPTLOG_COMMIT_CHECKPOINT_FIRST": "0",
+    # git-ai's test builds compile out the rule that drops a KnownHuman save
+    # within 1 s of an AI edit (KNOWN_HUMAN_MIN_SECS_AFTER_AI); its scenarios
+    # make such saves back to back, so the ports turn it off the same way.
+    "CKPTLOG_CHECKPOINT_KNOWN_HUMAN_MIN_SECS_AFTER_AI": "0",
     "GIT_AUTHOR_NAME": "Ada Lovelace",
     "GIT_AUTHOR_EMAIL": "ada@example.com",
     "GIT_COMMITTER_NAME": "Ada Lovelace",
@@ -78,6 +85,8 @@ class Sandbox:
         self.root = root
         self.env = {**BASE_ENV, **(env or {})}
         self.outputs: list[subprocess.CompletedProcess[str]] = []
+        #: session id -> agent_id record of every AI checkpoint made through the helpers.
+        self.agents: dict[str, dict[str, str]] = {}
         self.transcripts = root.parent / f"{root.name}-transcripts"
         self.transcripts.mkdir(parents=True, exist_ok=True)
         root.mkdir(parents=True, exist_ok=True)
@@ -198,13 +207,11 @@ class Sandbox:
     def known_human(self, rel: str, text: str) -> None:
         """A save in an editor with git-ai's extension (KnownHuman).
 
-        git-ai drops a KnownHuman save made in the same second as an AI edit
-        of the file (KNOWN_HUMAN_MIN_SECS_AFTER_AI); the save waits for the
-        next second, so that the outcome does not depend on how fast the
-        hooks before it ran.
+        git-ai drops a KnownHuman save made within a second of an AI edit of
+        the file (KNOWN_HUMAN_MIN_SECS_AFTER_AI); :data:`BASE_ENV` turns the
+        rule off, as git-ai's test builds do, so the outcome never depends on
+        how fast the hooks before it ran.
         """
-        now = time.time()
-        time.sleep(math.ceil(now) - now + 0.01)
         self.write(rel, text)
         self.ckptlog("checkpoint", "known_human", "--editor", "vscode", "--", rel)
 
@@ -264,33 +271,224 @@ class Sandbox:
         assert data is not None
         return data.decode()
 
-    def initial_key_of_last(self) -> str:
-        """The author key of the newest checkpoint's first line attribution."""
-        with self.store() as store:
-            last = None
-            for sc in store.checkpoints(lsm.current_log(self.root)):
-                last = sc.checkpoint
-        assert last is not None
-        return last.entries[0].line_attributions[0].author_id
-
-    def last_trace(self) -> str:
-        if self.env.get("CKPTLOG_STORAGE_MODE") == "legacy":
-            jsonl = self.root / ".git" / "ai" / "working_logs" / self.head() / "checkpoints.jsonl"
-            trace = json.loads(jsonl.read_text().splitlines()[-1])["trace_id"]
-            assert isinstance(trace, str)
-            return trace
+    def last_checkpoint(self) -> Checkpoint:
+        """The newest checkpoint of HEAD's working log."""
         with self.store() as store:
             log = lsm.current_log(self.root)
             last = None
             for sc in store.checkpoints(log):
                 last = sc.checkpoint
-        assert last is not None and last.trace_id is not None
-        return last.trace_id
+        assert last is not None
+        return last
 
+    def initial_key_of_last(self) -> str:
+        """The author key of the newest checkpoint's first line attribution."""
+        return self.last_checkpoint().entries[0].line_attributions[0].author_id
 
-def session_key(session: str = SESSION, tool: str = "claude") -> str:
-    """The ``s_…`` id of an agent session."""
-    return session_id(tool, session)
+    def last_trace(self) -> str:
+        if self.env.get("CKPTLOG_STORAGE_MODE") == "legacy":
+            jsonl = self.root / ".git" / "ai" / "working_logs" / self.head() / "checkpoints.jsonl"
+            legacy = json.loads(jsonl.read_text().splitlines()[-1])["trace_id"]
+            assert isinstance(legacy, str)
+            return legacy
+        trace = self.last_checkpoint().trace_id
+        assert trace is not None
+        return trace
+
+    # ------------------------------------------------------------------ git-ai's test presets
+
+    def _ai_key(self) -> str:
+        """The author key of the newest (AI) checkpoint; remembers its agent for metadata."""
+        cp = self.last_checkpoint()
+        assert cp.agent_id is not None and cp.trace_id is not None, "not an AI checkpoint"
+        sid = session_id(cp.agent_id.tool, cp.agent_id.id)
+        self.agents[sid] = {
+            "tool": cp.agent_id.tool,
+            "id": cp.agent_id.id,
+            "model": cp.agent_id.model,
+        }
+        return f"{sid}::{cp.trace_id}"
+
+    def mock_ai(self, *paths: str) -> str:
+        """``ckptlog checkpoint mock_ai PATHS`` (a new agent session each call, as git-ai's).
+
+        Returns the key it wrote (``s_…::t_…``).
+        """
+        self.ckptlog("checkpoint", "mock_ai", *paths)
+        return self._ai_key()
+
+    def mock_known_human(self, *paths: str) -> None:
+        """``ckptlog checkpoint mock_known_human PATHS`` (KnownHuman, no editor metadata)."""
+        self.ckptlog("checkpoint", "mock_known_human", *paths)
+
+    def human_checkpoint(self, *paths: str) -> None:
+        """``ckptlog checkpoint human PATHS``: an agent's pre-edit (untracked human) checkpoint."""
+        self.ckptlog("checkpoint", "human", *paths)
+
+    def stage_all_and_commit(self, message: str = "change", *args: str) -> str:
+        """git-ai's ``stage_all_and_commit``: ``git add -A`` then commit."""
+        self.git("add", "-A")
+        return self.commit(message, *args)
+
+    # ------------------------------------------------------------------ notes and blame
+
+    def note_files(self, rev: str = "HEAD") -> dict[str, list[tuple[str, list[tuple[int, int]]]]]:
+        """The note's attestations, parsed by the spec grammar ({} without a note)."""
+        text = self.note(rev)
+        if text is None:
+            return {}
+        commit = self.git("rev-parse", rev)
+        files: dict[str, list[tuple[str, list[tuple[int, int]]]]] = check_note(text, commit=commit)[
+            "files"
+        ]
+        return files
+
+    def key_at(self, rev: str, path: str, line: int) -> str:
+        """The key of the (only) entry of ``rev``'s note covering ``path``:``line``."""
+        keys = [
+            k
+            for k, ranges in self.note_files(rev).get(path, [])
+            if any(a <= line <= b for a, b in ranges)
+        ]
+        assert len(keys) == 1, keys
+        return keys[0]
+
+    def blame(self, rel: str) -> list[tuple[str, str | None, str | None]]:
+        """git-ai's blame overlay of the work-tree file: ``(text, commit, key)`` per line.
+
+        ``git blame --line-porcelain`` gives each line's commit, original line
+        and original path; that commit's note decides, its entries scanned
+        last to first, the first containing the line winning; a key with no
+        metadata record is skipped (``get_line_attribution``). ``commit`` is
+        None for a line not committed yet; ``key`` None for an unattested line.
+        """
+        out = self.run_bytes("git", "blame", "--line-porcelain", "--no-textconv", "--", rel)
+        rows: list[tuple[str, str | None, str | None]] = []
+        cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        sha = orig = path = ""
+        for raw in out.split(b"\n"):
+            if raw.startswith(b"\t"):
+                text = raw[1:].decode("utf-8", "surrogateescape")
+                if set(sha) == {"0"}:
+                    rows.append((text, None, None))
+                    continue
+                if sha not in cache:
+                    note = self.note(sha)
+                    parsed = check_note(note, commit=sha) if note is not None else None
+                    cache[sha] = (parsed["files"], parsed["metadata"]) if parsed else ({}, {})
+                files, meta = cache[sha]
+                rows.append((text, sha, _line_owner(files, meta, path, int(orig))))
+            elif re.match(rb"[0-9a-f]{40} ", raw):
+                sha, orig = raw.split(b" ")[0].decode(), raw.split(b" ")[1].decode()
+            elif raw.startswith(b"filename "):
+                path = unquote_path(raw[9:].decode("utf-8", "surrogateescape"))
+        return rows
+
+    def authorship(self, rel: str, *, committed_only: bool = False) -> list[tuple[str, str]]:
+        """``(text, "ai" | "human")`` per line of ``rel`` (git-ai's AI / not-AI split)."""
+        out = []
+        for text, commit, key in self.blame(rel):
+            if committed_only and commit is None:
+                continue
+            out.append((text, "ai" if key is not None and is_ai_author(key) else "human"))
+        return out
+
+    def assert_lines_and_blame(self, rel: str, expected: Sequence[Line | str]) -> None:
+        """git-ai's ``assert_lines_and_blame``: every line, its text and AI / not-AI."""
+        want = [_expect(x) for x in expected]
+        assert self.authorship(rel) == want
+
+    def assert_committed_lines(self, rel: str, expected: Sequence[Line | str]) -> None:
+        """git-ai's ``assert_committed_lines``: the same, for committed lines only."""
+        want = [_expect(x) for x in expected]
+        assert self.authorship(rel, committed_only=True) == want
+
+    def session_record(self, key: str) -> dict[str, Any]:
+        """The note/INITIAL ``sessions`` record git-ai writes for an AI key we made."""
+        sid = session_of(key)
+        return {"agent_id": dict(self.agents[sid]), "human_author": ADA}
+
+    def expected_metadata(
+        self,
+        commit: str,
+        keys: Iterable[str] = (),
+        *,
+        humans: Iterable[str] = (),
+        prompts: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The metadata git-ai writes for a note on ``commit`` naming ``keys``.
+
+        ``humans`` are the known humans' identities (git-ai never prunes them).
+        """
+        meta: dict[str, Any] = {
+            "schema_version": "authorship/3.0.0",
+            "git_ai_version": GIT_AI_VERSION,
+            "base_commit_sha": commit,
+            "prompts": dict(prompts or {}),
+        }
+        hs = {human_short_hash(h): {"author": h} for h in humans}
+        if hs:
+            meta["humans"] = dict(sorted(hs.items()))
+        ss = {session_of(k): self.session_record(k) for k in keys if k.startswith("s_")}
+        if ss:
+            meta["sessions"] = dict(sorted(ss.items()))
+        return meta
+
+    def assert_note(
+        self,
+        rev: str,
+        attestations: str,
+        keys: Iterable[str] = (),
+        *,
+        humans: Iterable[str] = (),
+        prompts: Mapping[str, Any] | None = None,
+    ) -> None:
+        """The note on ``rev``: its attestation text exactly, and its whole metadata."""
+        commit = self.git("rev-parse", rev)
+        text = self.note(commit)
+        assert text is not None, f"no note on {rev}"
+        check_note(text, commit=commit)
+        assert self.attestations(commit) == attestations
+        assert self.metadata(commit) == self.expected_metadata(
+            commit, keys, humans=humans, prompts=prompts
+        )
+
+    def notes(self) -> dict[str, str]:
+        """Every note on ``refs/notes/ai``: commit -> text."""
+        listing = self.run("git", "notes", "--ref=ai", "list", check=False).stdout.split()
+        blobs, commits = listing[0::2], listing[1::2]
+        if not blobs:
+            return {}
+        out = self.run_bytes("git", "cat-file", "--batch", stdin=("\n".join(blobs) + "\n").encode())
+        texts: list[str] = []
+        i = 0
+        while i < len(out):
+            eol = out.index(b"\n", i)
+            size = int(out[i:eol].split(b" ")[2])
+            texts.append(out[eol + 1 : eol + 1 + size].decode("utf-8", "surrogateescape"))
+            i = eol + 1 + size + 1
+        return dict(zip(commits, texts, strict=True))
+
+    def check_all_notes(self) -> int:
+        """Every note in the repository passes the grammar; returns how many there are."""
+        notes = self.notes()
+        for commit, text in notes.items():
+            check_note(text, commit=commit)
+        return len(notes)
+
+    def run_bytes(self, *args: str, stdin: bytes | None = None) -> bytes:
+        done = subprocess.run(
+            list(args),
+            cwd=self.root,
+            input=stdin,
+            capture_output=True,
+            env=self.env,
+            check=False,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"{args} failed ({done.returncode}):\n{done.stderr!r}")
+        return done.stdout
 
 
 def attested(files: dict[str, list[tuple[str, str]]]) -> str:
@@ -305,3 +503,159 @@ def attested(files: dict[str, list[tuple[str, str]]]) -> str:
         out.append(quoted + "\n")
         out.extend(f"  {key} {ranges}\n" for key, ranges in sorted(files[path]))
     return "".join(out)
+
+
+def att(path: str, *entries: tuple[str, str]) -> str:
+    """One file's block of an attestation section: :func:`attested` of ``{path: entries}``."""
+    return attested({path: list(entries)})
+
+
+def session_key(session: str = SESSION, tool: str = "claude") -> str:
+    """The ``s_…`` id of an agent session."""
+    return session_id(tool, session)
+
+
+# ---------------------------------------------------------------------- expected lines
+
+
+class Line(NamedTuple):
+    """One expected line of git-ai's fluent test API: its text and who wrote it.
+
+    ``kind``: ``ai`` (a ``mock_ai`` checkpoint), ``human`` (``mock_known_human``)
+    or ``untracked`` (a plain human checkpoint). Assertions compare AI / not
+    AI, as git-ai's do (``AuthorType::Human | UnattributedHuman``).
+    """
+
+    text: str
+    kind: str
+
+
+def ai(text: str) -> Line:
+    return Line(text, "ai")
+
+
+def hu(text: str) -> Line:
+    return Line(text, "human")
+
+
+def un(text: str) -> Line:
+    return Line(text, "untracked")
+
+
+def _line(x: Line | str) -> Line:
+    return x if isinstance(x, Line) else hu(x)
+
+
+def _expect(x: Line | str) -> tuple[str, str]:
+    line = _line(x)
+    return (line.text, "ai" if line.kind == "ai" else "human")
+
+
+def _line_owner(
+    files: Mapping[str, list[tuple[str, list[tuple[int, int]]]]],
+    meta: Mapping[str, Any],
+    path: str,
+    line: int,
+) -> str | None:
+    """git-ai ``get_line_attribution``: the last entry covering ``line`` whose key has a record."""
+    for key, ranges in reversed(files.get(path, [])):
+        if not any(a <= line <= b for a, b in ranges):
+            continue
+        if key.startswith("h_"):
+            known = key in meta.get("humans", {})
+        elif key.startswith("s_"):
+            known = session_of(key) in meta.get("sessions", {})
+        else:
+            known = key in meta.get("prompts", {})
+        if known:
+            return key
+    return None
+
+
+PENDING = "||__AI LINE__ PENDING__||"
+
+
+class LineFile:
+    """git-ai's ``TestFile``: a file edited line by line, each edit checkpointed.
+
+    Contents are the lines joined by ``\\n`` with no final newline, exactly
+    as git-ai's harness writes them (so appending after the last line
+    changes that line, which git-ai's expectations rely on). Every edit
+    records the key of its AI checkpoint in :attr:`keys`.
+    """
+
+    def __init__(self, sb: Sandbox, rel: str) -> None:
+        self.sb = sb
+        self.rel = rel
+        self.lines: list[Line] = []
+        self.keys: list[str] = []
+
+    def contents(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def _checkpoint(self, kind: str) -> None:
+        if kind == "ai":
+            self.keys.append(self.sb.mock_ai(self.rel))
+        elif kind == "human":
+            self.sb.mock_known_human(self.rel)
+        else:
+            self.sb.ckptlog("checkpoint", "--", self.rel)
+
+    def _write(self, text: str, kind: str, *, stage: bool = False) -> None:
+        self.sb.write(self.rel, text)
+        if stage:
+            self.sb.git("add", "-A")
+        self._checkpoint(kind)
+
+    def set_contents(self, lines: Sequence[Line | str], *, stage: bool = True) -> LineFile:
+        """git-ai ``set_contents``: the human lines first (AI lines stubbed), then the AI lines.
+
+        Each step is staged (``git add -A``) before its checkpoint unless
+        ``stage`` is False (``set_contents_no_stage``). With no AI line the
+        second checkpoint would see an unchanged file and record nothing:
+        it is skipped.
+        """
+        want = [_line(x) for x in lines]
+        stub = "\n".join(PENDING if x.kind == "ai" else x.text for x in want)
+        human = "untracked" if any(x.kind == "untracked" for x in want) else "human"
+        self._write(stub, human, stage=stage)
+        if any(x.kind == "ai" for x in want):
+            self._write("\n".join(x.text for x in want), "ai", stage=stage)
+        self.lines = want
+        return self
+
+    def insert_at(self, index: int, lines: Sequence[Line | str]) -> LineFile:
+        """git-ai ``insert_at``: each run of same-author lines written and checkpointed in turn."""
+        want = [_line(x) for x in lines]
+        assert want, "insert at least one line"
+        at = index
+        i = 0
+        while i < len(want):
+            j = i
+            while j < len(want) and want[j].kind == want[i].kind:
+                j += 1
+            self.lines[at:at] = want[i:j]
+            self._write(self.contents(), want[i].kind)
+            at += j - i
+            i = j
+        return self
+
+    def replace_at(self, index: int, line: Line | str) -> LineFile:
+        new = _line(line)
+        self.lines[index] = new
+        self._write(self.contents(), new.kind)
+        return self
+
+    def delete_at(self, index: int) -> LineFile:
+        """git-ai ``delete_at``: deletions are checkpointed as the known human."""
+        del self.lines[index]
+        self._write(self.contents(), "human")
+        return self
+
+    def delete_range(self, start: int, end: int) -> LineFile:
+        del self.lines[start:end]
+        self._write(self.contents(), "human")
+        return self
+
+    def stage(self) -> None:
+        self.sb.add(self.rel)
