@@ -28,13 +28,12 @@ Pure computation over texts already read; nothing here can fail.
 from __future__ import annotations
 
 import bisect
-import unicodedata
 from collections.abc import Mapping, Set
 from typing import NamedTuple
 
 from lsm.checkpoint.textutil import rust_trim
 from lsm.commit.carryover import carryover_content
-from lsm.commit.diffs import content_hunks, shift_line_attributions, unstaged_lines
+from lsm.commit.diffs import content_hunks, nfc_path, shift_line_attributions, unstaged_lines
 from lsm.commit.lines import rust_lines
 from lsm.commit.state import WorkingState
 from lsm.ids import HUMAN, is_ai_author
@@ -79,10 +78,6 @@ class Split(NamedTuple):
     carryover: dict[str, str]
 
 
-def _nfc(path: str) -> str:
-    return path if path.isascii() else unicodedata.normalize("NFC", path)
-
-
 def effective_pathspecs(state: WorkingState, renames: Mapping[str, str]) -> set[str]:
     """The files to diff: the state's pathspecs plus the new names of renamed ones."""
     paths = set(state.pathspecs)
@@ -111,7 +106,7 @@ def split_commit(
         )
         carry[path] = text
         added, pure = unstaged_lines(committed, text)
-        hunk = texts.added.get(path)
+        hunk = texts.added.get(nfc_path(path))
         if hunk and added:
             added = {n for n in added if n not in hunk or n in pure}
         if added:
@@ -125,13 +120,13 @@ def split_commit(
     referenced: set[str] = set()
 
     for path, vf in state.files.items():
-        nfc = _nfc(path)
+        nfc = nfc_path(path)
         renamed = renames.get(nfc)
         carried = carry.get(nfc, carry.get(path))
         line_attrs = vf.line_attrs
         if carried is not None:
             line_attrs = shift_line_attributions(line_attrs, content_hunks(vf.content, carried))
-        pending = unstaged.get(nfc)
+        pending = unstaged.get(nfc, unstaged.get(path))
         if pending is None and renamed is not None:
             pending = unstaged.get(renamed)
         pending = pending or []

@@ -1,8 +1,9 @@
 """Diffs of the commit path: git's ``diff -U0`` parsed, in-memory hunks, line shifting.
 
 * :func:`parse_added_lines` reads ``git diff -U0`` output into the added
-  (new-side) line numbers of each file, and which of them are *pure
-  insertions* (hunks with an old count of 0). git-ai's parser
+  (new-side) line numbers of each file (keyed by the NFC form of its path,
+  :func:`nfc_path`), and which of them are *pure insertions* (hunks with
+  an old count of 0). git-ai's parser
   (``parse_diff_added_lines_internal``) takes any line starting with
   ``+++ `` as a file header, even inside a hunk; this one walks each hunk by
   its counts, so an added line whose text starts with ``++ `` stays a line.
@@ -19,6 +20,7 @@ Pure functions; nothing here can fail (unparsable diff lines are skipped).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -32,9 +34,11 @@ __all__ = [
     "DiffHunk",
     "FilePatch",
     "content_hunks",
+    "nfc_path",
     "parse_added_lines",
     "parse_patches",
     "parse_renames",
+    "patch_added_lines",
     "shift_line_attributions",
     "shift_ranges",
     "unstaged_lines",
@@ -77,6 +81,17 @@ def _hunk_header(line: bytes) -> DiffHunk | None:
         )
     except ValueError:
         return None
+
+
+def nfc_path(path: str) -> str:
+    """A path in Unicode NFC, the form git-ai keys the added lines of a commit by.
+
+    git stores names as given (a decomposed "cafe\u0301" on Linux; macOS
+    file systems hand out NFD); git-ai normalises the paths it parses from
+    ``git diff`` (``normalize_diff_path_token``, repository.rs L3243-3253)
+    and looks attributions up under that form first.
+    """
+    return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
 def _header_path(raw: bytes, prefix: str) -> str | None:
@@ -180,13 +195,21 @@ def _is_oid_line(line: bytes) -> bool:
 def parse_added_lines(output: bytes) -> dict[str, AddedLines]:
     """Added lines per file of a ``git diff -U0 --src-prefix=a/ --dst-prefix=b/`` output.
 
-    Files are keyed by their new path; deleted files (``+++ /dev/null``) and
-    files with no added line do not appear.
+    Files are keyed by their new path, in NFC (:func:`nfc_path`); deleted
+    files (``+++ /dev/null``) and files with no added line do not appear.
+    """
+    return patch_added_lines(parse_patches(output)[0])
+
+
+def patch_added_lines(patches: Iterable[FilePatch]) -> dict[str, AddedLines]:
+    """The added lines of parsed patches per new path, in NFC (:func:`nfc_path`).
+
+    Deleted files and files with no added line do not appear.
     """
     out: dict[str, AddedLines] = {}
-    for patch in parse_patches(output)[0]:
+    for patch in patches:
         if patch.new is not None and patch.lines:
-            entry = out.setdefault(patch.new, AddedLines([], []))
+            entry = out.setdefault(nfc_path(patch.new), AddedLines([], []))
             entry.lines.extend(patch.lines)
             entry.insertions.extend(patch.insertions)
     return out

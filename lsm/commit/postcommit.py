@@ -45,7 +45,14 @@ from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.checkpoint.runner import log_name
 from lsm.commit.classify import CommitTexts, Split, split_commit
-from lsm.commit.diffs import AddedLines, FilePatch, parse_patches, parse_renames
+from lsm.commit.diffs import (
+    AddedLines,
+    FilePatch,
+    nfc_path,
+    parse_patches,
+    parse_renames,
+    patch_added_lines,
+)
 from lsm.commit.recovery import (
     detect_background_agent,
     detect_commit_agents,
@@ -236,26 +243,26 @@ def _diff_patches(git: Git, base: str, commit: str, paths: Sequence[str] | None)
         if not paths:
             return []
         if len(paths) > MAX_PATHSPECS or any(not p.isascii() for p in paths):
-            wanted = set(paths)
+            # git-ai filters over NFC pathspecs (repository.rs L1811-1814).
+            wanted = {nfc_path(p) for p in paths}
         else:
             args += ["--", *paths]
     patches = parse_patches(git.output(args))[0]
     if wanted is not None:
-        patches = [p for p in patches if p.new in wanted or p.old in wanted]
+        patches = [
+            p
+            for p in patches
+            if (p.new is not None and nfc_path(p.new) in wanted)
+            or (p.old is not None and nfc_path(p.old) in wanted)
+        ]
     return patches
 
 
 def _diff_added(
     git: Git, base: str, commit: str, paths: Sequence[str] | None
 ) -> dict[str, AddedLines]:
-    """Added lines per new path of ``base..commit`` (optionally restricted to ``paths``)."""
-    added: dict[str, AddedLines] = {}
-    for patch in _diff_patches(git, base, commit, paths):
-        if patch.new is not None and patch.lines:
-            entry = added.setdefault(patch.new, AddedLines([], []))
-            entry.lines.extend(patch.lines)
-            entry.insertions.extend(patch.insertions)
-    return added
+    """Added lines per new path (NFC) of ``base..commit``, optionally only of ``paths``."""
+    return patch_added_lines(_diff_patches(git, base, commit, paths))
 
 
 class _Batch(NamedTuple):
@@ -297,13 +304,7 @@ def _commit_diff(git: Git, base: str, parent: str, oid: str, paths: Sequence[str
             more = _diff_patches(git, base, oid, extra)
             patches.extend(more)
             changed |= {p.new for p in more if p.new}
-    added: dict[str, AddedLines] = {}
-    for patch in patches:
-        if patch.new is not None and patch.lines:
-            entry = added.setdefault(patch.new, AddedLines([], []))
-            entry.lines.extend(patch.lines)
-            entry.insertions.extend(patch.insertions)
-    return _Diff(added, changed, renames)
+    return _Diff(patch_added_lines(patches), changed, renames)
 
 
 def _read_batch(
