@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import lsm
+from lsm.commit.diffs import nfc_path
 from lsm.commit.postcommit import GIT_AI_VERSION
 from lsm.git import unquote_path
 from lsm.ids import human_short_hash, is_ai_author, session_id
@@ -557,8 +558,16 @@ def _line_owner(
     path: str,
     line: int,
 ) -> str | None:
-    """git-ai ``get_line_attribution``: the last entry covering ``line`` whose key has a record."""
-    for key, ranges in reversed(files.get(path, [])):
+    """git-ai ``get_line_attribution``: the last entry covering ``line`` whose key has a record.
+
+    Post-commit writes paths in NFC (git-ai's diff parser); git-ai's blame
+    looks the raw path up only, so a decomposed name it would miss is looked
+    up in NFC here.
+    """
+    entries = files.get(path)
+    if entries is None:
+        entries = files.get(nfc_path(path), [])
+    for key, ranges in reversed(entries):
         if not any(a <= line <= b for a, b in ranges):
             continue
         if key.startswith("h_"):

@@ -82,7 +82,7 @@ def test_commit_msg_hook_rewriting_subject_still_writes_authorship_note(
     hook = sb.root / ".git" / "hooks" / "commit-msg"
     hook.write_text(
         '#!/bin/sh\nmsg_file="$1"\ntmp="$msg_file.tmp"\n'
-        "{ printf 'hooked: '; cat \"$msg_file\"; } > \"$tmp\"\n"
+        '{ printf \'hooked: \'; cat "$msg_file"; } > "$tmp"\n'
         'mv "$tmp" "$msg_file"\nexit 0\n'
     )
     hook.chmod(0o755)
