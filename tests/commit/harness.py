@@ -82,7 +82,9 @@ class Sandbox:
         hooks: Iterable[str] = ("post-commit",),
         env: Mapping[str, str] | None = None,
         init_commit: bool = True,
+        existing: bool = False,
     ) -> None:
+        """A new repository at ``root`` (``existing``: a work tree already there, as is)."""
         self.root = root
         self.env = {**BASE_ENV, **(env or {})}
         self.outputs: list[subprocess.CompletedProcess[str]] = []
@@ -92,6 +94,8 @@ class Sandbox:
         self.foreign_notes: set[str] = set()
         self.transcripts = root.parent / f"{root.name}-transcripts"
         self.transcripts.mkdir(parents=True, exist_ok=True)
+        if existing:
+            return
         root.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
         self.git("config", "user.name", "Ada Lovelace")
@@ -103,6 +107,14 @@ class Sandbox:
             self.git("add", ".")
         if files is not None and init_commit:
             self.commit("init")
+
+    def add_worktree(self, name: str, *args: str) -> Sandbox:
+        """``git worktree add ../<name> ARGS``: a linked work tree (shared hooks, notes, store)."""
+        path = self.root.parent / name
+        self.git("worktree", "add", "-q", str(path), *args)
+        linked = Sandbox(path, env=self.env, existing=True)
+        linked.agents = self.agents
+        return linked
 
     # ------------------------------------------------------------------ plumbing
 
@@ -247,15 +259,19 @@ class Sandbox:
         assert text is not None, f"no note on {rev}"
         return dict(json.loads(text.split("---\n", 1)[1]))
 
-    def _log(self, base: str) -> str:
-        return base
-
     def store(self) -> lsm.Store:
         return lsm.open_repo_store(self.root, env=self.env)
 
+    def log_name(self, base: str | None = None) -> str:
+        """The store's name of this work tree's log of ``base`` (default: HEAD's)."""
+        where = lsm.working_log(self.root)
+        if base is None:
+            return where.log
+        return where.log[: len(where.log) - len(where.base)] + base
+
     def initial(self, base: str | None = None) -> InitialAttributions:
-        """INITIAL of ``base``'s working log (default: HEAD's)."""
-        name = self.head() if base is None else base
+        """INITIAL of ``base``'s working log (default: HEAD's) in this work tree."""
+        name = self.log_name(self.head() if base is None else base)
         with self.store() as store:
             return store.get_initial(name)
 

@@ -149,7 +149,7 @@ def seed_initial(
         attrs[path] = [LineAttribution(a, b, key, None) for a, b, key in ranges]
     initial = InitialAttributions(files=attrs, prompts=prompts, file_blobs=file_blobs)
     with sb.store() as store, store.writer() as w:
-        w.set_initial(sb.head(), initial, blobs=blobs)
+        w.set_initial(sb.log_name(), initial, blobs=blobs)
 
 
 def landed(record: dict[str, Any], lines: int) -> dict[str, Any]:
