@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
-
 from tests.commit.conftest import MakeSandbox
 from tests.commit.harness import ADA, ADA_H, CKPTLOG, LineFile, Sandbox, ai, att, hu
 
@@ -65,28 +63,27 @@ UTF8_NAMES = {
 }
 
 
-@pytest.mark.parametrize("name", list(UTF8_NAMES))
-def test_utf8_filename_ai_attribution(name: str, sandbox: MakeSandbox) -> None:
+def test_utf8_filename_ai_attribution(sandbox: MakeSandbox) -> None:
     """utf8_filenames.rs: test_chinese_filename_ai_attribution, test_emoji_filename_ai_attribution,
     test_nested_directory_with_utf8_filename, test_precomposed_nfc_filename,
     test_decomposed_nfd_filename, test_combining_diacritical_marks,
     test_emoji_zwj_sequences, test_rtl_with_ltr_mixed_filename.
 
-    The note names the file in UTF-8 (git-ai NFC-normalises the path: a
-    decomposed name is attested under its composed form) and every line is
-    the AI's.
+    One commit per name, as git-ai's tests (in one repository): the note
+    names the file in UTF-8, NFC-normalised as git-ai's diff parser does
+    (a decomposed name is attested under its composed form), and every
+    line is the AI's.
     """
-    path, lines = UTF8_NAMES[name]
     sb = project(sandbox)
-    f = LineFile(sb, path)
-    f.set_contents([ai(x) for x in lines])
-    c = sb.stage_all_and_commit(f"Add {name}")
-
-    (k,) = f.keys
-    nfc = unicodedata.normalize("NFC", path)
-    sb.assert_note(c, att(nfc, (k, f"1-{len(lines)}")), [k], humans=[ADA])
-    sb.assert_lines_and_blame(path, [ai(x) for x in lines])
-    assert sb.initial_lines() == {}
+    for name, (path, lines) in UTF8_NAMES.items():
+        f = LineFile(sb, path)
+        f.set_contents([ai(x) for x in lines])
+        c = sb.stage_all_and_commit(f"Add {name}")
+        (k,) = f.keys
+        nfc = unicodedata.normalize("NFC", path)
+        sb.assert_note(c, att(nfc, (k, f"1-{len(lines)}")), [k], humans=[ADA])
+        sb.assert_lines_and_blame(path, [ai(x) for x in lines])
+        assert sb.initial_lines() == {}
 
 
 def test_mixed_ascii_and_utf8_filenames(sandbox: MakeSandbox) -> None:
@@ -125,32 +122,22 @@ def test_utf8_filename_with_human_and_ai_lines(sandbox: MakeSandbox) -> None:
 # ---------------------------------------------------------------------- non_utf8_files.rs
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "lines"),
-    [
-        ("test_commit_gbk_encoded_file_succeeds", GBK_HELLO, "1"),
-        ("test_commit_latin1_encoded_file_succeeds", LATIN1, "1"),
-        ("test_commit_shift_jis_encoded_file_succeeds", SHIFT_JIS, "1"),
-        (
-            "test_commit_mixed_valid_invalid_utf8_file_succeeds",
-            b"line one is ascii\n\x80\x81\x82\nline three is ascii\n\xfe\xff\nline five is ascii\n",
-            "1-5",
-        ),
-    ],
-)
-def test_commit_non_utf8_file_succeeds(
-    name: str, data: bytes, lines: str, sandbox: MakeSandbox
-) -> None:
+def test_commit_non_utf8_file_succeeds(sandbox: MakeSandbox) -> None:
     """non_utf8_files.rs: test_commit_gbk_encoded_file_succeeds, …_latin1_…, …_shift_jis_…,
     test_commit_mixed_valid_invalid_utf8_file_succeeds.
 
     A human commit of a file that is not UTF-8 succeeds with no warning,
-    and the known-human fallback attests its lines like any other.
+    and the known-human fallback attests its lines like any other (one
+    commit per encoding, in one repository).
     """
     sb = project(sandbox)
-    write_bytes(sb, "encoded.txt", data)
-    c = sb.stage_all_and_commit(name)
-    sb.assert_note(c, att("encoded.txt", (ADA_H, lines)), humans=[ADA])
+    mixed = b"line one is ascii\n\x80\x81\x82\nline three is ascii\n\xfe\xff\nline five\n"
+    cases = {"gbk.txt": GBK_HELLO, "latin1.txt": LATIN1, "sjis.txt": SHIFT_JIS, "mixed.txt": mixed}
+    for path, data in cases.items():
+        write_bytes(sb, path, data)
+        c = sb.stage_all_and_commit(f"Add {path}")
+        lines = data.count(b"\n")
+        sb.assert_note(c, att(path, (ADA_H, "1" if lines == 1 else f"1-{lines}")), humans=[ADA])
 
 
 def test_edit_and_delete_non_utf8_file(sandbox: MakeSandbox) -> None:

@@ -30,12 +30,9 @@ def test_simple_additions_empty_repo(sandbox: MakeSandbox) -> None:
     assert sb.initial_lines() == {}
 
 
-def _simple_additions_with_base_commit(config: list[tuple[str, str]], sandbox: MakeSandbox) -> None:
+def test_simple_additions_with_base_commit(sandbox: MakeSandbox) -> None:
+    """simple_additions.rs::test_simple_additions_with_base_commit"""
     sb = sandbox()
-    for key, value in config:
-        sb.git("config", key, value)
-    if any(key == "diff.txt.textconv" for key, _ in config):
-        sb.write(".git/info/attributes", "*.txt diff=txt\n")
     f = LineFile(sb, "test.txt")
     f.set_contents(["Base line 1", "Base line 2"])
     c0 = sb.stage_all_and_commit("Base commit")
@@ -57,11 +54,6 @@ def _simple_additions_with_base_commit(config: list[tuple[str, str]], sandbox: M
     # "Base line 2" gained its newline in the AI's edit: line 2 is AI too.
     sb.assert_note(c1, att("test.txt", (k, "2-5")), [k])
     assert sb.initial_lines() == {}
-
-
-def test_simple_additions_with_base_commit(sandbox: MakeSandbox) -> None:
-    """simple_additions.rs::test_simple_additions_with_base_commit"""
-    _simple_additions_with_base_commit([], sandbox)
 
 
 # git-ai's "PatchParse" profile forces its own diff options whatever the
@@ -98,18 +90,42 @@ DIFF_SETTINGS = {
 }
 
 
-@pytest.mark.parametrize("name", list(DIFF_SETTINGS))
-def test_simple_additions_with_diff_settings(name: str, sandbox: MakeSandbox) -> None:
-    """simple_additions.rs::run_simple_additions_with_diff_settings, one test per setting.
+def test_simple_additions_with_diff_settings(sandbox: MakeSandbox) -> None:
+    """simple_additions.rs::run_simple_additions_with_diff_settings, for every setting of git-ai's:
 
     ``test_simple_additions_with_base_commit_and_custom_diff_config``,
     ``…_with_diff_noprefix_enabled``, ``…_with_diff_mnemonicprefix_enabled``,
     ``…_with_diff_renames_copies``, ``…_with_diff_relative_enabled``,
     ``…_with_custom_diff_prefixes``, ``…_with_diff_algorithm_histogram``,
     ``…_with_diff_indent_heuristic_disabled``, ``…_with_diff_inter_hunk_context``,
-    ``…_with_color_diff_always``: the same note whatever the user's diff config.
+    ``…_with_color_diff_always`` (and an external diff with a textconv):
+    the same note whatever the user's diff configuration. One repository,
+    one file per setting (the same story as the base-commit test), the
+    setting on only for its file's AI commit.
     """
-    _simple_additions_with_base_commit(DIFF_SETTINGS[name], sandbox)
+    sb = sandbox()
+    files = {name: LineFile(sb, f"sub/{i:02d}.txt") for i, name in enumerate(DIFF_SETTINGS)}
+    for f in files.values():
+        f.lines = [hu("Base line 1"), hu("Base line 2")]
+        sb.write(f.rel, f.contents())
+    sb.mock_known_human(*(f.rel for f in files.values()))
+    sb.stage_all_and_commit("Base commit")
+    for name, f in files.items():
+        config = DIFF_SETTINGS[name]
+        for key, value in config:
+            sb.git("config", key, value)
+        attributes = sb.root / ".git" / "info" / "attributes"
+        if name == "external_diff_and_textconv":
+            attributes.write_text("*.txt diff=txt\n")
+        f.insert_at(2, [ai("NEW LINEs From Claude!"), ai("Hello"), ai("World")])
+        c = sb.stage_all_and_commit(f"AI additions with {name}")
+        for key, _ in config:
+            sb.git("config", "--unset", key)
+        attributes.unlink(missing_ok=True)
+        (k,) = f.keys
+        sb.assert_note(c, att(f.rel, (k, "2-5")), [k])
+        added = ["NEW LINEs From Claude!", "Hello", "World"]
+        sb.assert_lines_and_blame(f.rel, ["Base line 1", *(ai(x) for x in ["Base line 2", *added])])
 
 
 def test_simple_additions_on_top_of_ai_contributions(sandbox: MakeSandbox) -> None:
