@@ -869,7 +869,7 @@ def test_ai_edits_file_with_spaces_in_filename(sandbox: MakeSandbox) -> None:
     sb.assert_lines_and_blame(
         "my test file.txt", ["Line 1", "Line 2", ai("AI Line 1"), ai("AI Line 2"), "Line 3"]
     )
-    sb.assert_note(c, att('"my test file.txt"', (k, "3-4")), [k])
+    sb.assert_note(c, att("my test file.txt", (k, "3-4")), [k])
 
 
 def test_ai_generated_file_then_human_full_rewrite(sandbox: MakeSandbox) -> None:
