@@ -435,17 +435,9 @@ def _checkpoint_under_lock(
         result.imported = _import_legacy_if_needed(store, w, repo, base, log, settings, result)
         if not texts:
             return
+        window = settings.checkpoint.known_human_min_secs_after_ai
         built = _build_checkpoint(
-            _StoreSource(store, log),
-            repo,
-            base,
-            req,
-            texts,
-            raw,
-            trace,
-            ts_ms,
-            result,
-            settings.checkpoint.known_human_min_secs_after_ai,
+            _StoreSource(store, log), repo, base, req, texts, raw, trace, ts_ms, result, window
         )
         if built is None:
             return
@@ -516,17 +508,9 @@ def _checkpoint_legacy(
     lock.acquire(timeout=settings.storage.lock_timeout)
     wl = LegacyWorkingLog(repo.ai_dir, base, max_bytes=settings.caps.max_hook_history_bytes or None)
     try:
+        window = settings.checkpoint.known_human_min_secs_after_ai
         built = _build_checkpoint(
-            _LegacySource(wl),
-            repo,
-            base,
-            req,
-            texts,
-            raw,
-            trace,
-            ts_ms,
-            result,
-            settings.checkpoint.known_human_min_secs_after_ai,
+            _LegacySource(wl), repo, base, req, texts, raw, trace, ts_ms, result, window
         )
         if built is None:
             return

@@ -344,6 +344,20 @@ class Sandbox:
         """``ckptlog checkpoint human PATHS``: an agent's pre-edit (untracked human) checkpoint."""
         self.ckptlog("checkpoint", "human", *paths)
 
+    def agent_edit(self, rel: str, text: str, *, known_human: bool = False) -> str:
+        """git-ai's agent edit: a pre-edit ``human`` checkpoint, the write, then ``mock_ai``.
+
+        With ``known_human``, the post-edit checkpoint is ``mock_known_human``
+        (git-ai's tests model an editor save that way). Returns the key the
+        edit's lines get.
+        """
+        self.human_checkpoint(rel)
+        self.write(rel, text)
+        if known_human:
+            self.mock_known_human(rel)
+            return human_short_hash(ADA)
+        return self.mock_ai(rel)
+
     def stage_all_and_commit(self, message: str = "change", *args: str) -> str:
         """git-ai's ``stage_all_and_commit``: ``git add -A`` then commit."""
         self.git("add", "-A")
@@ -371,6 +385,17 @@ class Sandbox:
         ]
         assert len(keys) == 1, keys
         return keys[0]
+
+    def edge_key(self, rev: str, path: str, line: int, source: str) -> str:
+        """The key edge extension gave ``path``:``line``: ``source``'s session, another trace.
+
+        git-ai mints a random trace id there; ckptlog derives one from the
+        commit, path and line (a documented decision), so only its shape
+        and session are known in advance.
+        """
+        key = self.key_at(rev, path, line)
+        assert key != source and session_of(key) == session_of(source), (key, source)
+        return key
 
     def blame(self, rel: str) -> list[tuple[str, str | None, str | None]]:
         """git-ai's blame overlay of the work-tree file: ``(text, commit, key)`` per line.

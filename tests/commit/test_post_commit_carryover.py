@@ -32,9 +32,7 @@ def test_daemon_commit_uses_immutable_commit_content_not_next_worktree_edit(
     sb.mock_known_human("race.txt")
     c0 = sb.stage_all_and_commit("base")
     sb.assert_committed_lines("race.txt", [hu("base")])
-    sb.human_checkpoint("race.txt")
-    sb.write("race.txt", "base\nsecond-ai\n")
-    k = sb.mock_ai("race.txt")
+    k = sb.agent_edit("race.txt", "base\nsecond-ai\n")
     sb.git("add", "race.txt")
     sb.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "add ai line")
     c1 = sb.head()
@@ -75,8 +73,7 @@ def test_checkpointed_carryover_survives_uncheckpointed_append(sandbox: MakeSand
     assert sb.initial_snapshot("test.txt") == lines_through(15)
 
     c2 = sb.stage_all_and_commit("commit remaining lines")
-    edge = sb.key_at(c2, "test.txt", 16)
-    assert edge != k2 and edge.split("::")[0] == k2.split("::")[0]
+    edge = sb.edge_key(c2, "test.txt", 16, k2)
     sb.assert_note(c2, att("test.txt", (k2, "11-15"), (edge, "16-18")), [k2])
     sb.assert_lines_and_blame(
         "test.txt",
@@ -137,7 +134,11 @@ def seed_initial(
     files: dict[str, tuple[str, list[tuple[int, int, str]]]],
     prompts: dict[str, dict[str, Any]],
 ) -> None:
-    """git-ai ``write_initial_attributions_with_contents`` for HEAD's working log."""
+    """git-ai ``write_initial_attributions_with_contents`` for HEAD's working log.
+
+    Then, as every git-ai test of INITIAL does, the files are written to the
+    work tree with their snapshot's content.
+    """
     blobs: dict[str, bytes] = {}
     file_blobs: dict[str, str] = {}
     attrs: dict[str, list[LineAttribution]] = {}
@@ -150,6 +151,19 @@ def seed_initial(
     initial = InitialAttributions(files=attrs, prompts=prompts, file_blobs=file_blobs)
     with sb.store() as store, store.writer() as w:
         w.set_initial(sb.log_name(), initial, blobs=blobs)
+    for path, (text, _) in files.items():
+        sb.write(path, text)
+
+
+def checkpoint_and_commit(sb: Sandbox, message: str, *, mock_ai: bool = False) -> tuple[str, str]:
+    """A ``checkpoint`` (human, or ``mock_ai``) of every changed file, then stage all and commit.
+
+    Returns the commit and the checkpoint's AI key ("" for a human one).
+    """
+    key = sb.mock_ai() if mock_ai else ""
+    if not mock_ai:
+        sb.ckptlog("checkpoint")
+    return sb.stage_all_and_commit(message), key
 
 
 def landed(record: dict[str, Any], lines: int) -> dict[str, Any]:
@@ -170,9 +184,7 @@ def test_initial_only_no_blame_data(sandbox: MakeSandbox) -> None:
     key, rec = prompt("test-tool", "session-123", "test-model")
     text = "line 1 from INITIAL\nline 2 from INITIAL\nline 3 from INITIAL\n"
     seed_initial(sb, {"newfile.txt": (text, [(1, 3, key)])}, {key: rec})
-    sb.write("newfile.txt", text)
-    sb.ckptlog("checkpoint")
-    c = sb.stage_all_and_commit("add newfile")
+    c, _ = checkpoint_and_commit(sb, "add newfile")
 
     sb.assert_lines_and_blame("newfile.txt", [ai(x) for x in text.split("\n")[:-1]])
     sb.assert_note(c, att("newfile.txt", (key, "1-3")), prompts={key: landed(rec, 3)})
@@ -189,9 +201,7 @@ def test_initial_wins_overlaps(sandbox: MakeSandbox) -> None:
     key, rec = prompt("override-tool", "override-session", "override-model")
     text = "line 1\nline 2\nline 3 modified\n"
     seed_initial(sb, {"example.txt": (text, [(1, 2, key)])}, {key: rec})
-    sb.write("example.txt", text)
-    sb.ckptlog("checkpoint")
-    c = sb.stage_all_and_commit("add example.txt")
+    c, _ = checkpoint_and_commit(sb, "add example.txt")
 
     sb.assert_lines_and_blame("example.txt", [ai("line 1"), ai("line 2"), ai("line 3 modified")])
     sb.assert_note(c, att("example.txt", (key, "1-3")), prompts={key: landed(rec, 2)})
@@ -208,9 +218,7 @@ def test_initial_and_blame_merge(sandbox: MakeSandbox) -> None:
     k2, r2 = prompt("tool2", "session2", "model2")
     text = "".join(f"line {i}\n" for i in range(1, 8))
     seed_initial(sb, {"example.txt": (text, [(1, 3, k1), (5, 5, k2)])}, {k1: r1, k2: r2})
-    sb.write("example.txt", text)
-    k = sb.mock_ai()
-    c = sb.stage_all_and_commit("add example.txt")
+    c, k = checkpoint_and_commit(sb, "add example.txt", mock_ai=True)
 
     sb.assert_lines_and_blame("example.txt", [ai(f"line {i}") for i in range(1, 8)])
     sb.assert_note(
@@ -227,10 +235,8 @@ def test_partial_file_coverage(sandbox: MakeSandbox) -> None:
     key, rec = prompt("toolA", "sessionA", "modelA")
     a = "line 1 in A\nline 2 in A\n"
     seed_initial(sb, {"fileA.txt": (a, [(1, 2, key)])}, {key: rec})
-    sb.write("fileA.txt", a)
     sb.write("fileB.txt", "line 1 in B\nline 2 in B\n")
-    k = sb.mock_ai()
-    c = sb.stage_all_and_commit("add both files")
+    c, k = checkpoint_and_commit(sb, "add both files", mock_ai=True)
 
     sb.assert_lines_and_blame("fileA.txt", [ai("line 1 in A"), ai("line 2 in A")])
     sb.assert_lines_and_blame("fileB.txt", [ai("line 1 in B"), ai("line 2 in B")])
@@ -255,9 +261,7 @@ def test_initial_attributions_in_subsequent_checkpoint(sandbox: MakeSandbox) -> 
     key, rec = prompt("subsequent-tool", "subsequent-session", "subsequent-model")
     b = "line 1 from INITIAL\nline 2 from INITIAL\n"
     seed_initial(sb, {"fileB.txt": (b, [(1, 2, key)])}, {key: rec})
-    sb.write("fileB.txt", b)
-    sb.ckptlog("checkpoint")
-    c = sb.stage_all_and_commit("add files")
+    c, _ = checkpoint_and_commit(sb, "add files")
 
     sb.assert_lines_and_blame("fileB.txt", [ai(x) for x in b.split("\n")[:-1]])
     sb.assert_lines_and_blame("fileA.txt", [un("content in file A")])

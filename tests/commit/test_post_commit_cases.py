@@ -439,6 +439,5 @@ def test_known_human_save_right_after_an_ai_edit_is_dropped(sandbox: MakeSandbox
     done = sb.run(CKPTLOG, "checkpoint", "mock_known_human", "a.txt")
     assert "known_human checkpoint dropped" in done.stderr
     c = sb.stage_all_and_commit("x")
-    edge = sb.key_at(c, "a.txt", 3)
-    assert edge.split("::")[0] == k.split("::")[0]
+    edge = sb.edge_key(c, "a.txt", 3, k)
     sb.assert_note(c, att("a.txt", (k, "2"), (edge, "3")), [k])

@@ -311,8 +311,7 @@ def test_partial_staging_filters_unstaged_lines(sandbox: MakeSandbox) -> None:
     # (its newline added) is known to no checkpoint of this base: edge extension
     # gives it k3's session under a trace derived from the commit.
     c2 = sb.stage_all_and_commit("the rest")
-    edge = sb.key_at(c2, "partial.ts", 3)
-    assert edge != k3 and edge.split("::")[0] == k3.split("::")[0]
+    edge = sb.edge_key(c2, "partial.ts", 3, k3)
     sb.assert_note(c2, att("partial.ts", (edge, "3"), (k3, "4-5")), [k3])
     sb.assert_lines_and_blame(
         "partial.ts",
@@ -569,8 +568,7 @@ def test_using_test_repo_with_custom_checkpoints(sandbox: MakeSandbox) -> None:
     sb.assert_note(c2, att("example.md", (ADA_H, "2")), humans=[ADA])
     sb.assert_note(c3, att("example.md", (k3, "3")), [k3])
     # Edge extension: the run before an AI line gets that session, a derived trace.
-    edge = sb.key_at(c4, "example.md", 4)
-    assert edge != k4 and edge.split("::")[0] == k4.split("::")[0]
+    edge = sb.edge_key(c4, "example.md", 4, k4)
     sb.assert_note(c4, att("example.md", (edge, "4"), (k4, "5")), [k4])
 
 
@@ -900,9 +898,7 @@ def test_ai_generated_file_then_human_full_rewrite(sandbox: MakeSandbox) -> None
 def test_known_human_record_includes_email(sandbox: MakeSandbox) -> None:
     """simple_additions.rs::test_known_human_record_includes_email"""
     sb = sandbox()
-    sb.human_checkpoint("app.go")
-    sb.write("app.go", "func main() {}\n")
-    k = sb.mock_ai("app.go")
+    k = sb.agent_edit("app.go", "func main() {}\n")
     c1 = sb.stage_all_and_commit("AI commit")
     sb.write("app.go", "func main() {}\nfunc helper() {}\n")
     sb.mock_known_human("app.go")
@@ -917,9 +913,7 @@ def test_known_human_record_includes_email(sandbox: MakeSandbox) -> None:
 def test_session_record_human_author_includes_email(sandbox: MakeSandbox) -> None:
     """simple_additions.rs::test_session_record_human_author_includes_email"""
     sb = sandbox()
-    sb.human_checkpoint("main.rs")
-    sb.write("main.rs", "fn main() {}\n")
-    k = sb.mock_ai("main.rs")
+    k = sb.agent_edit("main.rs", "fn main() {}\n")
     c = sb.stage_all_and_commit("AI commit")
 
     sb.assert_committed_lines("main.rs", [ai("fn main() {}")])
@@ -955,18 +949,10 @@ def _burst(sb, lines: list[list[str]]) -> tuple[str, str, str]:
     base, h1, a1, r1, p1 = ("\n".join(x) + "\n" for x in lines)
     sb.write("test.txt", base)
     sb.stage_all_and_commit("base")
-    sb.human_checkpoint("test.txt")
-    sb.write("test.txt", base + h1)
-    sb.mock_known_human("test.txt")
-    sb.human_checkpoint("test.txt")
-    sb.write("test.txt", base + h1 + a1)
-    k1 = sb.mock_ai("test.txt")
-    sb.human_checkpoint("test.txt")
-    sb.write("test.txt", r1 + a1)
-    sb.mock_known_human("test.txt")
-    sb.human_checkpoint("test.txt")
-    sb.write("test.txt", p1 + r1 + a1)
-    k2 = sb.mock_ai("test.txt")
+    sb.agent_edit("test.txt", base + h1, known_human=True)
+    k1 = sb.agent_edit("test.txt", base + h1 + a1)
+    sb.agent_edit("test.txt", r1 + a1, known_human=True)
+    k2 = sb.agent_edit("test.txt", p1 + r1 + a1)
     c = sb.stage_all_and_commit("burst commit")
     return k1, k2, c
 
@@ -1006,12 +992,8 @@ def test_burst_edits_prepend(name: str, alphabet: int | None, sandbox: MakeSandb
 def test_multi_session_ai_gap_between_different_sessions(sandbox: MakeSandbox) -> None:
     """simple_additions.rs::test_multi_session_ai_gap_between_different_sessions"""
     sb = sandbox({"multi.txt": "line1\nline2\nline3\nline4\nline5\n"})
-    sb.human_checkpoint("multi.txt")
-    sb.write("multi.txt", "line1\nline2\nAAA\nBBB\nline5\n")
-    k1 = sb.mock_ai("multi.txt")
-    sb.human_checkpoint("multi.txt")
-    sb.write("multi.txt", "XXX\nYYY\nZZZ\nline1\nline2\nAAA\nBBB\nline5\n")
-    k2 = sb.mock_ai("multi.txt")
+    k1 = sb.agent_edit("multi.txt", "line1\nline2\nAAA\nBBB\nline5\n")
+    k2 = sb.agent_edit("multi.txt", "XXX\nYYY\nZZZ\nline1\nline2\nAAA\nBBB\nline5\n")
     c = sb.stage_all_and_commit("two AI sessions")
 
     sb.assert_committed_lines(
@@ -1029,12 +1011,8 @@ def test_multi_session_ai_gap_between_different_sessions(sandbox: MakeSandbox) -
 def test_multi_session_ai_insert_between_first_session_lines(sandbox: MakeSandbox) -> None:
     """simple_additions.rs::test_multi_session_ai_insert_between_first_session_lines"""
     sb = sandbox({"gap.txt": "old\nold\nold\nold\nold\n"})
-    sb.human_checkpoint("gap.txt")
-    sb.write("gap.txt", "A1\nA2\nA3\nA4\nA5\n")
-    k1 = sb.mock_ai("gap.txt")
-    sb.human_checkpoint("gap.txt")
-    sb.write("gap.txt", "A1\nA2\nINSERTED\nA3\nA4\nA5\n")
-    k2 = sb.mock_ai("gap.txt")
+    k1 = sb.agent_edit("gap.txt", "A1\nA2\nA3\nA4\nA5\n")
+    k2 = sb.agent_edit("gap.txt", "A1\nA2\nINSERTED\nA3\nA4\nA5\n")
     c = sb.stage_all_and_commit("insert between")
 
     sb.assert_committed_lines(
@@ -1046,15 +1024,9 @@ def test_multi_session_ai_insert_between_first_session_lines(sandbox: MakeSandbo
 def test_multi_session_varied_strategies_gap(sandbox: MakeSandbox) -> None:
     """simple_additions.rs::test_multi_session_varied_strategies_gap (fuzz_seed_5)"""
     sb = sandbox({"varied.txt": "base1\nbase2\nbase3\n"})
-    sb.human_checkpoint("varied.txt")
-    sb.write("varied.txt", "base1\nbase2\nbase3\nS1a\nS1b\nS1c\n")
-    k1 = sb.mock_ai("varied.txt")
-    sb.human_checkpoint("varied.txt")
-    sb.write("varied.txt", "S2x\nS2y\nbase1\nbase2\nbase3\nS1a\nS1b\nS1c\n")
-    k2 = sb.mock_ai("varied.txt")
-    sb.human_checkpoint("varied.txt")
-    sb.write("varied.txt", "S2x\nS2y\nbase1\nbase2\nbase3\nS1a\nS3mid\nS1b\nS1c\n")
-    k3 = sb.mock_ai("varied.txt")
+    k1 = sb.agent_edit("varied.txt", "base1\nbase2\nbase3\nS1a\nS1b\nS1c\n")
+    k2 = sb.agent_edit("varied.txt", "S2x\nS2y\nbase1\nbase2\nbase3\nS1a\nS1b\nS1c\n")
+    k3 = sb.agent_edit("varied.txt", "S2x\nS2y\nbase1\nbase2\nbase3\nS1a\nS3mid\nS1b\nS1c\n")
     c = sb.stage_all_and_commit("three AI sessions")
 
     sb.assert_committed_lines(
@@ -1080,13 +1052,7 @@ def test_survivor_lines_across_heavy_rewrite(sandbox: MakeSandbox) -> None:
     p, q = "ppppp\n", "qqqqqq\n"
 
     def edit(kind: str, text: str) -> str:
-        """An agent's pre-edit human checkpoint, the write, then its checkpoint."""
-        sb.human_checkpoint("survivor.txt")
-        sb.write("survivor.txt", text)
-        if kind == "ai":
-            return sb.mock_ai("survivor.txt")
-        sb.mock_known_human("survivor.txt")
-        return ADA_H
+        return sb.agent_edit("survivor.txt", text, known_human=kind == "kh")
 
     k0 = edit("ai", p * 8)
     edit("kh", q * 4 + p * 8)

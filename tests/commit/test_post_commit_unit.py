@@ -9,8 +9,9 @@ INITIAL left behind.
 
 from __future__ import annotations
 
+from lsm.notes import session_of
 from tests.commit.conftest import MakeSandbox
-from tests.commit.harness import ADA, ADA_H, LineFile, Sandbox, ai, att, hu, un
+from tests.commit.harness import ADA, ADA_H, Line, LineFile, Sandbox, ai, att, hu, un
 
 
 def raw_commit(sb: Sandbox, path: str, text: str, message: str) -> str:
@@ -107,21 +108,28 @@ FOO = [
 ]
 
 
-def test_change_across_commits(sandbox: MakeSandbox) -> None:
-    """prompt_across_commit.rs::test_change_across_commits"""
+def _change_across_commits(sandbox: MakeSandbox, inserted: Line) -> tuple[Sandbox, str, str, str]:
+    """git-ai's story: an all-AI file committed, then an AI rewrite of line 5 and an insert."""
     sb = sandbox()
     f = LineFile(sb, "foo.py")
     f.set_contents([ai(x) for x in FOO])
     c1 = sb.stage_all_and_commit("Initial all AI")
     f.replace_at(4, ai('    print(f"Hello, {name.upper()}!")'))
-    f.insert_at(4, [hu("    name = name.upper()")])
+    f.insert_at(4, [inserted])
     c2 = sb.stage_all_and_commit("add more AI")
-
     k1, k2 = f.keys
     sb.assert_note(c1, att("foo.py", (k1, "1-7")), [k1], humans=[ADA])
-    # Two entries: the known human's line 5, the new AI line 6 (another session).
+    assert session_of(k1) != session_of(k2)
+    return sb, c2, k1, k2
+
+
+def test_change_across_commits(sandbox: MakeSandbox) -> None:
+    """prompt_across_commit.rs::test_change_across_commits
+
+    Two entries: the known human's line 5, the new AI line 6 (another session).
+    """
+    sb, c2, _k1, k2 = _change_across_commits(sandbox, hu("    name = name.upper()"))
     sb.assert_note(c2, att("foo.py", (ADA_H, "5"), (k2, "6")), [k2], humans=[ADA])
-    assert k1.split("::")[0] != k2.split("::")[0]
 
 
 def test_change_across_commits_standard_human(sandbox: MakeSandbox) -> None:
@@ -130,18 +138,8 @@ def test_change_across_commits_standard_human(sandbox: MakeSandbox) -> None:
     The untracked line right before the new AI line is recovered by edge
     extension, under that session and a trace of its own.
     """
-    sb = sandbox()
-    f = LineFile(sb, "foo.py")
-    f.set_contents([ai(x) for x in FOO])
-    c1 = sb.stage_all_and_commit("Initial all AI")
-    f.replace_at(4, ai('    print(f"Hello, {name.upper()}!")'))
-    f.insert_at(4, [un("    name = name.upper()")])
-    c2 = sb.stage_all_and_commit("add more AI")
-
-    k1, k2 = f.keys
-    sb.assert_note(c1, att("foo.py", (k1, "1-7")), [k1], humans=[ADA])
-    edge = sb.key_at(c2, "foo.py", 5)
-    assert edge not in (k1, k2) and edge.split("::")[0] == k2.split("::")[0]
+    sb, c2, _k1, k2 = _change_across_commits(sandbox, un("    name = name.upper()"))
+    edge = sb.edge_key(c2, "foo.py", 5, k2)
     sb.assert_note(c2, att("foo.py", (edge, "5"), (k2, "6")), [k2])
 
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from tests.commit.conftest import MakeSandbox
 from tests.commit.harness import ADA, ADA_H, LineFile, ai, att, hu
-from tests.commit.test_post_commit_carryover import landed, prompt, seed_initial
+from tests.commit.test_post_commit_carryover import (
+    checkpoint_and_commit,
+    landed,
+    prompt,
+    seed_initial,
+)
 
 
 def test_worktree_commit_notes_are_common_and_logs_per_worktree(sandbox: MakeSandbox) -> None:
@@ -73,9 +78,7 @@ def test_worktree_initial_attributions_snapshot(sandbox: MakeSandbox) -> None:
     wt = main.add_worktree("linked", "-b", "feature")
     key, rec = prompt("test-tool", "session-1", "test-model")
     seed_initial(wt, {"initial.txt": ("a\nb\n", [(1, 2, key)])}, {key: rec})
-    wt.write("initial.txt", "a\nb\n")
-    wt.ckptlog("checkpoint")
-    c = wt.stage_all_and_commit("commit initial attribution")
+    c, _ = checkpoint_and_commit(wt, "commit initial attribution")
 
     wt.assert_note(c, att("initial.txt", (key, "1-2")), prompts={key: landed(rec, 2)})
     wt.assert_lines_and_blame("initial.txt", [ai("a"), ai("b")])
