@@ -71,6 +71,10 @@ ALL_HOOKS = (
 )
 
 
+#: No INITIAL line (the default expectation of :meth:`Sandbox.assert_note`).
+NO_LINES: Mapping[str, list[tuple[int, int, str]]] = {}
+
+
 class Sandbox:
     """One repository, its hooks, and helpers to act in it."""
 
@@ -270,9 +274,15 @@ class Sandbox:
         return where.log[: len(where.log) - len(where.base)] + base
 
     def initial(self, base: str | None = None) -> InitialAttributions:
-        """INITIAL of ``base``'s working log (default: HEAD's) in this work tree."""
+        """INITIAL of ``base``'s working log (default: HEAD's) in this work tree.
+
+        Once a later commit has archived that log (``old-<log>``), the
+        archive's INITIAL: what the commit of ``base`` left there.
+        """
         name = self.log_name(self.head() if base is None else base)
         with self.store() as store:
+            if store.log_info(name) is None and store.log_info(f"old-{name}") is not None:
+                name = f"old-{name}"
             return store.get_initial(name)
 
     def initial_lines(self, base: str | None = None) -> dict[str, list[tuple[int, int, str]]]:
@@ -486,8 +496,14 @@ class Sandbox:
         *,
         humans: Iterable[str] = (),
         prompts: Mapping[str, Any] | None = None,
+        initial: Mapping[str, list[tuple[int, int, str]]] | None = NO_LINES,
     ) -> None:
-        """The note on ``rev``: its attestation text exactly, and its whole metadata."""
+        """What post-commit wrote for ``rev``: its note and the INITIAL it left.
+
+        The note's attestation text exactly, its whole metadata, and the
+        INITIAL of ``rev``'s log as ``path -> [(start, end, key)]`` (by
+        default: none; None skips it, for a test that checks it otherwise).
+        """
         commit = self.git("rev-parse", rev)
         text = self.note(commit)
         assert text is not None, f"no note on {rev}"
@@ -496,6 +512,8 @@ class Sandbox:
         assert self.metadata(commit) == self.expected_metadata(
             commit, keys, humans=humans, prompts=prompts
         )
+        if initial is not None:
+            assert self.initial_lines(commit) == dict(initial)
 
     def notes(self) -> dict[str, str]:
         """Every note on ``refs/notes/ai``: commit -> text."""

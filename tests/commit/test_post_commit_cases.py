@@ -84,8 +84,7 @@ def test_partial_staging_with_add_p(sandbox: MakeSandbox) -> None:
     assert sb.git("diff", "--cached", "--numstat") == "1\t0\tcode.py"
     c1 = sb.commit("top only")
 
-    sb.assert_note(c1, att("code.py", (k, "3")), [k])
-    assert sb.initial_lines() == {"code.py": [(21, 21, k)]}
+    sb.assert_note(c1, att("code.py", (k, "3")), [k], initial={"code.py": [(21, 21, k)]})
     assert sb.initial_snapshot("code.py") == edited
     sb.assert_committed_lines(
         "code.py",
@@ -159,8 +158,7 @@ def test_ai_edit_checkpointed_under_the_old_name_then_renamed(sandbox: MakeSandb
     sb.git("mv", "old.txt", "new.txt")
     c1 = sb.commit("the rename alone")
     assert sb.git("diff-tree", "-r", "-M", "--name-status", "HEAD^", "HEAD").startswith("R100")
-    sb.assert_note(c1, "")
-    assert sb.initial_lines() == {"new.txt": [(3, 3, k)]}
+    sb.assert_note(c1, "", initial={"new.txt": [(3, 3, k)]})
     assert sb.initial_snapshot("new.txt") == "keep 1\nkeep 2\nkeep 3\nkeep 4\n"
     sb.git("add", "new.txt")
     c2 = sb.commit("the edit")
@@ -173,8 +171,9 @@ def test_ai_edit_checkpointed_under_the_old_name_then_renamed(sandbox: MakeSandb
     sb2.git("add", "new.txt")
     c = sb2.commit("rename with the AI's edit")
     assert sb2.git("diff-tree", "-r", "-M", "--name-status", "HEAD^", "HEAD").startswith("R")
-    sb2.assert_note(c, att("new.txt", (ADA_H, "3")), humans=[ADA])
-    assert sb2.initial_lines() == {"new.txt": [(3, 3, k2)]}
+    sb2.assert_note(
+        c, att("new.txt", (ADA_H, "3")), humans=[ADA], initial={"new.txt": [(3, 3, k2)]}
+    )
 
 
 def test_deleted_ai_file(sandbox: MakeSandbox) -> None:
@@ -249,8 +248,7 @@ def test_detached_head(sandbox: MakeSandbox) -> None:
     c = sb.commit("detached")
 
     assert sb.run("git", "symbolic-ref", "-q", "HEAD", check=False).returncode == 1
-    sb.assert_note(c, att("a.txt", (k, "2")), [k])
-    assert sb.initial_lines(c) == {"b.txt": [(1, 1, k)]}
+    sb.assert_note(c, att("a.txt", (k, "2")), [k], initial={"b.txt": [(1, 1, k)]})
 
 
 HOLD_LOCK = textwrap.dedent(
@@ -303,7 +301,7 @@ def test_commit_while_the_store_is_locked_then_redo(sandbox: MakeSandbox) -> Non
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("ckptlog post-commit: warning:"), lines
     assert "LOCK" in lines[0] or "lock" in lines[0]
-    sb.assert_note(c, att("a.txt", (k, "2")), [k])
+    sb.assert_note(c, att("a.txt", (k, "2")), [k])  # and no INITIAL yet
     note = sb.note(c)
     with sb.store() as store:
         assert store.log_info(parent) is not None  # not archived

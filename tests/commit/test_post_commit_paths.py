@@ -276,8 +276,5 @@ def test_diff_added_lines_post_filter_correct_line_numbers(sandbox: MakeSandbox)
         c,
         att("a.txt", (k2, "4-5")) + att(names[0], (k1, "1")) + att(names[1000], (k2, "1")),
         [k1, k2],
+        initial={n: [(1, 1, k1 if i < 600 else k2)] for i, n in enumerate(names) if 0 < i < 1000},
     )
-    initial = sb.initial_lines()
-    assert len(initial) == 999
-    assert initial[names[1]] == [(1, 1, k1)] and initial[names[999]] == [(1, 1, k2)]
-    assert names[0] not in initial and "a.txt" not in initial

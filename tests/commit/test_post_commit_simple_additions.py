@@ -302,8 +302,9 @@ def test_partial_staging_filters_unstaged_lines(sandbox: MakeSandbox) -> None:
 
     sb.assert_committed_lines("partial.ts", ["line1", ai("ai_modified2")])
     k1, _k2, k3 = f.keys
-    sb.assert_note(c, att("partial.ts", (k1, "2"), (k3, "3")), [k1, k3])
-    assert sb.initial_lines() == {"partial.ts": [(4, 5, k3)]}
+    sb.assert_note(
+        c, att("partial.ts", (k1, "2"), (k3, "3")), [k1, k3], initial={"partial.ts": [(4, 5, k3)]}
+    )
     assert sb.initial_snapshot("partial.ts") == f.contents()
     assert set(sb.initial().sessions) == {k3.split("::")[0]}
 
@@ -340,8 +341,9 @@ def test_human_stages_some_ai_lines(sandbox: MakeSandbox) -> None:
         "test.ts", ["line1", "line2", ai("line3"), *(ai(f"ai_line{i}") for i in range(4, 8))]
     )
     (k,) = f.keys
-    sb.assert_note(c, att("test.ts", (k, "3-8")), [k], humans=[ADA])
-    assert sb.initial_lines() == {"test.ts": [(9, 9, ADA_H)]}
+    sb.assert_note(
+        c, att("test.ts", (k, "3-8")), [k], humans=[ADA], initial={"test.ts": [(9, 9, ADA_H)]}
+    )
     init = sb.initial()
     assert init.humans == {ADA_H: {"author": ADA}}
     assert init.sessions == {}
@@ -362,8 +364,9 @@ def test_multiple_ai_sessions_with_partial_staging(sandbox: MakeSandbox) -> None
         "test.ts", ["line1", "line2", ai("line3"), ai("ai1_line1"), ai("ai1_line2")]
     )
     k1, k2 = f.keys
-    sb.assert_note(c, att("test.ts", (k1, "3-5"), (k2, "6")), [k1, k2])
-    assert sb.initial_lines() == {"test.ts": [(7, 9, k2)]}
+    sb.assert_note(
+        c, att("test.ts", (k1, "3-5"), (k2, "6")), [k1, k2], initial={"test.ts": [(7, 9, k2)]}
+    )
     assert sb.initial_snapshot("test.ts") == f.contents()
 
 
@@ -404,9 +407,10 @@ def test_ai_edits_with_partial_staging(sandbox: MakeSandbox) -> None:
         "test.ts", ["line1", ai("ai_modified_line2"), "line3", ai("ai_modified_line4")]
     )
     k1, k2, k3 = f.keys
-    sb.assert_note(c, att("test.ts", (k1, "2"), (k2, "4")), [k1, k2])
+    sb.assert_note(
+        c, att("test.ts", (k1, "2"), (k2, "4")), [k1, k2], initial={"test.ts": [(5, 8, k3)]}
+    )
     # "line5" gained a newline with the AI's append: it and the new lines carry over.
-    assert sb.initial_lines() == {"test.ts": [(5, 8, k3)]}
 
 
 def test_unstaged_changes_not_committed(sandbox: MakeSandbox) -> None:
@@ -422,8 +426,9 @@ def test_unstaged_changes_not_committed(sandbox: MakeSandbox) -> None:
 
     sb.assert_committed_lines("test.ts", ["line1", "line2", ai("line3"), ai("ai_line4")])
     k1, k2 = f.keys
-    sb.assert_note(c, att("test.ts", (k1, "3-4"), (k2, "5")), [k1, k2])
-    assert sb.initial_lines() == {"test.ts": [(6, 7, k2)]}
+    sb.assert_note(
+        c, att("test.ts", (k1, "3-4"), (k2, "5")), [k1, k2], initial={"test.ts": [(6, 7, k2)]}
+    )
 
 
 def test_unstaged_ai_lines_saved_to_working_log(sandbox: MakeSandbox) -> None:
@@ -437,8 +442,7 @@ def test_unstaged_ai_lines_saved_to_working_log(sandbox: MakeSandbox) -> None:
     f.insert_at(5, [ai("ai_line6"), ai("ai_line7")])
     c1 = sb.commit("Partial AI commit")
     k1, k2 = f.keys
-    sb.assert_note(c1, att("test.ts", (k1, "4-5")), [k1])
-    assert sb.initial_lines() == {"test.ts": [(6, 7, k2)]}
+    sb.assert_note(c1, att("test.ts", (k1, "4-5")), [k1], initial={"test.ts": [(6, 7, k2)]})
     assert sb.initial_snapshot("test.ts") == f.contents()
 
     f.stage()
@@ -478,8 +482,7 @@ def test_checkpoint_then_stage_then_checkpoint_across_two_commits_preserves_ai_l
     k2 = sb.mock_ai("example.txt")
     c1 = sb.commit("test")
     sb.assert_committed_lines("example.txt", [ai("test")])
-    sb.assert_note(c1, att("example.txt", (k1, "1")), [k1])
-    assert sb.initial_lines() == {"example.txt": [(2, 2, k2)]}
+    sb.assert_note(c1, att("example.txt", (k1, "1")), [k1], initial={"example.txt": [(2, 2, k2)]})
 
     sb.git("add", ".")
     c2 = sb.commit("test1")
@@ -514,8 +517,7 @@ def test_checkpoint_stage_checkpoint_with_non_adjacent_hunks_preserves_second_hu
     sb.assert_committed_lines("example.md", [*body, ai("### Section Alpha"), *middle, *tail])
     # No checkpoint before the first commit: the known-human fallback.
     sb.assert_note(c0, att("example.md", (ADA_H, "1-16")), humans=[ADA])
-    sb.assert_note(c1, att("example.md", (k1, "4")), [k1])
-    assert sb.initial_lines() == {"example.md": [(13, 13, k2)]}
+    sb.assert_note(c1, att("example.md", (k1, "4")), [k1], initial={"example.md": [(13, 13, k2)]})
 
     sb.git("add", ".")
     c2 = sb.commit("Commit second unstaged hunk")
@@ -607,9 +609,13 @@ def test_ai_heading_checkpoint_then_human_top_commit_then_rest_preserves_attribu
     )
     sb.git("apply", "--cached", "--unidiff-zero", "-", stdin=patch)
     c1 = sb.commit("Commit human top section")
-    sb.assert_note(c1, att("aidanwashere.md", (ADA_H, "1-3")), humans=[ADA])
+    sb.assert_note(
+        c1,
+        att("aidanwashere.md", (ADA_H, "1-3")),
+        humans=[ADA],
+        initial={"aidanwashere.md": [(7, 7, k), (11, 11, k), (15, 15, k)]},
+    )
     # INITIAL keeps the AI headings, at their lines in the work tree's text.
-    assert sb.initial_lines() == {"aidanwashere.md": [(7, 7, k), (11, 11, k), (15, 15, k)]}
     assert sb.initial_snapshot("aidanwashere.md") == top + AIDAN.format(**headings)
 
     sb.git("add", ".")
@@ -829,8 +835,7 @@ def test_multi_file_batch_commits_preserve_attribution(sandbox: MakeSandbox) -> 
     k = sb.mock_ai()  # one checkpoint, both files (discovered from git status)
     sb.add("file_a.txt")
     c1 = sb.commit("Add file A")
-    sb.assert_note(c1, att("file_a.txt", (k, "1-3")), [k])
-    assert sb.initial_lines() == {"file_b.txt": [(1, 3, k)]}
+    sb.assert_note(c1, att("file_a.txt", (k, "1-3")), [k], initial={"file_b.txt": [(1, 3, k)]})
     assert sb.initial_snapshot("file_b.txt") == b
     sb.add("file_b.txt")
     c2 = sb.commit("Add file B")
@@ -853,7 +858,7 @@ def test_multi_file_batch_commits_modifications(sandbox: MakeSandbox) -> None:
 
     sb.assert_lines_and_blame("file_a.txt", ["Original content A", ai("AI added line A")])
     sb.assert_lines_and_blame("file_b.txt", ["Original content B", ai("AI added line B")])
-    sb.assert_note(c1, att("file_a.txt", (k, "2")), [k])
+    sb.assert_note(c1, att("file_a.txt", (k, "2")), [k], initial={"file_b.txt": [(2, 2, k)]})
     sb.assert_note(c2, att("file_b.txt", (k, "2")), [k])
 
 

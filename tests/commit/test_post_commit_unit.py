@@ -198,14 +198,14 @@ def test_unstaged_ai_lines_prompt_not_in_human_commit_note(sandbox: MakeSandbox)
     base.insert_at(3, [ai("unstaged ai")])
     c1 = sb.commit("Commit with AI lines")
     k1, k2 = base.keys
-    sb.assert_note(c1, att("base.txt", (k1, "2-3")), [k1])
-    assert sb.initial_lines() == {"base.txt": [(4, 4, k2)]}
+    sb.assert_note(c1, att("base.txt", (k1, "2-3")), [k1], initial={"base.txt": [(4, 4, k2)]})
 
     sb.write("human.txt", "Pure human content\n")
     sb.add("human.txt")
     c2 = sb.commit("Human-only commit while unstaged AI exists")
-    sb.assert_note(c2, att("human.txt", (ADA_H, "1")), humans=[ADA])
-    assert sb.initial_lines() == {"base.txt": [(4, 4, k2)]}
+    sb.assert_note(
+        c2, att("human.txt", (ADA_H, "1")), humans=[ADA], initial={"base.txt": [(4, 4, k2)]}
+    )
     assert sb.initial_snapshot("base.txt") == base.contents()
     assert sb.initial().sessions == {k2.split("::")[0]: sb.session_record(k2)}
     sb.assert_committed_lines("base.txt", ["Base content", ai("AI line"), ai("AI line 2")])

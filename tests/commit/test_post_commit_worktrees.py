@@ -34,9 +34,15 @@ def test_worktree_commit_notes_are_common_and_logs_per_worktree(sandbox: MakeSan
 
     (k,) = f.keys
     assert wt.log_name(c) == f"worktrees/linked/{c}"
-    main.assert_note(c, att("src/lib.rs", (ADA_H, "1"), (k, "2")), [k], humans=[ADA])
+    wt.assert_note(
+        c,
+        att("src/lib.rs", (ADA_H, "1"), (k, "2")),
+        [k],
+        humans=[ADA],
+        initial={"src/pending.rs": [(1, 1, k2)]},
+    )
+    assert main.note(c) == wt.note(c)  # one notes ref for every work tree
     wt.assert_lines_and_blame(str(wt.root / "src/lib.rs"), ["fn a() {}", ai("fn ai() {}")])
-    assert wt.initial_lines(c) == {"src/pending.rs": [(1, 1, k2)]}
     with main.store() as store:
         assert store.get_initial(c).files == {}  # the main work tree's log of c: untouched
         assert store.log_info(f"worktrees/linked/old-{main.head()}") is None
