@@ -300,7 +300,7 @@ def test_commit_while_the_store_is_locked_then_redo(sandbox: MakeSandbox) -> Non
     assert done.returncode == 0
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("ckptlog post-commit: warning:"), lines
-    assert "LOCK" in lines[0] or "lock" in lines[0]
+    assert "locked" in lines[0] and f"ckptlog post-commit --commit {c[:12]}" in lines[0]
     sb.assert_note(c, att("a.txt", (k, "2")), [k])  # and no INITIAL yet
     note = sb.note(c)
     with sb.store() as store:
@@ -317,7 +317,10 @@ def test_commit_while_the_store_is_locked_then_redo(sandbox: MakeSandbox) -> Non
         json.loads(x)
         for x in (sb.root / ".git" / "ai" / "lsm" / "events.jsonl").read_text().splitlines()
     ]
-    assert any(e.get("command") == "post-commit" and e.get("commit") == c for e in events)
+    # The hook's warning is an event too; the redo recorded its own post_commit.
+    warned = [e for e in events if e["kind"] == "warning" and e.get("command") == "post-commit"]
+    assert len(warned) == 1 and f"--commit {c[:12]}" in warned[0]["message"]
+    assert [e["commit"] for e in events if e["kind"] == "post_commit"][-2:] == [c, c]
 
 
 def test_existing_note_from_another_tool_is_kept_and_filled(sandbox: MakeSandbox) -> None:

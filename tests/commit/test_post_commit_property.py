@@ -209,7 +209,7 @@ PROPERTY = settings(
     max_examples=int(os.environ.get("CKPTLOG_PROPERTY_EXAMPLES", "4")),
     deadline=None,
     derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -223,7 +223,7 @@ def test_random_edits_staging_and_commits(
 
 
 @pytest.mark.slow
-@settings(PROPERTY, max_examples=60, derandomize=False)
+@settings(PROPERTY, max_examples=40, derandomize=False)
 @given(story=actions)
 def test_random_edits_staging_and_commits_long(
     story: list[tuple[Any, ...]], tmp_path_factory: pytest.TempPathFactory
