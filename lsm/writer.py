@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lsm import killpoints
@@ -154,8 +154,9 @@ class Writer:
     """All mutations of a store. Obtain one with ``Store.writer()``; it holds the lock.
 
     Every public method is atomic: it commits its frames and index changes
-    together, or (on an exception) leaves the store as it was. Methods
-    raise :class:`~lsm.errors.StoreFullError` when the disk is full.
+    together, or (on an exception) leaves the store as it was; inside
+    :meth:`batch`, the whole block is. Methods raise
+    :class:`~lsm.errors.StoreFullError` when the disk is full.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -174,6 +175,8 @@ class Writer:
         # between and the tail check can be skipped.
         self._checked: tuple[int, int, int] | None = None
         self._session = True
+        #: the units of an open :meth:`batch`, committed together when it ends
+        self._batch: _Pending | None = None
         self.refresh()
 
     # ------------------------------------------------------------------ sessions
@@ -185,6 +188,42 @@ class Writer:
     def end_session(self) -> None:
         """Mark the writer unusable until the next :meth:`begin_session`."""
         self._session = False
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make every operation inside one commit: one write, one index transaction.
+
+        A crash anywhere in the block, or an exception out of it, leaves the
+        store as it was before the block (the exception is re-raised);
+        otherwise everything lands at once when the block ends. Inside,
+        operations decide from the store as it was before the block (plus
+        the blobs and logs the block itself adds), so a block should touch
+        each log in a simple order (e.g. ``reset_log`` then ``set_initial``;
+        an ``archive_log`` of another log). Nested blocks join the outer one.
+        The block's records are held in memory until it ends.
+        """
+        self._require_session()
+        if self._batch is not None:
+            yield
+            return
+        self._batch = _Pending()
+        try:
+            yield
+        except BaseException:
+            self._batch = None
+            self._read_meta()  # sequence numbers handed out inside are returned
+            raise
+        p, self._batch = self._batch, None
+        self._commit(p)
+
+    def _pending(self, logs: dict[str, int] | None = None) -> _Pending:
+        """Where an operation puts its units: the open batch, or a commit of its own."""
+        if self._batch is not None:
+            if logs:
+                for name, run in logs.items():
+                    self._batch.logs.setdefault(name, run)
+            return self._batch
+        return _Pending(logs)
 
     def _require_session(self) -> None:
         if not self._session:
@@ -362,6 +401,8 @@ class Writer:
 
     def _commit(self, p: _Pending) -> None:
         self._require_session()
+        if p is self._batch:
+            return  # the batch commits when it ends
         if not p.units:
             return
         seg = self._seg_writer
@@ -560,7 +601,7 @@ class Writer:
         :raises StoreFullError: the disk is full; nothing was written.
         """
         _check_entries(checkpoint.entries)
-        p = _Pending()
+        p = self._pending()
         run = self._ensure_log(log, p)
         self._add_blobs(p, blobs)
         seq = self._add_checkpoint(p, run, log, checkpoint, imported)
@@ -580,7 +621,7 @@ class Writer:
         Memory is bounded by one batch. Each batch is atomic; a failure
         leaves the batches before it committed.
         """
-        p = _Pending()
+        p = self._pending()
         run = self._ensure_log(log, p)
         count = 0
         for cp in checkpoints:
@@ -589,13 +630,13 @@ class Writer:
             count += 1
             if p.size >= batch_bytes or len(p.units) >= 4096:
                 self._commit(p)
-                p = _Pending(logs={log: run})
+                p = self._pending(logs={log: run})
         self._commit(p)
         return count
 
     def put_blob(self, data: bytes) -> str:
         """Store content (deduplicated); returns its sha256 hex."""
-        p = _Pending()
+        p = self._pending()
         sha = self._add_blob(p, data)
         self._commit(p)
         return sha
@@ -605,7 +646,7 @@ class Writer:
 
         Returns how many were new.
         """
-        p = _Pending()
+        p = self._pending()
         new = 0
         for data in contents:
             before = len(p.units)
@@ -613,7 +654,7 @@ class Writer:
             new += len(p.units) - before
             if p.size >= batch_bytes:
                 self._commit(p)
-                p = _Pending()
+                p = self._pending()
         self._commit(p)
         return new
 
@@ -625,7 +666,7 @@ class Writer:
         """
         if sha256(data).hexdigest() != sha:
             raise InputError(f"blob content does not match its sha256 {sha}")
-        p = _Pending()
+        p = self._pending()
         p.add(
             _Unit(
                 BlobRecord(sha, b""),
@@ -659,17 +700,18 @@ class Writer:
 
     def create_log(self, name: str) -> None:
         """Create an empty working log (no-op if it exists)."""
-        p = _Pending()
+        p = self._pending()
         self._ensure_log(name, p)
         self._commit(p)
 
     def reset_log(self, name: str) -> None:
         """Empty a log: no checkpoints, no INITIAL (git-ai ``reset_working_log``)."""
         _check_log_name(name)
-        p = _Pending()
+        p = self._pending()
         run = self._next_run
         self._next_run += 1
         self._add_event(p, "reset", {"log": name, "run": run, "at": _now_ms()})
+        p.logs[name] = run
         self._commit(p)
 
     def rename_log(self, old: str, new: str) -> str:
@@ -685,7 +727,7 @@ class Writer:
         _check_log_name(new)
         if old == new or self._log_runs(old) is None:
             return "none"
-        p = _Pending()
+        p = self._pending()
         if self._log_runs(new) is None:
             self._add_event(p, "rename", {"old": old, "new": new, "at": _now_ms()})
             self._commit(p)
@@ -710,7 +752,7 @@ class Writer:
             return None
         target = to if to is not None else f"old-{name}"
         _check_log_name(target)
-        p = _Pending()
+        p = self._pending()
         self._add_event(
             p,
             "archive",
@@ -724,7 +766,7 @@ class Writer:
         _check_log_name(name)
         if self._log_runs(name) is None:
             return False
-        p = _Pending()
+        p = self._pending()
         self._add_event(p, "drop", {"log": name, "at": _now_ms()})
         self._commit(p)
         return True
@@ -740,7 +782,7 @@ class Writer:
             ]
         if not victims:
             return []
-        p = _Pending()
+        p = self._pending()
         for name in victims:
             self._add_event(p, "drop", {"log": name, "at": now})
         self._commit(p)
@@ -748,7 +790,7 @@ class Writer:
 
     def set_import_state(self, name: str, state: JsonObject | None) -> None:
         """Record the legacy-import state of a log (created if missing)."""
-        p = _Pending()
+        p = self._pending()
         self._ensure_log(name, p)
         self._add_event(p, "import", {"log": name, "state": state, "at": _now_ms()})
         self._commit(p)
@@ -778,7 +820,7 @@ class Writer:
             humans=initial.humans,
             sessions=initial.sessions,
         )
-        p = _Pending()
+        p = self._pending()
         self._ensure_log(log, p)
         self._add_blobs(p, blobs)
         for path, sha in cleaned.file_blobs.items():
@@ -797,7 +839,7 @@ class Writer:
         meta: Mapping[str, Any],
     ) -> int:
         """Store one batch of parsed transcript messages and advance the session watermark."""
-        p = _Pending()
+        p = self._pending()
         seq = self._seq()
         msgs = list(messages)
         p.add(

@@ -59,6 +59,14 @@ class Repo(NamedTuple):
     common_dir: Path
     worktree: str | None
 
+    def log_name(self, base: str) -> str:
+        """The store's name of this work tree's working log of ``base``.
+
+        git-ai keeps a linked worktree's logs in ``ai/worktrees/<name>/``; the
+        store lives in the common dir, so their names carry that prefix.
+        """
+        return base if self.worktree is None else f"worktrees/{self.worktree}/{base}"
+
     # ------------------------------------------------------------------ HEAD
 
     def head_oid(self) -> str | None:

@@ -75,12 +75,8 @@ class CheckpointResult(Struct):
 
 
 def log_name(repo: Repo, base: str) -> str:
-    """The store's working-log name: the base, namespaced for linked worktrees.
-
-    git-ai keeps a linked worktree's logs in ``ai/worktrees/<name>/``; the
-    store lives in the common dir, so their names carry that prefix.
-    """
-    return base if repo.worktree is None else f"worktrees/{repo.worktree}/{base}"
+    """The store's working-log name: the base, namespaced for linked worktrees."""
+    return repo.log_name(base)
 
 
 def open_store(repo: Repo, settings: Settings) -> Store:

@@ -14,12 +14,17 @@ docs/commit.md describes:
    line is *uncommitted* (unstaged), *committed* (its commit-coordinate
    number lies in an added hunk, or the file was renamed and the author is
    AI), or dropped (an older line, neither new nor pending).
-4. **Gap filling**: an unattributed added line between two committed lines
+4. **Prior notes** (an amend's original note, a cherry-pick's source...,
+   already in the commit's coordinates) claim the lines the working log
+   leaves unattributed: the log wins, the notes fill (git-ai's
+   ``merge_attributions_favoring_first``), *before* gap filling, so that a
+   line with a known author is not a gap.
+5. **Gap filling**: an unattributed added line between two committed lines
    of the same AI author gets that author; failing that, one whose text
    equals a committed AI line's text gets that line's author.
-5. **Attestations** (``human`` left out) make the note's files; uncommitted
+6. **Attestations** (``human`` left out) make the note's files; uncommitted
    lines become INITIAL with the carryover text as snapshot.
-6. **Metadata**: sessions kept only if an attestation names them, legacy
+7. **Metadata**: sessions kept only if an attestation names them, legacy
    prompts known only from INITIAL dropped unless they landed, humans all kept.
 
 Pure computation over texts already read; nothing here can fail.
@@ -28,7 +33,7 @@ Pure computation over texts already read; nothing here can fail.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from typing import NamedTuple
 
 from lsm.checkpoint.textutil import rust_trim
@@ -87,11 +92,33 @@ def effective_pathspecs(state: WorkingState, renames: Mapping[str, str]) -> set[
     return paths
 
 
+def _prior_claims(prior: Sequence[AuthorshipNote]) -> dict[str, list[tuple[str, list[int]]]]:
+    """path -> (key, lines) of the prior notes, in order (a later note's claim comes later)."""
+    claims: dict[str, list[tuple[str, list[int]]]] = {}
+    for note in prior:
+        for f in note.files:
+            for e in f.entries:
+                lines = [n for a, b in e.ranges for n in range(a, b + 1)]
+                claims.setdefault(f.path, []).append((e.key, lines))
+    return claims
+
+
 def split_commit(
-    state: WorkingState, texts: CommitTexts, commit: str, git_ai_version: str | None
+    state: WorkingState,
+    texts: CommitTexts,
+    commit: str,
+    git_ai_version: str | None,
+    *,
+    prior: Sequence[AuthorshipNote] = (),
 ) -> Split:
-    """Classify every attributed line of ``state`` against commit ``commit``."""
+    """Classify every attributed line of ``state`` against commit ``commit``.
+
+    :param prior: notes already in the commit's coordinates whose lines fill
+        what the working log leaves unattributed, in the files the log has
+        state for, before gap filling (the caller merges the rest of them).
+    """
     renames = texts.renames
+    claims = _prior_claims(prior)
     paths = effective_pathspecs(state, renames)
 
     carry: dict[str, str] = {}
@@ -148,10 +175,17 @@ def split_commit(
                 if (hunk is not None and c in hunk) or (renamed is not None and is_ai_author(who)):
                     committed_by.setdefault(who, []).append(c)
 
+        target = renamed if renamed is not None else nfc
+        if target in claims:
+            owned = {n for lines in committed_by.values() for n in lines}
+            for who, lines in claims[target]:
+                mine = [n for n in lines if n not in owned]
+                committed_by.setdefault(who, []).extend(mine)
+                owned.update(mine)
+
         if hunk:
             _fill_gaps(committed_by, hunk, vf.content)
 
-        target = renamed if renamed is not None else nfc
         for who, lines in committed_by.items():
             if who == HUMAN or not lines:
                 continue
@@ -180,17 +214,25 @@ def split_commit(
         for path, by in sorted(note_files.items())
     ]
     keys = {e.key for f in files for e in f.entries}
-    sessions = {k: v for k, v in state.sessions.items() if k in {session_of(x) for x in keys}}
+    known_sessions = {k: v for n in prior for k, v in n.metadata.sessions.items()}
+    known_sessions.update(state.sessions)
+    sessions = {k: v for k, v in known_sessions.items() if k in {session_of(x) for x in keys}}
     prompts = {
         k: v for k, v in state.prompts.items() if k not in state.initial_only_prompts or k in keys
     }
+    for n in prior:
+        landed = {k: v for k, v in n.metadata.prompts.items() if k in keys}
+        prompts = {**landed, **prompts}
+    # git-ai never prunes humans, and keeps those of the note an amend replaces.
+    humans = {k: v for n in prior for k, v in n.metadata.humans.items()}
+    humans.update(state.humans)
     note = AuthorshipNote(
         files,
         NoteMetadata(
             base_commit_sha=commit,
             git_ai_version=git_ai_version,
             prompts=prompts,
-            humans=dict(state.humans),
+            humans=humans,
             sessions=sessions,
         ),
     )

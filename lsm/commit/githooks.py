@@ -53,6 +53,12 @@ def _post_rewrite(args: Sequence[str], data: str, cwd: str) -> str | None:
 def _post_checkout(args: Sequence[str], data: str, cwd: str) -> str | None:
     if len(args) < 3:
         return "post-checkout without its three arguments"
+    from lsm.commit.probe import has_live_log
+
+    # The fast path: every handled case moves, archives or trims the previous
+    # HEAD's live log; without one there is nothing to do.
+    if not has_live_log(cwd, args[0]):
+        return None
     from lsm.commit.rewrites import RewriteContext, on_post_checkout
 
     ctx = RewriteContext.open(cwd)
@@ -104,6 +110,26 @@ _COMMANDS_WITH_THEIR_OWN_HOOKS = frozenset(
 )
 
 
+#: Commands whose final branch update may need the rename no other hook does.
+_REBASING = frozenset({"rebase", "pull"})
+
+
+def _moves_a_branch(data: str) -> bool:
+    """True if a ``refs/heads/`` ref moved between two commits."""
+    null = "0" * 40
+    for line in data.splitlines():
+        fields = line.split(" ", 2)
+        if (
+            len(fields) == 3
+            and fields[2].startswith("refs/heads/")
+            and fields[0] != fields[1]
+            and not fields[0].startswith(null)
+            and not fields[1].startswith(null)
+        ):
+            return True
+    return False
+
+
 def _reference_transaction(args: Sequence[str], data: str, cwd: str) -> str | None:
     if not args or args[0] != "committed":
         return None  # prepared / aborted: never act, never fail
@@ -124,8 +150,15 @@ def _reference_transaction(args: Sequence[str], data: str, cwd: str) -> str | No
     from lsm.commit.gitcommand import invoking_commands
 
     chain = invoking_commands()
-    if chain and chain[-1].name in _COMMANDS_WITH_THEIR_OWN_HOOKS:
-        return None  # their post-commit / post-rewrite / post-checkout / post-merge act
+    # Their post-commit / post-rewrite / post-checkout / post-merge act,
+    # except for the branch update that ends a rebase which rewrote nothing
+    # (a fast-forward): no post-rewrite follows it.
+    if (
+        chain
+        and chain[-1].name in _COMMANDS_WITH_THEIR_OWN_HOOKS
+        and (chain[-1].name not in _REBASING or not _moves_a_branch(data))
+    ):
+        return None
     from lsm.commit.rewrites import RewriteContext, on_reference_transaction
 
     ctx = RewriteContext.open(cwd)

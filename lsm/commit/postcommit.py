@@ -53,6 +53,7 @@ from lsm.commit.diffs import (
     parse_renames,
     patch_added_lines,
 )
+from lsm.commit.pending import pending_exists
 from lsm.commit.recovery import (
     detect_background_agent,
     detect_commit_agents,
@@ -97,8 +98,6 @@ __all__ = [
 #: ``git_ai_version`` in the notes we write (git-ai writes its crate version).
 GIT_AI_VERSION = f"ckptlog-{__version__}"
 
-#: A ``merge --squash`` waiting for its commit (in the work tree's git-ai directory).
-SQUASH_FILE = "ckptlog-pending-squash.json"
 #: More paths than this are not passed to ``git diff`` (argv limits): post-filtered.
 MAX_PATHSPECS = 1000
 
@@ -506,12 +505,12 @@ def _run(
     # A cherry-pick, a revert, or the commit of a merge --squash carries notes over.
     kind = target.kind
     if kind == "commit" and (repo.git_dir / "CHERRY_PICK_HEAD").exists():
-        kind = "cherry-pick"  # a conflicted cherry-pick concluded with git commit
+        kind = "cherry-pick"
     carry = None
-    if kind != "commit" or (repo.ai_dir / SQUASH_FILE).exists():
+    if kind != "commit" or pending_exists(repo.ai_dir):
         from lsm.commit.rewrites import RewriteContext, commit_carry
 
-        carry = commit_carry(RewriteContext.of(repo, git, settings), kind, target.oid)
+        carry = commit_carry(RewriteContext.of(repo, git, settings), kind, parent)
     mode = settings.storage.mode
     if mode == "legacy":
         from lsm.commit.worklog import LegacyLog
@@ -659,7 +658,8 @@ def attribute_commit(
         match the store's (each difference is a warning; the store wins).
     :param carry: notes from elsewhere (a cherry-pick's source, the note of
         the commit an amend replaced...), already in C's coordinates; they
-        fill the lines the working log leaves unattested, before recovery.
+        fill the lines the working log leaves unattested, before gap filling
+        and recovery, and their humans are kept.
     :param new_log: the log that gets the INITIAL (default: ``result.new_log``).
     :param fold: ``source``'s fold when the caller has it already.
     """
@@ -706,9 +706,10 @@ def attribute_commit(
     texts = CommitTexts(
         batch.parent, batch.committed, {p: set(a.lines) for p, a in added.items()}, diff.renames
     )
-    split = split_commit(state, texts, c.oid, GIT_AI_VERSION)
+    carried = list(carry(c)) if carry is not None else []
+    split = split_commit(state, texts, c.oid, GIT_AI_VERSION, prior=carried)
     note = split.note
-    for other in carry(c) if carry is not None else ():
+    for other in carried:  # files the working log has no state for
         note = fill_note(note, other)
         note.metadata.base_commit_sha = c.oid
     split = split._replace(note=note)

@@ -6,9 +6,11 @@ checkpoint). It is what makes a human rewrite of an AI line, made after
 the last checkpoint, count as human in the commit's note; without it
 post-commit's carryover rules keep such a line AI (git-ai #2344).
 
-Only files the working log says an AI touched (or that INITIAL carries)
-are checkpointed: the others cannot change the note. What can fail: what
-``ckptlog checkpoint`` can (:func:`lsm.checkpoint.run_invocation`).
+It also records, for post-commit, a cherry-pick or revert that this commit
+concludes (git's state files are gone by then). Only files the working log
+says an AI touched (or that INITIAL carries) are checkpointed: the others
+cannot change the note. What can fail: what ``ckptlog checkpoint`` can
+(:func:`lsm.checkpoint.run_invocation`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 
 from lsm.checkpoint import InvocationOutcome, run_invocation
 from lsm.checkpoint.gitrepo import find_repo
+from lsm.commit.pending import remember_pick
 from lsm.commit.postcommit import log_name
 from lsm.config import load_settings
 
@@ -56,8 +59,14 @@ def ai_state_paths(cwd: str | os.PathLike[str]) -> list[str]:
 
 
 def pre_commit(cwd: str | os.PathLike[str]) -> InvocationOutcome:
-    """Checkpoint, as human, the changed files that have AI state; nothing if there are none."""
+    """Checkpoint, as human, the changed files that have AI state; nothing if there are none.
+
+    First, a cherry-pick or revert this commit concludes is recorded for
+    post-commit (:func:`lsm.commit.pending.remember_pick`): git deletes its
+    state files before post-commit runs.
+    """
     repo = find_repo(cwd)
+    remember_pick(repo.git_dir, repo.ai_dir, repo.head_oid())
     candidates = set(ai_state_paths(repo.root))
     if not candidates:
         return InvocationOutcome()

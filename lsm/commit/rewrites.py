@@ -29,7 +29,6 @@ What can fail: :class:`~lsm.errors.GitError`, store errors.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -38,7 +37,8 @@ from typing import NamedTuple
 
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.commit.gitcommand import GitCommand, invoking_commands
-from lsm.commit.postcommit import SQUASH_FILE, PostCommitResult, attribute_commit, log_name
+from lsm.commit.pending import remember_squash, take_pick, take_squash
+from lsm.commit.postcommit import PostCommitResult, attribute_commit, log_name
 from lsm.commit.shift import deoverlap, shift_note, shift_notes, tree_diffs
 from lsm.commit.transitions import (
     Snapshot,
@@ -48,6 +48,7 @@ from lsm.commit.transitions import (
     rename,
     replace_state,
     set_initial_state,
+    transition,
 )
 from lsm.commit.worklog import StoreLog
 from lsm.config import Settings, load_settings
@@ -67,7 +68,6 @@ __all__ = [
     "on_post_merge",
     "on_post_rewrite",
     "on_reference_transaction",
-    "pending_squash",
 ]
 
 #: More dropped commits than this before any survivor: a divergent history
@@ -204,45 +204,99 @@ def _clip(note: AuthorshipNote, added: dict[str, set[int]]) -> AuthorshipNote:
 
 
 def commit_carry(
-    ctx: RewriteContext, kind: str, c_oid: str
+    ctx: RewriteContext, kind: str, parent: str
 ) -> Callable[[CommitObject], Sequence[AuthorshipNote]] | None:
-    """What a commit made by cherry-pick, revert or after ``merge --squash`` carries over."""
+    """What a commit made by cherry-pick, revert or after ``merge --squash`` carries over.
+
+    ``kind`` is what the HEAD reflog says (``cherry-pick`` when git's own
+    pick committed, with ``CHERRY_PICK_HEAD`` still there; ``revert``); the
+    records of :mod:`lsm.commit.pending` say the rest (a squash, a pick
+    concluded by ``git commit``). Records are consumed, and used only when
+    they were made on ``parent``.
+    """
     git = ctx.git
+    squash = take_squash(ctx.repo.ai_dir)
+    pick = take_pick(ctx.repo.ai_dir)
     if kind == "cherry-pick":
         source = _read_ref_file(ctx.repo.git_dir / "CHERRY_PICK_HEAD")
-        if source is None:
-            return None
-        return lambda c: carried_notes(git, [(source, c.oid)])
+        if source is not None:
+            return _picked(git, source)
     if kind == "revert":
-
-        def revert(c: CommitObject) -> Sequence[AuthorshipNote]:
-            found = _REVERTS.search(c.message)
-            if found is None or not c.parents:
-                return []
-            reverted = git.commit(found.group(1))
-            if reverted is None or not reverted.parents:
-                return []
-            from lsm.commit.postcommit import added_lines
-
-            shifted = carried_notes(git, [(reverted.parents[0], c.oid)])
-            if not shifted:
-                return []
-            added = added_lines(git, c.parents[0], c.oid)
-            return [_clip(n, added) for n in shifted]
-
-        return revert
-    squash = pending_squash(ctx)
-    if squash is not None:
-        onto, sources = squash
-        _clear_pending_squash(ctx)
-
-        def squashed(c: CommitObject) -> Sequence[AuthorshipNote]:
-            if not c.parents or c.parents[0] != onto:
-                return []  # an unrelated commit after an abandoned squash
-            return _merged(carried_notes(git, [(s, c.oid) for s in sources]))
-
-        return squashed
+        return lambda c: _reverted(git, c, None)
+    if squash is not None and squash[0] == parent:
+        sources = squash[1]
+        return lambda c: _merged(carried_notes(git, [(s, c.oid) for s in sources]))
+    if pick is not None and pick.head == parent:
+        if pick.kind == "revert":
+            return lambda c: _reverted(git, c, pick.source)
+        if pick.source is not None:
+            return _picked(git, pick.source)
+        if pick.message is not None:
+            found = _source_by_message(git, pick.message, parent)
+            said = found or "not found (fail-closed)"
+            ctx.record("post-commit", f"cherry-pick -n source: {said}")
+            if found is not None:
+                return _picked(git, found)
     return None
+
+
+def _picked(git: Git, source: str) -> Callable[[CommitObject], Sequence[AuthorshipNote]]:
+    return lambda c: carried_notes(git, [(source, c.oid)])
+
+
+def _reverted(git: Git, c: CommitObject, reverted_oid: str | None) -> Sequence[AuthorshipNote]:
+    """git-ai's revert (§3.7): X^1's note shifted onto R, clipped to the lines R adds."""
+    if reverted_oid is None:
+        found = _REVERTS.search(c.message)
+        if found is None:
+            return []
+        reverted_oid = found.group(1)
+    if not c.parents:
+        return []
+    reverted = git.commit(reverted_oid)
+    if reverted is None or not reverted.parents:
+        return []
+    from lsm.commit.postcommit import added_lines
+
+    shifted = carried_notes(git, [(reverted.parents[0], c.oid)])
+    if not shifted:
+        return []
+    added = added_lines(git, c.parents[0], c.oid)
+    return [_clip(n, added) for n in shifted]
+
+
+_PICKED_FROM = re.compile(r"\(cherry picked from commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)\)")
+
+
+def _clean_message(text: str) -> str:
+    """A message as ``git commit`` cleans it: comment lines and trailing blanks dropped."""
+    lines = [ln.rstrip() for ln in text.splitlines() if not ln.startswith("#")]
+    return "\n".join(lines).strip("\n")
+
+
+def _source_by_message(git: Git, message: str, head: str) -> str | None:
+    """The commit a ``cherry-pick -n`` applied, from the ``MERGE_MSG`` it left.
+
+    ``-x`` names it; otherwise the one commit outside ``head``'s history
+    (branches, tags, remotes, stashes; not the notes) whose message is that
+    text. Several such commits, or none: None (fail-closed).
+    """
+    named = _PICKED_FROM.search(message)
+    if named is not None:
+        return named.group(1)
+    want = _clean_message(message)
+    if not want:
+        return None
+    out = git.output(
+        ["log", "--exclude=refs/notes/*", "--all", "--not", head, "--format=%H%x00%B%x00"]
+    ).decode("utf-8", "replace")
+    fields = out.split("\x00")
+    found = [
+        oid.strip()
+        for oid, body in zip(fields[0::2], fields[1::2], strict=False)
+        if _clean_message(body) == want and is_oid(oid.strip())
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _read_ref_file(path: Path) -> str | None:
@@ -251,25 +305,6 @@ def _read_ref_file(path: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return text if is_oid(text) else None
-
-
-def _squash_path(ctx: RewriteContext) -> Path:
-    return ctx.repo.ai_dir / SQUASH_FILE
-
-
-def pending_squash(ctx: RewriteContext) -> tuple[str, list[str]] | None:
-    """``(onto, sources oldest first)`` of a ``merge --squash`` awaiting its commit."""
-    try:
-        doc = json.loads(_squash_path(ctx).read_text())
-        onto, sources = str(doc["onto"]), [str(s) for s in doc["sources"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return onto, sources
-
-
-def _clear_pending_squash(ctx: RewriteContext) -> None:
-    with contextlib.suppress(OSError):
-        _squash_path(ctx).unlink()
 
 
 # ---------------------------------------------------------------------- post-rewrite
@@ -359,9 +394,11 @@ def _rebase(ctx: RewriteContext, pairs: list[_Pair]) -> str:
     listed = set(old_order)
     shift.extend((p.old, p.new) for p in pairs if p.old not in listed)
     report = shift_notes(git, shift)
-    resolved = _resolutions(ctx, old_tip, new_tip)
     store = ctx.store()
-    moved = rename(store, ctx.log(old_tip), ctx.log(new_tip))
+    # The conflict resolutions' logs and the move of the log: one commit.
+    with transition(store):
+        resolved = _resolutions(ctx, old_tip, new_tip)
+        moved = rename(store, ctx.log(old_tip), ctx.log(new_tip))
     return (
         f"rebase {old_tip[:12]} -> {new_tip[:12]}: {len(report.written)} note(s) shifted, "
         f"{resolved} conflict resolution(s), working log {moved}"
@@ -454,7 +491,8 @@ def _paths_restored(ctx: RewriteContext, head: str) -> str:
     from lsm.commit.transitions import snapshot_of
 
     keep = snapshot_of(state).only(lambda p: p not in restored)
-    replace_state(store, log, keep)
+    with transition(store) as w:
+        replace_state(w, log, keep)
     return f"restored {len(restored)} file(s): their uncommitted state dropped"
 
 
@@ -472,12 +510,7 @@ def on_post_merge(ctx: RewriteContext, squash: str) -> str:
         sources = _squash_sources(ctx, cmd)
         if not sources:
             return "merge --squash: no source commits found"
-        ctx.repo.ai_dir.mkdir(parents=True, exist_ok=True)
-        from lsm.fsutil import atomic_write
-
-        atomic_write(
-            _squash_path(ctx), json.dumps({"onto": head, "sources": sources}).encode(), sync=False
-        )
+        remember_squash(ctx.repo.ai_dir, head, sources)
         return f"merge --squash of {len(sources)} commit(s) onto {head[:12]} remembered"
     old = _read_ref_file(ctx.repo.git_dir / "ORIG_HEAD")
     if old is None or old == head or not ctx.has_store():
@@ -535,6 +568,9 @@ def on_reference_transaction(ctx: RewriteContext, state: str, stdin: str) -> str
     stash = [u for u in updates if u.ref == "refs/stash"]
     if stash:
         return _stash(ctx, stash[0])
+    user = ctx.user_command
+    if user is not None and user.name in ("rebase", "pull"):
+        return _rebase_finished(ctx, updates)
     head_ref = _head_ref(ctx.repo)
     heads = [u for u in updates if u.ref in ("HEAD", head_ref)]
     if not heads:
@@ -543,7 +579,6 @@ def on_reference_transaction(ctx: RewriteContext, state: str, stdin: str) -> str
     cmd = ctx.command
     if cmd is None:
         return "HEAD moved by an unknown command: nothing migrated (fail-closed)"
-    user = ctx.user_command
     if user is not None and user.name != cmd.name:
         return f"git {cmd.name} inside git {user.name}: its hooks handle it"
     if cmd.name == "reset":
@@ -555,6 +590,38 @@ def on_reference_transaction(ctx: RewriteContext, state: str, stdin: str) -> str
     if cmd.name == "update-ref":
         return _update_ref(ctx, move)
     return f"HEAD moved by git {cmd.name}: its own hooks handle it"
+
+
+def _rebase_finished(ctx: RewriteContext, updates: list[_Update]) -> str:
+    """The branch update that ends a rebase: the log follows it if no post-rewrite will.
+
+    A rebase that rewrote commits runs ``post-rewrite`` right after this
+    update (git's sequencer keeps the list in ``rebase-merge/rewritten-list``
+    until then), and that hook moves the log. A fast-forward, or a rebase
+    whose every commit was already upstream, rewrites nothing: no
+    post-rewrite comes, and the log moves here.
+    """
+    head = ctx.repo.head_oid()
+    moved = [
+        u
+        for u in updates
+        if u.ref.startswith("refs/heads/")
+        and u.new == head
+        and not is_null_oid(u.old)
+        and u.old != u.new
+    ]
+    if not moved:
+        return "rebase: no branch of HEAD moved"
+    # The merge backend's list, and the apply backend's.
+    for listing in ("rebase-merge/rewritten-list", "rebase-apply/rewritten"):
+        with contextlib.suppress(OSError):
+            if (ctx.repo.git_dir / listing).stat().st_size > 0:
+                return "rebase: its post-rewrite hook moves the log"
+    if not ctx.has_store():
+        return "no store"
+    u = moved[0]
+    result = rename(ctx.store(), ctx.log(u.old), ctx.log(u.new))
+    return f"rebase rewrote nothing: {u.ref} {u.old[:12]} -> {u.new[:12]}, working log {result}"
 
 
 def _head_ref(repo: Repo) -> str | None:
@@ -629,11 +696,12 @@ def _reset_backward(ctx: RewriteContext, old: str, new: str) -> str:
     from lsm.commit.transitions import with_records
 
     from_notes = Snapshot(with_records(files, records), contents)
-    live = collapse(store, ctx.log(old), None)
-    # The live log's state (the uncommitted work of the moment) wins its lines.
-    merged = overlay(from_notes, live)
-    set_initial_state(store, ctx.log(new), merged)
-    store.archive_log(ctx.log(old))
+    with transition(store) as w:
+        live = collapse(store, ctx.log(old), None)
+        # The live log's state (the uncommitted work of the moment) wins its lines.
+        merged = overlay(from_notes, live)
+        set_initial_state(w, store, ctx.log(new), merged)
+        w.archive_log(ctx.log(old))
     return f"reset back {len(undone)} commit(s): {len(merged.paths())} file(s) carried as INITIAL"
 
 
@@ -771,13 +839,14 @@ def _stash_push(ctx: RewriteContext, stash: str) -> str:
         return "stash on an unborn branch: nothing to move"
     paths = _stashed_paths(git, stash)
     live_log = ctx.log(base)
-    snap = collapse(store, live_log, None)
-    leaving = snap.only(lambda p: p in paths)
-    if not leaving.paths():
-        return "stash push: no stashed file has state"
-    staying = snap.only(lambda p: p not in paths)
-    replace_state(store, _stash_log(stash), leaving)
-    replace_state(store, live_log, staying)
+    with transition(store) as w:
+        snap = collapse(store, live_log, None)
+        leaving = snap.only(lambda p: p in paths)
+        if not leaving.paths():
+            return "stash push: no stashed file has state"
+        staying = snap.only(lambda p: p not in paths)
+        replace_state(w, _stash_log(stash), leaving)
+        replace_state(w, live_log, staying)
     return f"stash push {stash[:12]}: state of {len(leaving.paths())} file(s) saved"
 
 
@@ -822,8 +891,9 @@ def _stash_pop(ctx: RewriteContext, stash: str, *, keep: bool) -> str:
 
     restored = Snapshot(with_records(files, saved.initial), contents)
     live_log = ctx.log(head)
-    live = collapse(store, live_log, None)
-    replace_state(store, live_log, merge_snapshots(live, restored))
-    if not keep:
-        store.drop_log(_stash_log(stash))
+    with transition(store) as w:
+        live = collapse(store, live_log, None)
+        replace_state(w, live_log, merge_snapshots(live, restored))
+        if not keep:
+            w.drop_log(_stash_log(stash))
     return f"stash {'apply' if keep else 'pop'} {stash[:12]}: {len(files)} file(s) restored"

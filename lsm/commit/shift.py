@@ -15,6 +15,9 @@ number of git processes for the whole batch:
    appended; metadata first-wins. Unlike git-ai, the merged note is then
    **de-overlapped**: a line two keys claim keeps only the later claim (the
    one git-ai's readers already pick), so stats never count a line twice;
+   and session records no attestation names any more are dropped (git-ai
+   carries the source's metadata whole, e.g. a dropped commit's session
+   into its survivor), as post-commit keeps only referenced sessions;
 5. every destination note written in one ``fast-import`` (:mod:`lsm.gitnotes`).
 
 A source without a note is skipped; a destination note that does not parse
@@ -42,6 +45,7 @@ from lsm.notes import (
     merge_notes,
     parse_note,
     serialize_note,
+    session_of,
 )
 
 __all__ = [
@@ -141,6 +145,12 @@ def deoverlap(note: AuthorshipNote) -> AuthorshipNote:
     return AuthorshipNote(files, note.metadata)
 
 
+def _prune_sessions(note: AuthorshipNote) -> None:
+    """Drop session records no attestation names (git-ai carries the source's whole)."""
+    named = {session_of(e.key) for f in note.files for e in f.entries}
+    note.metadata.sessions = {k: v for k, v in note.metadata.sessions.items() if k in named}
+
+
 class ShiftReport(NamedTuple):
     """What :func:`shift_notes` did.
 
@@ -200,6 +210,7 @@ def shift_notes(
     for dst, note in result.items():
         clean = deoverlap(note)
         clean.metadata.base_commit_sha = dst
+        _prune_sessions(clean)
         final[dst] = serialize_note(clean)
     if not final:
         return ShiftReport({}, skipped)

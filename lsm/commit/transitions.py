@@ -6,7 +6,8 @@ archive when the work is discarded, and a *collapse* when only part of a
 log's state moves (a stash of some paths, a checkout of some paths): the
 state to keep is turned into INITIAL (line attributions plus the text they
 refer to, git-ai's ``to_initial_working_log_only``), and the log restarts
-from it. Each transition of one hook runs under one writer lock.
+from it. Each hook's transition is one :func:`transition` block: one
+commit of the store, so a crash leaves the old state or the new one.
 
 What can fail: store errors; :class:`~lsm.errors.InputError` for a missing
 snapshot blob.
@@ -14,14 +15,17 @@ snapshot blob.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
+from lsm import killpoints
 from lsm.commit.state import WorkingState
 from lsm.commit.worklog import StoreLog, snapshot_blobs
 from lsm.ids import HUMAN
 from lsm.model import InitialAttributions, LineAttribution
 from lsm.notes import session_of
 from lsm.store import Store
+from lsm.writer import Writer
 
 __all__ = [
     "Snapshot",
@@ -32,6 +36,7 @@ __all__ = [
     "replace_state",
     "set_initial_state",
     "snapshot_of",
+    "transition",
     "with_records",
 ]
 
@@ -146,12 +151,27 @@ def _runs(single: list[LineAttribution]) -> list[LineAttribution]:
     return out
 
 
-def set_initial_state(store: Store, log: str, snapshot: Snapshot) -> None:
+@contextlib.contextmanager
+def transition(store: Store) -> Iterator[Writer]:
+    """One hook's store transition: under the writer lock, as one commit.
+
+    Everything the block writes lands together or not at all (a crash
+    anywhere inside leaves the store as it was): the writer's
+    :meth:`~lsm.writer.Writer.batch`. Reads of the store inside the block
+    see it as it was when the block began, and no other writer can change
+    it meanwhile, so a state read inside and written back loses nothing.
+    Keep git processes out of the block: it holds the lock hooks wait for.
+    """
+    with store.writer() as w, w.batch():
+        killpoints.reached("rewrite.in_transition")
+        yield w
+
+
+def set_initial_state(w: Writer, store: Store, log: str, snapshot: Snapshot) -> None:
     """Replace ``log``'s INITIAL with ``snapshot`` (its checkpoints are kept, as git-ai does)."""
     initial, blobs = snapshot_blobs(snapshot.initial, snapshot.contents)
-    with store.writer() as w:
-        if not initial.is_empty() or store.log_info(log) is not None:
-            w.set_initial(log, initial, blobs=blobs)
+    if not initial.is_empty() or store.log_info(log) is not None:
+        w.set_initial(log, initial, blobs=blobs)
 
 
 def collapse(store: Store, log: str, author: str | None) -> Snapshot:
@@ -159,21 +179,20 @@ def collapse(store: Store, log: str, author: str | None) -> Snapshot:
     return snapshot_of(StoreLog(store, log).state(author))
 
 
-def replace_state(store: Store, log: str, snapshot: Snapshot) -> None:
+def replace_state(w: Writer, log: str, snapshot: Snapshot) -> None:
     """Restart ``log`` from ``snapshot`` (its checkpoints dropped, INITIAL := snapshot).
 
-    One writer session: a reset (a new, empty run) and the new INITIAL with
-    its snapshot blobs. A crash between leaves the log reset without INITIAL.
+    A reset (a new, empty run) and the new INITIAL with its snapshot blobs:
+    call it inside a :func:`transition`, so that both land together.
     """
     initial, blobs = snapshot_blobs(snapshot.initial, snapshot.contents)
-    with store.writer() as w:
-        w.reset_log(log)
-        if not initial.is_empty():
-            w.set_initial(log, initial, blobs=blobs)
+    w.reset_log(log)
+    if not initial.is_empty():
+        w.set_initial(log, initial, blobs=blobs)
 
 
 def rename(store: Store, old: str, new: str) -> str:
-    """Move (or merge) ``old``'s log to ``new``: ``none``, ``renamed`` or ``merged``."""
+    """Move (or merge) ``old``'s log to ``new`` in one commit: ``none``, ``renamed``, ``merged``."""
     if old == new:
         return "none"
     return store.rename_log(old, new)

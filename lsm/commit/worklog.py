@@ -99,11 +99,12 @@ class StoreLog:
     ) -> None:
         """Replace ``new_log``'s INITIAL (with its snapshots) and archive this log.
 
-        One writer session; an empty ``initial`` clears ``new_log``'s INITIAL
-        only if the log exists (no empty log is created for nothing).
+        One commit (a writer batch): both land or neither. An empty
+        ``initial`` clears ``new_log``'s INITIAL only if the log exists (no
+        empty log is created for nothing).
         """
         with_blobs, blobs = snapshot_blobs(initial, contents)
-        with self.store.writer() as w:
+        with self.store.writer() as w, w.batch():
             if not with_blobs.is_empty() or self.store.log_info(new_log) is not None:
                 w.set_initial(new_log, with_blobs, blobs=blobs)
             if archive and new_log != self.log:
