@@ -31,9 +31,7 @@ def index_has_log(index: Path, name: str) -> bool:
     try:
         import lmdb
 
-        env = lmdb.open(
-            str(index), readonly=True, subdir=True, max_dbs=16, lock=True, create=False
-        )
+        env = lmdb.open(str(index), readonly=True, subdir=True, max_dbs=16, lock=True, create=False)
     except Exception:
         return True
     try:

@@ -101,14 +101,20 @@ def _ckptlog_call(name: str) -> str:
 #: merge, rebase, cherry-pick, revert, checkout, switch, pull or am has its
 #: own). The parent's command line is read where /proc has it; elsewhere the
 #: filter lets it through and ckptlog decides (the same rule, in Python).
+#: The one exception is the branch update that ends a rebase: when the rebase
+#: rewrote nothing (a fast-forward) no post-rewrite follows, and the working
+#: log moves from there (lsm.commit.rewrites).
 _REF_FILTER = [
     "ckptlog_wants() {",
-    "  grep -q -E ' (HEAD|refs/heads/.*|refs/stash)$' || return 1",
+    "  ckptlog_refs=$(cat)",
+    "  printf '%s\\n' \"$ckptlog_refs\" |",
+    "    grep -q -E ' (HEAD|refs/heads/.*|refs/stash)$' || return 1",
     '  [ -r "/proc/$PPID/cmdline" ] || return 0',
     "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
     '  [ "${1##*/}" = git ] || return 0',
     '  case "$2" in',
-    "    commit|merge|rebase|cherry-pick|revert|checkout|switch|pull|am) return 1 ;;",
+    "    rebase) printf '%s\\n' \"$ckptlog_refs\" | grep -q ' refs/heads/'; return ;;",
+    "    commit|merge|cherry-pick|revert|checkout|switch|pull|am) return 1 ;;",
     "  esac",
     "  return 0",
     "}",

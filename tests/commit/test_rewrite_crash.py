@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 
-import lsm
 from lsm.commit.worklog import StoreLog
 from lsm.ids import HUMAN
 from tests.commit.harness import ALL_HOOKS, Sandbox

@@ -307,3 +307,18 @@ def test_rebase_file_deleted_and_recreated(sb: Sandbox) -> None:
     _, deleted, recreated = _rebased(sb)
     assert sb.attestations(deleted) == ""
     assert sb.attestations(recreated) == attested({"g.txt": [(key, "1-2")]})
+
+
+def test_installed_hooks_move_the_log_on_a_fast_forward_rebase(tmp_path: Path) -> None:
+    """The scripts ``install-hooks --git`` writes (their shell filter lets the branch update
+    that ends a rebase through) do what the one-line hooks do."""
+    sb = Sandbox(tmp_path / "repo", {"f.txt": BASE}, hooks=())
+    sb.env["CKPTLOG_STATE_DIR"] = str(tmp_path / "state")
+    sb.ckptlog("install-hooks", "--git", "--no-notes-sync")
+    sb.git("branch", "feat")
+    up = _upstream(sb)
+    sb.git("checkout", "-q", "feat")
+    key = ai(sb, "w.txt", "wip\n")
+    sb.git("rebase", "-q", "main")
+    assert live(sb) == {up}
+    assert pending(sb) == {"w.txt": [(1, 1, key)]}
