@@ -47,9 +47,11 @@ options:
 
 PRE_COMMIT_USAGE = """usage: ckptlog pre-commit [-C PATH] [--strict] [-q]
 
-Take a human checkpoint of the staged and changed files that have AI state,
-so that a human rewrite of an AI line made since the last checkpoint counts
-as human. Skipped when the base has no AI checkpoint. Always exits 0 (a
+Remember the cherry-pick or revert this commit concludes (git deletes its
+state files before post-commit), and take a human checkpoint of the staged
+and changed files that have AI state, so that a human rewrite of an AI line
+made since the last checkpoint counts as human (skipped when the base has
+no AI checkpoint). Always exits 0 (a
 failing pre-commit hook would abort the commit); --strict exits 1.
 """
 

@@ -140,7 +140,10 @@ def _run(
     "--pre-commit",
     "pre_commit",
     is_flag=True,
-    help="git: also install the pre-commit hook (post-commit takes its checkpoint already).",
+    help=(
+        "git: run ckptlog's pre-commit hook for every commit (a human checkpoint; post-commit"
+        " takes it already), not only to conclude a cherry-pick or revert."
+    ),
 )
 @click.option("--no-notes-sync", is_flag=True, help="git: no notes push/fetch setup.")
 def install_hooks(

@@ -78,7 +78,7 @@ def test_core_hooks_path_is_respected(tmp_path: Path) -> None:
     (husky / "post-commit").chmod(0o755)
     sb.git("config", "core.hooksPath", ".husky/_")
     sb.ckptlog("install-hooks", "--git", "--no-notes-sync")
-    assert (husky / "post-commit.ckptlog-prev").exists() and not (husky / "pre-commit").exists()
+    assert (husky / "post-commit.ckptlog-prev").exists() and (husky / "pre-commit").exists()
     assert not (_hooks_dir(sb) / "post-commit").exists()
     sb.claude("app.py", "import sys\nimport os\n")
     sb.add("app.py")
@@ -86,7 +86,33 @@ def test_core_hooks_path_is_respected(tmp_path: Path) -> None:
     assert sb.note() is not None
     assert Path(sb.env["HOOK_LOG"]).read_text() == "husky\n"
     doctor = sb.ckptlog("doctor").stdout
-    assert "live git post-commit" in doctor and "off  git pre-commit" in doctor
+    assert "live git post-commit" in doctor and "live git pre-commit" in doctor
+
+
+def test_default_pre_commit_runs_ckptlog_only_to_conclude_a_pick(tmp_path: Path) -> None:
+    """git deletes CHERRY_PICK_HEAD before post-commit: the gated pre-commit remembers it."""
+    sb = _sandbox(tmp_path)
+    sb.ckptlog("install-hooks", "--git", "--no-notes-sync")
+    assert "CHERRY_PICK_HEAD" in (_hooks_dir(sb) / "pre-commit").read_text()
+    main = sb.git("branch", "--show-current")
+    sb.git("checkout", "-q", "-b", "side")
+    key = sb.claude("app.py", "import sys\nside\nkept\n")
+    sb.add("app.py")
+    source = sb.commit("side")
+    sb.git("checkout", "-q", main)
+    (sb.root / "app.py").write_text("import sys\nmain\n")
+    sb.add("app.py")
+    sb.commit("main")
+    assert sb.run("git", "cherry-pick", source, check=False).returncode != 0
+    (sb.root / "app.py").write_text("import sys\nmain\nkept\n")
+    sb.add("app.py")
+    sb.env["GIT_EDITOR"] = "true"
+    sb.git("cherry-pick", "--continue")
+    # The source's surviving line keeps its session, through the pre-commit record.
+    assert f"  {key} 3" in sb.attestations()
+    ungated = sb.ckptlog("install-hooks", "--git", "--no-notes-sync", "--pre-commit").stdout
+    assert "pre-commit" in ungated
+    assert "CHERRY_PICK_HEAD" not in (_hooks_dir(sb) / "pre-commit").read_text()
 
 
 def test_global_hooks_chain_the_repositorys_own(tmp_path: Path) -> None:

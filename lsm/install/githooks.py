@@ -21,11 +21,16 @@ and a Python start-up three times per ref update is not free.
   otherwise silence). A repository with its own ``core.hooksPath`` (husky)
   does not run global hooks: ``doctor`` says so; install there with ``--repo``.
 
-``pre-commit`` is not installed unless asked for (``--pre-commit``):
-post-commit takes the same human checkpoint itself before the note
-(``commit.checkpoint_first``), one process less per commit. Either way a
-human rewrite of an AI line made after the last checkpoint counts as human
-(git-ai, which does neither, commits it as AI: "stale AI attestation", #2344).
+``pre-commit`` starts ckptlog only while a cherry-pick or revert is being
+concluded (git's ``CHERRY_PICK_HEAD``, ``REVERT_HEAD`` or ``MERGE_MSG``, the
+last what ``cherry-pick -n`` leaves; one ``git rev-parse`` in the shell):
+git deletes those files before post-commit runs, so the pick's source must
+be remembered here. With ``--pre-commit`` it runs for every commit and also
+takes a human checkpoint of the changed files with AI state; post-commit
+takes that checkpoint itself before the note (``commit.checkpoint_first``),
+one process less per commit. Either way a human rewrite of an AI line made
+after the last checkpoint counts as human (git-ai, which does neither,
+commits it as AI: "stale AI attestation", #2344).
 
 Notes sync (``--no-notes-sync`` leaves it out), per research §8.3:
 
@@ -72,6 +77,7 @@ __all__ = [
 
 #: The hooks ``--git`` installs, in the order they are listed.
 GIT_HOOKS = (
+    "pre-commit",
     "post-commit",
     "post-rewrite",
     "post-checkout",
@@ -79,7 +85,7 @@ GIT_HOOKS = (
     "reference-transaction",
     "pre-push",
 )
-#: Installed only when asked for (``--pre-commit``).
+#: Hooks whose script depends on an install option (``--pre-commit``: ungated).
 OPTIONAL_HOOKS = ("pre-commit",)
 _STDIN_HOOKS = frozenset({"post-rewrite", "reference-transaction", "pre-push"})
 # A failing previous hook aborts these git commands: ckptlog does not run then.
@@ -121,10 +127,27 @@ _REF_FILTER = [
 ]
 
 
-def hook_script(name: str, ckptlog: str, prev: str) -> str:
-    """The text of hook ``name``: chain to ``prev`` (a shell word), then run ckptlog."""
+#: pre-commit without ``--pre-commit``: ckptlog only while a pick is concluded
+#: (git's state files, found where ``git rev-parse --git-path`` says, which
+#: handles linked worktrees).
+_PICK_FILTER = [
+    "ckptlog_wants() {",
+    "  git rev-parse --git-path CHERRY_PICK_HEAD --git-path REVERT_HEAD --git-path MERGE_MSG \\",
+    '    2>/dev/null | { while IFS= read -r f; do [ -e "$f" ] && exit 0; done; exit 1; }',
+    "}",
+]
+
+
+def hook_script(name: str, ckptlog: str, prev: str, *, every_commit: bool = False) -> str:
+    """The text of hook ``name``: chain to ``prev`` (a shell word), then run ckptlog.
+
+    :param every_commit: pre-commit runs ckptlog for every commit (``--pre-commit``),
+        not only while a cherry-pick or revert is concluded.
+    """
     call = _ckptlog_call(name)
     gated = name == "reference-transaction"
+    if name == "pre-commit" and not every_commit:
+        call = f"if ckptlog_wants; then {call}; fi"
     lines = [
         "#!/bin/sh",
         f"{MARKER} ({name}): installed by `ckptlog install-hooks`, removed by"
@@ -143,6 +166,8 @@ def hook_script(name: str, ckptlog: str, prev: str) -> str:
     ]
     if gated:
         lines += _REF_FILTER
+    elif name == "pre-commit" and not every_commit:
+        lines += _PICK_FILTER
     if name in _STDIN_HOOKS:
         fed = f'{call} < "$input" || :'
         lines += [
@@ -255,8 +280,6 @@ class GitHooksInstaller:
 
     def hooks(self, ctx: InstallContext) -> tuple[str, ...]:
         names = list(GIT_HOOKS)
-        if ctx.options.get("pre_commit"):
-            names.insert(0, "pre-commit")
         if ctx.options.get("no_notes_sync"):
             names.remove("pre-push")
         return tuple(names)
@@ -281,7 +304,9 @@ class GitHooksInstaller:
         for name in self.hooks(ctx):
             path = hooks_dir / name
             chain = prev if prev is not None else self._global_prev(ctx, name)
-            want = hook_script(name, ctx.ckptlog, chain).encode()
+            want = hook_script(
+                name, ctx.ckptlog, chain, every_commit=bool(ctx.options.get("pre_commit"))
+            ).encode()
             have = _read(path)
             if have == want:
                 continue
@@ -414,7 +439,7 @@ class GitHooksInstaller:
         self, ctx: InstallContext, state: InstallState, hooks_dir: Path
     ) -> list[Change]:
         changes: list[Change] = []
-        for name in (*OPTIONAL_HOOKS, *GIT_HOOKS):
+        for name in GIT_HOOKS:
             path = hooks_dir / name
             have = _read(path)
             saved = path.with_name(name + PREV_SUFFIX)
@@ -509,7 +534,7 @@ class GitHooksInstaller:
         out: list[HookStatus] = []
         local_path = git.config_local("core.hooksPath")
         global_path = git.config_global("core.hooksPath")
-        for name in (*OPTIONAL_HOOKS, *GIT_HOOKS):
+        for name in GIT_HOOKS:
             path = hooks_dir / name
             data = _read(path)
             if data is None or MARKER.encode() not in data:

@@ -184,18 +184,26 @@ def _idle_setup(env: BenchEnv) -> Context:
         f.write("a\n")
     subprocess.run(["git", "-C", repo, "add", "f.txt"], check=True, env=genv)
     subprocess.run(["git", "-C", repo, "commit", "-q", "-m", "one"], check=True, env=genv)
-    first = subprocess.run(
-        ["git", "-C", repo, "rev-parse", "HEAD"], check=True, env=genv, capture_output=True
-    ).stdout.decode().strip()
+    first = (
+        subprocess.run(
+            ["git", "-C", repo, "rev-parse", "HEAD"], check=True, env=genv, capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
     assert env.ckptlog is not None
     # A store with a live log, for another base: the repository is in use.
     with open(os.path.join(repo, "f.txt"), "w") as f:
         f.write("a\nb\n")
     subprocess.run([env.ckptlog, "checkpoint", "mock_ai", "f.txt"], cwd=repo, check=True, env=genv)
     subprocess.run(["git", "-C", repo, "commit", "-q", "-am", "two"], check=True, env=genv)
-    head = subprocess.run(
-        ["git", "-C", repo, "rev-parse", "HEAD"], check=True, env=genv, capture_output=True
-    ).stdout.decode().strip()
+    head = (
+        subprocess.run(
+            ["git", "-C", repo, "rev-parse", "HEAD"], check=True, env=genv, capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
     return {"repo": repo, "ckptlog": env.ckptlog, "prev": head, "new": first}
 
 
