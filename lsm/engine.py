@@ -17,12 +17,14 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import lmdb
+
 from lsm.codec import Codec
-from lsm.errors import StoreClosedError
+from lsm.errors import IndexCorruptError, StoreClosedError, StoreReadOnlyError
 from lsm.events import EventLog
-from lsm.indexschema import DB_NAMES
+from lsm.indexschema import DB_NAMES, IndexValueError
 from lsm.indexview import IndexView
-from lsm.lmdbenv import LmdbEnv
+from lsm.lmdbenv import LmdbEnv, index_error, move_index_aside
 from lsm.locking import FileLock
 from lsm.options import Durability, StoreOptions
 from lsm.reading import SegmentReader
@@ -42,26 +44,69 @@ class Engine:
     :ivar reader: reads frames by pointer.
     :ivar events: the local event log.
     :ivar lock: the writer lock (``LOCK``).
+    :ivar read_only: opened read-only: nothing is ever created or written.
+
+    :raises IndexCorruptError: LMDB refuses the index as damaged.
+    :raises StoreLockedError: a writable open found the index's databases
+        unopened and the lock (needed to open them) stayed busy.
     """
 
-    def __init__(self, root: Path, options: StoreOptions) -> None:
+    def __init__(self, root: Path, options: StoreOptions, *, read_only: bool = False) -> None:
         self.root = root
         self.options = options.validated()
+        self.read_only = read_only
         self.segments_dir = root / "segments"
-        self.events = EventLog(root / "events.jsonl")
+        self.events = EventLog(root / "events.jsonl", enabled=not read_only)
         self.codec = Codec(options.zstd_level)
         self.reader = SegmentReader(root, self.codec)
         self.lock = FileLock(root / "LOCK")
-        self.env = LmdbEnv(
-            root / "index",
-            DB_NAMES,
-            map_size=options.map_size,
-            sync=options.durability is not Durability.OFF,
-            metasync=options.durability is Durability.FULL,
-            max_readers=options.max_readers,
-        )
         self._writer: Writer | None = None
         self.closed = False
+        self.env = self._open_env()
+
+    def _open_env(self) -> LmdbEnv:
+        opts = self.options
+        env = LmdbEnv(
+            self.root / "index",
+            DB_NAMES,
+            read_only=self.read_only,
+            map_size=opts.map_size,
+            sync=opts.durability is not Durability.OFF,
+            metasync=opts.durability is Durability.FULL,
+            max_readers=opts.max_readers,
+        )
+        if not env.has_databases:
+            # Opening the named databases takes an LMDB write transaction:
+            # only under LOCK, so that it waits on a deadline, never on LMDB.
+            try:
+                self.lock.acquire(opts.lock_timeout)
+                try:
+                    env.open_databases(create_missing=lambda _missing: False)
+                finally:
+                    self.lock.release()
+            except BaseException:
+                env.close()
+                raise
+        return env
+
+    def move_index_aside(self) -> Path:
+        """Replace a damaged index by an empty one; returns where the old one went.
+
+        The caller holds the writer lock and is the only user of the
+        environment in this process; the next writer session rebuilds the
+        index from the segments. Other processes that still have the old
+        environment open keep using it until they close it: their writes
+        go to the segments (the truth) and are re-indexed by tail recovery.
+        """
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self.env.close()
+        self.reader.close()
+        aside = move_index_aside(self.root / "index")
+        self.events.record("index_moved_aside", to=str(aside))
+        self.env = self._open_env()
+        return aside
 
     @property
     def sync(self) -> bool:
@@ -84,10 +129,19 @@ class Engine:
 
     @contextlib.contextmanager
     def view(self) -> Iterator[IndexView]:
-        """A read snapshot of the index as an :class:`IndexView` (ended on exit)."""
+        """A read snapshot of the index as an :class:`IndexView` (ended on exit).
+
+        LMDB damage and index values that fail their checks, met inside the
+        block, surface as :class:`IndexCorruptError` (never an lmdb error).
+        """
         self.check_open()
-        with self.env.read() as txn:
-            yield IndexView(txn, self.env.dbs)
+        try:
+            with self.env.read() as txn:
+                yield IndexView(txn, self.env.dbs)
+        except IndexValueError as exc:
+            raise IndexCorruptError(f"the index {self.env.path} holds a bad value: {exc}") from None
+        except lmdb.Error as exc:
+            raise index_error(exc, self.env.path) from None
 
     @contextlib.contextmanager
     def writer(self, *, timeout: float | None = None) -> Iterator[Writer]:
@@ -100,6 +154,8 @@ class Engine:
         :raises StoreLockedError: the lock was not free before the deadline.
         """
         self.check_open()
+        if self.read_only:
+            raise StoreReadOnlyError(f"{self.root} was opened read-only")
         if self.lock.held and self._writer is not None:
             yield self._writer
             return

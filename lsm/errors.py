@@ -20,8 +20,11 @@ Hierarchy::
     │   ├── StoreFullError     the disk (or a quota) is full; nothing was acknowledged
     │   ├── FormatVersionError a file was written by a newer, incompatible format
     │   ├── NetworkFilesystemError  LMDB refused on NFS/SMB/sshfs
+    │   ├── StoreAccessError   the store cannot be opened as asked (permissions, read-only fs)
+    │   ├── StoreReadOnlyError a write was asked of a store opened read-only
     │   └── CorruptionError    bytes on disk fail their checks
-    │       └── CorruptRecordError  one frame at (segment, offset) is bad
+    │       ├── CorruptRecordError  one frame at (segment, offset) is bad
+    │       └── IndexCorruptError   the LMDB index (index/data.mdb) is damaged
     ├── NotFoundError          a log, checkpoint, blob or session does not exist
     ├── LegacyFormatError      a git-ai working-log file cannot be read
     ├── NoteFormatError        an authorship note on refs/notes/ai cannot be parsed
@@ -40,6 +43,7 @@ __all__ = [
     "Error",
     "FormatVersionError",
     "GitError",
+    "IndexCorruptError",
     "InputError",
     "InstallError",
     "LegacyFormatError",
@@ -48,10 +52,12 @@ __all__ = [
     "NotFoundError",
     "NoteFormatError",
     "PathOutsideRepoError",
+    "StoreAccessError",
     "StoreClosedError",
     "StoreError",
     "StoreFullError",
     "StoreLockedError",
+    "StoreReadOnlyError",
     "UnreadableFileError",
 ]
 
@@ -144,6 +150,21 @@ class NetworkFilesystemError(StoreError):
     )
 
 
+class StoreAccessError(StoreError):
+    """The store cannot be opened as asked: permission denied, or a read-only filesystem."""
+
+    HINT = (
+        "Check the owner and permissions of the store directory (it is private to its owner: "
+        "0700), or open it read-only (inspect, dump, verify without --fix)."
+    )
+
+
+class StoreReadOnlyError(StoreError):
+    """A write was asked of a store opened with ``read_only=True``."""
+
+    HINT = "Open the store without read_only to change it."
+
+
 class CorruptionError(StoreError):
     """Bytes on disk fail their checksum or structure checks."""
 
@@ -161,6 +182,15 @@ class CorruptRecordError(CorruptionError):
         self.segment = segment
         self.offset = offset
         super().__init__(f"segment {segment:08d} offset {offset}: {what}", hint=hint)
+
+
+class IndexCorruptError(CorruptionError):
+    """The LMDB index fails LMDB's or the store's checks; the segments are not affected."""
+
+    HINT = (
+        "Run `ckptlog verify --fix`: it moves index/ aside and rebuilds it from the segments "
+        "(no checkpoint is lost)."
+    )
 
 
 class NotFoundError(Error):

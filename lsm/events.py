@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from lsm.errors import UnreadableFileError
+from lsm.fsutil import private_open
 from lsm.safeio import open_regular
 
 __all__ = ["DEFAULT_MAX_BYTES", "EventLog", "parse_duration", "summarize"]
@@ -69,24 +70,31 @@ class EventLog:
 
     :param path: the ``events.jsonl`` file (its directory must exist).
     :param max_bytes: rotation threshold.
+    :param enabled: False for a store opened read-only: :meth:`record` writes nothing.
     """
 
-    def __init__(self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, enabled: bool = True
+    ) -> None:
         self.path = path
         self.max_bytes = max_bytes
+        self.enabled = enabled
 
     def record(self, kind: str, **fields: Any) -> None:
         """Append one event ``{"ts": <unix ms>, "kind": kind, "pid": ..., **fields}``.
 
         Best effort: any OSError (full disk, read-only store) is swallowed.
         """
+        if not self.enabled:
+            return
         event = {"ts": int(time.time() * 1000), "kind": kind, "pid": os.getpid(), **fields}
         try:
             line = _dumps(event)
         except (TypeError, ValueError, RecursionError):
             line = _dumps({"ts": event["ts"], "kind": kind, "repr": repr(fields)}, fallback=True)
         try:
-            fd = os.open(self.path, _APPEND_FLAGS, 0o600)
+            # 0600 whatever the umask: events name files, sessions and errors.
+            fd = private_open(self.path, _APPEND_FLAGS)
         except OSError:  # ELOOP: a symbolic link planted there is never followed
             return
         try:

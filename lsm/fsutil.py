@@ -16,13 +16,23 @@ from pathlib import Path
 
 __all__ = [
     "DISK_FULL_ERRNOS",
+    "PRIVATE_DIR",
+    "PRIVATE_FILE",
     "atomic_write",
     "fsync_dir",
+    "make_private",
     "network_fs_type",
     "pread_exact",
+    "private_mkdir",
+    "private_open",
     "sync_fd",
     "write_all",
 ]
+
+#: Store files and directories are private to their owner, whatever the umask:
+#: checkpoints hold file contents, prompts and transcripts (docs/operations.md).
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 #: errno values that mean "no space": the write was cut short or refused.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -33,6 +43,48 @@ _F_FULLFSYNC = getattr(fcntl, "F_FULLFSYNC", None)
 _NETWORK_FS = frozenset(
     {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ncpfs", "9p", "fuse.sshfs", "sshfs", "davfs"}
 )
+
+
+def private_open(path: str | os.PathLike[str], flags: int) -> int:
+    """``os.open`` that gives a file it creates mode 0600, whatever the umask.
+
+    A file that already exists keeps its mode unless this process owns it
+    and it is not 0600 yet (stores made by older versions are tightened).
+    """
+    fd = os.open(path, flags, PRIVATE_FILE)
+    if flags & os.O_CREAT:
+        try:
+            st = os.fstat(fd)
+            if st.st_mode & 0o777 != PRIVATE_FILE and st.st_uid == os.geteuid():
+                os.fchmod(fd, PRIVATE_FILE)
+        except OSError:
+            os.close(fd)
+            raise
+    return fd
+
+
+def private_mkdir(path: Path) -> None:
+    """Create ``path`` (and missing parents) if needed; a directory it creates gets 0700.
+
+    Parents it creates are made as ``mkdir -p`` would (they are not store
+    directories); only ``path`` itself is made private.
+    """
+    if path.is_dir():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(path, PRIVATE_DIR)
+    except FileExistsError:
+        return
+    os.chmod(path, PRIVATE_DIR)  # mkdir's mode is filtered through the umask
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Set ``mode`` on a file this process owns (files made by a library: LMDB's)."""
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        if st.st_mode & 0o777 != mode and st.st_uid == os.geteuid():
+            os.chmod(path, mode)
 
 
 def sync_fd(fd: int, *, data_only: bool = True) -> None:
@@ -90,14 +142,19 @@ def pread_exact(fd: int, length: int, offset: int) -> bytes:
     return b"".join(parts)
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, sync: bool = True) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes, *, sync: bool = True, private: bool = False
+) -> None:
     """Replace ``path`` with ``data`` atomically: temp file, fsync, rename, fsync dir.
 
     A crash leaves either the old file or the new one, never a torn file.
+    ``private`` makes the file 0600 whatever the umask (store files);
+    otherwise it is created 0644 filtered by the umask (git-ai's files).
     """
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = private_open(tmp, flags) if private else os.open(tmp, flags, 0o644)
     try:
         write_all(fd, data, 0)
         if sync:

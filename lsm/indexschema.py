@@ -16,8 +16,10 @@ do not follow the layout; the read path turns that into
 
 from __future__ import annotations
 
+import functools
 import struct
-from typing import Any, Final, NamedTuple
+from collections.abc import Callable
+from typing import Any, Final, NamedTuple, ParamSpec, TypeVar
 
 import cbor2
 
@@ -42,6 +44,7 @@ __all__ = [
     "AgentFact",
     "BlobRef",
     "HistoryRef",
+    "IndexValueError",
     "LatestValue",
     "LogEntry",
     "RunInfo",
@@ -111,11 +114,35 @@ _F_ATTRS = 2
 _F_LINES = 4
 
 
+class IndexValueError(ValueError):
+    """An index key or value does not follow its layout (LMDB damage or a bug)."""
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _layout(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Make a decoder raise IndexValueError, whatever way the bytes are wrong."""
+
+    @functools.wraps(fn)
+    def decode(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return fn(*args, **kwargs)
+        except IndexValueError:
+            raise
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, struct.error) as exc:
+            raise IndexValueError(f"{fn.__qualname__}: {exc}") from None
+
+    return decode
+
+
 def dumps(obj: object) -> bytes:
     """CBOR-encode an index value."""
     return cbor2.dumps(obj)
 
 
+@_layout
 def loads(data: bytes | memoryview) -> Any:
     """CBOR-decode an index value."""
     return cbor2.loads(bytes(data) if isinstance(data, memoryview) else data)
@@ -134,6 +161,7 @@ def encode_u64(n: int) -> bytes:
     return _U64.pack(n)
 
 
+@_layout
 def decode_u64(raw: bytes | memoryview) -> int:
     """Inverse of :func:`encode_u64`."""
     return int(_U64.unpack(raw)[0])
@@ -171,6 +199,7 @@ def path_key(path: str) -> bytes:
     return b"h" + blake2b_digest(raw, 16) + b"\x00"
 
 
+@_layout
 def path_of_key(pk: bytes, full: bytes | None) -> str:
     """The path a path key stands for (``full`` is the value's copy of a hashed path)."""
     if pk[:1] == b"p":
@@ -294,6 +323,7 @@ class LogEntry(NamedTuple):
         )
 
     @classmethod
+    @_layout
     def decode(cls, raw: bytes | memoryview) -> LogEntry:
         """Inverse of :meth:`encode`."""
         m = loads(raw)
@@ -349,6 +379,7 @@ class RunInfo(NamedTuple):
         return dumps(self._asdict())
 
     @classmethod
+    @_layout
     def decode(cls, raw: bytes | memoryview) -> RunInfo:
         """Inverse of :meth:`encode` (missing fields take their defaults)."""
         m = loads(raw)
@@ -403,6 +434,7 @@ class LatestValue(NamedTuple):
         )
 
     @classmethod
+    @_layout
     def decode(cls, raw: bytes | memoryview) -> LatestValue:
         """Inverse of :meth:`encode`."""
         seq, seg, off, length, sha, kind, ts, flags, full = loads(raw)
@@ -458,6 +490,7 @@ class HistoryRef(NamedTuple):
         )
 
     @classmethod
+    @_layout
     def decode(cls, raw: bytes | memoryview, seq: int) -> HistoryRef:
         """Inverse of :meth:`encode` (``seq`` comes from the key)."""
         seg, off, length, ts, sha, kind, flags = loads(raw)
@@ -483,6 +516,7 @@ class BlobRef(NamedTuple):
         return self.pointer.pack() + self.size.to_bytes(8, "little")
 
     @classmethod
+    @_layout
     def decode(cls, raw: bytes | memoryview) -> BlobRef:
         """Inverse of :meth:`encode`."""
         return cls(Pointer.unpack(raw), int.from_bytes(bytes(raw[16:24]), "little"))
@@ -537,6 +571,7 @@ class SegmentInfo(NamedTuple):
         return dumps(m)
 
     @classmethod
+    @_layout
     def decode(cls, raw: bytes | memoryview) -> SegmentInfo:
         """Inverse of :meth:`encode`."""
         m = loads(raw)

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from lsm.errors import StoreLockedError
+from lsm.fsutil import private_open
 
 __all__ = ["FileLock"]
 
@@ -48,7 +49,7 @@ class FileLock:
         if self._depth:
             self._depth += 1
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = private_open(self.path, os.O_RDWR | os.O_CREAT)
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = 0.0005
         while True:

@@ -35,7 +35,7 @@ from lsm.frame import (
     check_frame,
     frame_length,
 )
-from lsm.fsutil import fsync_dir, pread_exact, sync_fd, write_all
+from lsm.fsutil import fsync_dir, pread_exact, private_mkdir, private_open, sync_fd, write_all
 from lsm.segment import Pointer, ScannedFrame, ScanStop, scan_frames
 
 __all__ = [
@@ -289,9 +289,9 @@ def quarantine_bytes(root: Path, segment: int, fd: int, start: int, end: int) ->
     skips the bytes, so recovery never destroys the only copy of anything.
     """
     qdir = root / "quarantine"
-    qdir.mkdir(exist_ok=True)
+    private_mkdir(qdir)
     path = qdir / f"{segment:08d}-{start:012d}-{int(time.time() * 1000)}.bin"
-    out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    out = private_open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         pos = start
         off = 0

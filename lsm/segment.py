@@ -29,7 +29,7 @@ from lsm.frame import (
     check_frame,
     frame_length,
 )
-from lsm.fsutil import fsync_dir, pread_exact, sync_fd, write_all
+from lsm.fsutil import fsync_dir, pread_exact, private_open, sync_fd, write_all
 
 __all__ = [
     "Pointer",
@@ -113,7 +113,7 @@ def create_segment(
     )
     path = segment_path(segments_dir, segment_id)
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = private_open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         write_all(fd, header.encode() + body, 0)
         if sync:

@@ -25,6 +25,7 @@ NetworkFilesystemError at open on NFS/SMB.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import time
@@ -44,12 +45,19 @@ from lsm.engine import Engine
 from lsm.errors import (
     CorruptRecordError,
     FormatVersionError,
+    IndexCorruptError,
     NetworkFilesystemError,
+    NotFoundError,
+    StoreAccessError,
+    StoreError,
     StoreLockedError,
 )
+from lsm.events import EventLog
 from lsm.frame import FORMAT_VERSION
-from lsm.fsutil import network_fs_type
+from lsm.fsutil import network_fs_type, private_mkdir
 from lsm.indexschema import META_ACTIVE, META_DURABLE, META_FORMAT, META_TAIL, HistoryRef
+from lsm.lmdbenv import move_index_aside
+from lsm.locking import FileLock
 from lsm.model import Checkpoint, InitialAttributions
 from lsm.options import StoreOptions
 from lsm.reading import SegmentGone
@@ -72,9 +80,10 @@ class Store:
     writes go through the engine's :class:`~lsm.writer.Writer`.
     """
 
-    def __init__(self, root: Path, options: StoreOptions) -> None:
-        self._engine = Engine(root, options)
+    def __init__(self, root: Path, options: StoreOptions, *, read_only: bool = False) -> None:
+        self._engine = Engine(root, options, read_only=read_only)
         self.root = root
+        self.read_only = read_only
         self.options = self._engine.options
         self.segments_dir = self._engine.segments_dir
         self.events = self._engine.events
@@ -87,33 +96,86 @@ class Store:
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, options: StoreOptions | None = None) -> Store:
-        """Open (creating if needed) the store at ``path``.
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        options: StoreOptions | None = None,
+        read_only: bool = False,
+    ) -> Store:
+        """Open the store at ``path``; a writable open creates it if needed.
 
-        If a crashed writer left frames past the durable offset, or the
-        index is missing, recovery runs now (under the writer lock; if
-        another process holds it, that process recovers instead).
+        Writable: if a crashed writer left frames past the durable offset,
+        or the index is missing, recovery runs now (under the writer lock;
+        if another process holds it, that process recovers instead); an
+        index LMDB refuses as damaged is moved aside and rebuilt from the
+        segments (event ``index_moved_aside``).
 
+        ``read_only=True`` never creates, writes or repairs anything (not
+        even an event or a quarantine file), works on a read-only filesystem
+        and on a store owned by another user whose files it may read, and
+        refuses writes with :class:`~lsm.errors.StoreReadOnlyError`.
+
+        :raises NotFoundError: ``read_only`` and there is no store at ``path``.
+        :raises StoreAccessError: permission denied, or a writable open of a
+            store on a read-only filesystem.
+        :raises IndexCorruptError: ``read_only`` and the index is damaged.
         :raises NetworkFilesystemError: ``path`` is on NFS/SMB/sshfs (LMDB
             is unsafe there) unless ``options.allow_network_fs``.
         :raises FormatVersionError: the store was written by a newer format.
+        :raises StoreLockedError: a writable open had to take the lock (to
+            open or repair the index) and it stayed busy past the deadline.
         """
         opts = options or StoreOptions()
         root = Path(path)
-        for sub in ("", "segments", "index", "quarantine"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
+        try:
+            if read_only:
+                if not (root / "segments").is_dir():
+                    raise NotFoundError(
+                        f"there is no store at {root}",
+                        hint="A store is created by the first checkpoint (`ckptlog checkpoint`).",
+                    )
+            else:
+                for sub in ("", "segments", "index", "quarantine"):
+                    private_mkdir(root / sub if sub else root)
+        except PermissionError as exc:
+            raise StoreAccessError(f"cannot open the store {root}: {exc.strerror}") from None
+        except OSError as exc:
+            if exc.errno == errno.EROFS:
+                raise StoreAccessError(
+                    f"cannot create or change the store {root}: read-only filesystem"
+                ) from None
+            raise
         fstype = network_fs_type(root)
         if fstype is not None and not opts.allow_network_fs:
             raise NetworkFilesystemError(f"{root} is on a {fstype} filesystem")
-        store = cls(root, opts)
         try:
-            store._check_format_and_recover()
+            store = cls(root, opts, read_only=read_only)
+        except IndexCorruptError:
+            if read_only:
+                raise
+            store = cls._open_repaired(root, opts)
+        try:
+            store._check_format(read_only)
         except BaseException:
             store.close()
             raise
         return store
 
-    def _check_format_and_recover(self) -> None:
+    @classmethod
+    def _open_repaired(cls, root: Path, opts: StoreOptions) -> Store:
+        # LMDB refused the environment: move it aside under the lock and let
+        # the first writer session rebuild the index from the segments.
+        lock = FileLock(root / "LOCK")
+        lock.acquire(opts.lock_timeout)
+        try:
+            aside = move_index_aside(root / "index")
+            EventLog(root / "events.jsonl").record("index_moved_aside", to=str(aside))
+        finally:
+            lock.release()
+        return cls(root, opts)
+
+    def _check_format(self, read_only: bool) -> None:
         engine = self._engine
         with engine.view() as v:
             fmt = v.meta(META_FORMAT, 0)
@@ -124,6 +186,13 @@ class Store:
             raise FormatVersionError(
                 f"{self.root} has format version {fmt}; this version reads up to {FORMAT_VERSION}"
             )
+        if read_only:
+            if fmt == 0 and engine.segment_ids():
+                raise StoreError(
+                    f"the index of {self.root} is missing or empty",
+                    hint="Run `ckptlog verify --fix` (or any checkpoint) to rebuild it.",
+                )
+            return
         dirty = False
         if fmt == 0:
             dirty = bool(engine.segment_ids())

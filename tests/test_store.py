@@ -238,7 +238,7 @@ def test_closed_store_and_bad_names(tmp_path: Path) -> None:
 
 def test_lock_deadline_raises_typed_error(tmp_path: Path) -> None:
     root = tmp_path / "s"
-    Store.open(root).close()
+    s = Store.open(root, options=StoreOptions(lock_timeout=0.3))
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -252,7 +252,7 @@ def test_lock_deadline_raises_typed_error(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with Store.open(root, options=StoreOptions(lock_timeout=0.3)) as s:
+        with s:
             cp, blobs = make_checkpoint("a", 1, "x")
             started = time.monotonic()
             with pytest.raises(StoreLockedError) as info:
@@ -260,6 +260,14 @@ def test_lock_deadline_raises_typed_error(tmp_path: Path) -> None:
             assert 0.25 < time.monotonic() - started < 3
             assert "LOCK" in info.value.hint
             assert s.latest("base", "x") is None  # reads never wait
+        # A process's first writable open needs the lock (to open the index's
+        # databases in a write transaction): it waits its deadline, no longer.
+        started = time.monotonic()
+        with pytest.raises(StoreLockedError):
+            Store.open(root, options=StoreOptions(lock_timeout=0.3))
+        assert time.monotonic() - started < 3
+        with Store.open(root, read_only=True) as ro:  # never waits
+            assert ro.latest("base", "x") is None
     finally:
         holder.kill()
         holder.communicate()

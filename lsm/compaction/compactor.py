@@ -61,7 +61,7 @@ from lsm.compaction.plan import Plan
 from lsm.compaction.policy import Action, Policy, parse_policy
 from lsm.errors import CompactionBusyError, CorruptionError
 from lsm.frame import SEGMENT_HEADER, RecordType
-from lsm.fsutil import atomic_write, fsync_dir
+from lsm.fsutil import atomic_write, fsync_dir, private_mkdir
 from lsm.indexschema import (
     META_ACTIVE,
     META_DURABLE,
@@ -602,8 +602,8 @@ def _compact(
                 if dict_data is not None and dict_sha is not None:
                     report.dictionary = dict_sha.hex()
                     if not dry_run:
-                        (engine.root / "dicts").mkdir(exist_ok=True)
-                        atomic_write(dict_path(engine.root, dict_sha), dict_data)
+                        private_mkdir(engine.root / "dicts")
+                        atomic_write(dict_path(engine.root, dict_sha), dict_data, private=True)
                         engine.codec.add_dictionary(dict_sha, dict_data)
 
                 def allocate() -> int:

@@ -31,7 +31,7 @@ from lsm.frame import (
     block_address,
     encode_frame,
 )
-from lsm.fsutil import sync_fd, write_all
+from lsm.fsutil import private_open, sync_fd, write_all
 from lsm.segment import Pointer, segment_path
 
 __all__ = ["BlockWriter", "OutputSegment", "inner_frame"]
@@ -125,7 +125,7 @@ class BlockWriter:
         info = self.codec.segment_info_frame(self.replaces, self.policy, int(time.time() * 1000))
         out = OutputSegment(sid, tmp, size=len(header) + len(info))
         if not self.dry_run:
-            self._fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            self._fd = private_open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             write_all(self._fd, header + info, 0)
         self.outputs.append(out)
         self._current = out

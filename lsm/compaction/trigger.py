@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from lsm.fsutil import private_open
 from lsm.locking import FileLock
 
 if TYPE_CHECKING:
@@ -96,7 +97,8 @@ def maybe_start_compactor(
         if not probe.try_acquire():
             return None  # one is running
         probe.release()
-        stamp.touch()
+        os.close(private_open(stamp, os.O_WRONLY | os.O_CREAT))
+        os.utime(stamp)
         import subprocess  # only when a compaction starts: hooks do not pay for it
 
         cmd = argv or [sys.executable, "-m", "cli", "compact", "--auto", "--store", str(store.root)]
