@@ -108,8 +108,8 @@ def lsm_errors(*, not_a_repo_hint: str = WHERE_HINT) -> Iterator[None]:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         raise click.ClickException(
-            f"{where}{exc.strerror or exc}\n  hint: check that you may read (and, to change "
-            "it, write) the store and the repository; nothing was changed."
+            f"{where}{exc.strerror or exc}\n  hint: check the owner and permissions of the "
+            "store and the repository (read them; write them to change them); nothing was changed."
         ) from None
 
 
@@ -122,13 +122,17 @@ def store_root(location: StoreLocation) -> Path:
 
 
 @contextmanager
-def open_store(location: StoreLocation, *, create: bool = False) -> Iterator[lsm.Store]:
+def open_store(
+    location: StoreLocation, *, create: bool = False, write: bool = False
+) -> Iterator[lsm.Store]:
     """Open the store a command works on.
 
-    Read commands (the default) never create one: where there is none, they
-    fail with a hint. Commands that write (``import``, ``compact``,
-    ``verify --fix``) pass ``create=True``.
+    Read commands (the default) open it read-only: they never create, write
+    or repair it (a read-only or another user's readable store is read as
+    usual), and where there is none they fail with a hint. ``import`` passes
+    ``create=True``; ``compact`` and ``verify --fix`` pass ``write=True``.
     """
+    read_only = not (create or write)
     root = store_root(location)
     if not create and not _store_exists(root):
         raise click.ClickException(
@@ -137,9 +141,9 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Iterator[lsm
         )
     with lsm_errors():
         if location.store is not None:
-            store = lsm.Store.open(root)
+            store = lsm.Store.open(root, read_only=read_only)
         else:
-            store = lsm.open_repo_store(location.cwd)
+            store = lsm.open_repo_store(location.cwd, read_only=read_only)
     try:
         with lsm_errors():
             yield store

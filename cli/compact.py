@@ -60,7 +60,7 @@ def compact(
         except lsm.Error as exc:  # the value came from the flag, not from the settings
             raise click.BadParameter(exc.what, param_hint="--policy") from None
     retention = settings.compaction.archive_retention_days * 86400
-    with open_store(location) as store:
+    with open_store(location, write=True) as store:
         bar: Any = None
         show = sys.stderr.isatty() and not as_json and not auto
 

@@ -51,7 +51,7 @@ def verify(
     if dual:
         _verify_dual(location, fmt, log)
         return
-    with open_store(location) as store:
+    with open_store(location, write=fix) as store:
         problems = lsm.verify_store(store, fix=fix, lmdb_check=not no_lmdb_check)
     errors = [p for p in problems if p.severity == "error"]
     if fmt != "text":

@@ -62,15 +62,24 @@ def repo_store_path(
 
 
 def open_repo_store(
-    cwd: str | os.PathLike[str] = ".", env: Mapping[str, str] | None = None
+    cwd: str | os.PathLike[str] = ".",
+    env: Mapping[str, str] | None = None,
+    *,
+    read_only: bool = False,
 ) -> Store:
     """Open the store of the repository containing ``cwd`` (``<common dir>/ai/lsm`` by default).
+
+    ``read_only``: as :meth:`Store.open` (nothing created, written or repaired).
 
     :raises InputError: ``cwd`` is not inside a git work tree.
     """
     repo = find_repo(cwd)
     settings = load_settings(repo.ai_dir, env)
-    return Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
+    return Store.open(
+        settings.store_path(repo.common_dir),
+        options=settings.store_options(),
+        read_only=read_only,
+    )
 
 
 def current_log(cwd: str | os.PathLike[str] = ".") -> str:

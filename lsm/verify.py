@@ -72,10 +72,15 @@ class Problem(NamedTuple):
 def verify(store: Store, *, fix: bool = False, lmdb_check: bool = True) -> list[Problem]:
     """Check ``store``; with ``fix``, rebuild the index afterwards if anything is wrong.
 
-    Returns the problems found *before* any fix. Raises only
-    :class:`~lsm.errors.StoreLockedError` (the writer lock is taken).
+    Returns the problems found *before* any fix. A store opened read-only is
+    checked without the writer lock (nothing is written; a checkpoint being
+    appended meanwhile is past the durable offset the checks stop at).
+    Raises :class:`~lsm.errors.StoreLockedError` (the writer lock is taken)
+    and, for ``fix`` on a read-only store, :class:`~lsm.errors.StoreReadOnlyError`.
     """
     engine = store.engine
+    if engine.read_only and not fix:
+        return _check(engine, lmdb_check=lmdb_check)
     with engine.writer() as w:
         problems = _check(engine, lmdb_check=lmdb_check)
         if fix and any(p.severity == "error" for p in problems):

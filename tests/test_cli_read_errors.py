@@ -138,10 +138,6 @@ def _situation(name: str, w: dict[str, Path]) -> tuple[Path, list[str], bool]:
     return repo, [], True
 
 
-#: Situations that need the engine's read-only ``Store.open`` (engine branch, not yet on main).
-NEEDS_READ_ONLY_OPEN = {"read-only store", "read-only .git", "foreign owner", "corrupt data.mdb"}
-
-
 def _check(command: str, situation: str, done: subprocess.CompletedProcess[str]) -> str | None:
     """What is wrong with one command's outcome in one situation (None: as the table says)."""
     if "Traceback" in done.stderr or "internal error" in done.stderr:
@@ -163,20 +159,7 @@ def _check(command: str, situation: str, done: subprocess.CompletedProcess[str])
     return None
 
 
-@pytest.mark.parametrize(
-    "situation",
-    [
-        pytest.param(
-            s,
-            marks=pytest.mark.xfail(
-                reason="until the engine's read-only Store.open is on main", strict=True
-            ),
-        )
-        if s in NEEDS_READ_ONLY_OPEN
-        else s
-        for s in EXPECTED
-    ],
-)
+@pytest.mark.parametrize("situation", list(EXPECTED))
 def test_read_command_error_table(world: dict[str, Path], situation: str) -> None:
     cwd, extra, as_other = _situation(situation, world)
     store = cwd / ".git" / "ai" / "lsm"
