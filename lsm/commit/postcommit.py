@@ -66,7 +66,7 @@ from lsm.commit.recovery import (
 )
 from lsm.commit.state import LogFold
 from lsm.config import Settings, load_settings
-from lsm.errors import InputError, NoteFormatError, StoreLockedError
+from lsm.errors import InputError, NoteFormatError, StoreLockedError, StoreReadOnlyError
 from lsm.events import EventLog
 from lsm.git import (
     EMPTY_TREE,
@@ -541,7 +541,14 @@ def _run(
     from lsm.commit.worklog import StoreLog
     from lsm.store import Store
 
-    store = Store.open(settings.store_path(repo.common_dir), options=settings.store_options())
+    path, options = settings.store_path(repo.common_dir), settings.store_options()
+    try:
+        store = Store.open(path, options=options)
+    except StoreLockedError:
+        # A writable open may need LOCK (to open the index's databases); the
+        # note needs no lock, so it is made from a read-only open, and the
+        # transition is left to the redo the warning names.
+        store = Store.open(path, options=options, read_only=True)
     try:
         source = StoreLog(store, result.log)
         # An archived log is never read again: the commit that archived it may
@@ -611,7 +618,7 @@ def _checkpoint_first(
     checkpointed its last edit) and pay one read and hash per file with state.
     """
     fold = source.fold()
-    if not settings.commit.checkpoint_first:
+    if not settings.commit.checkpoint_first or (store is not None and store.read_only):
         return fold
     changed = changed_since_checkpoint(repo.root, fold)
     if not changed:
@@ -729,9 +736,10 @@ def attribute_commit(
     target_log = new_log if new_log is not None else result.new_log
     try:
         source.finish(target_log, split.initial, split.initial_contents, archive=archive)
-    except StoreLockedError:
-        # The note is written; only the move of the working log waits. The
-        # log stays live, so the redo finds it and converges.
+    except (StoreLockedError, StoreReadOnlyError):
+        # The note is written; only the move of the working log waits (a
+        # read-only store here is the fallback of a locked one). The log
+        # stays live, so the redo finds it and converges.
         result.warnings.append(
             f"the note of {c.oid[:12]} is written, but the store is locked: its uncommitted "
             f"AI lines stay on the old base until `ckptlog post-commit --commit {c.oid[:12]}`"
