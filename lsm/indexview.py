@@ -14,7 +14,7 @@ What can fail: decoding errors of damaged index values propagate as
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import lmdb
@@ -359,8 +359,11 @@ class IndexView:
             kind = key[8:9]
             yield kind, key[9:].decode("utf-8", "surrogateescape"), AgentFact.decode(raw)
 
-    def commit_facts(self, log: str) -> CommitFacts | None:
-        """``log``'s commit-time facts, or None when this index does not keep them."""
+    def commit_facts(self, log: str, *, also: Collection[str] | None = None) -> CommitFacts | None:
+        """``log``'s commit-time facts, or None when this index does not keep them.
+
+        ``also``: as :meth:`lsm.store.Store.commit_facts`.
+        """
         if self.meta(META_FACTS, 0) != 1:
             return None
         runs = self.runs_of(log)
@@ -373,7 +376,8 @@ class IndexView:
         files = []
         for pk in sorted(merged):
             path, value, flag = merged[pk]
-            found = self._newest_attributed(runs, pk)
+            wanted = also is None or flag or path in also
+            found = self._newest_attributed(runs, pk) if wanted else None
             files.append(CommitFile(path, value.blob_sha, flag, found))
         sessions: dict[str, AgentTotals] = {}
         prompts: dict[str, AgentTotals] = {}

@@ -87,7 +87,8 @@ class CommitFile(NamedTuple):
     :ivar needs_post: some entry requires post-processing (the file is diffed).
     :ivar attributed: ``(run, seq, pointer)`` of the newest entry with
         attribution data (character or line); its line attributions are the
-        file's state (git-ai: the last such entry wins).
+        file's state (git-ai: the last such entry wins). None when there is
+        none, or when it was not looked up (``Store.commit_facts(also=...)``).
     """
 
     path: str

@@ -29,7 +29,7 @@ import errno
 import functools
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -379,7 +379,7 @@ class Store:
 
     # ------------------------------------------------------------------ reads: commit time
 
-    def commit_facts(self, log: str) -> CommitFacts | None:
+    def commit_facts(self, log: str, *, also: Collection[str] | None = None) -> CommitFacts | None:
         """What post-commit needs of ``log``, from the index alone (never the history).
 
         Per file: the newest blob, whether it must be diffed, where its newest
@@ -387,9 +387,15 @@ class Store:
         known humans with summed line stats (running aggregates kept on every
         append, recreated by rebuild and import). None when the index was built
         by a version that did not keep them (``ckptlog verify --fix`` rebuilds it).
+
+        :param also: look the attribution entry up only for the files that need
+            post-processing and these (None: for every file). Finding it walks
+            a file's history back to its newest entry with attribution data:
+            one read for a file an agent touched, the whole history of a file
+            only humans ever wrote, which post-commit never needs.
         """
         with self._engine.view() as v:
-            return v.commit_facts(log)
+            return v.commit_facts(log, also=also)
 
     def entry_at(self, run: int, path: str, seq: int, pointer: Pointer) -> StoredEntry:
         """One entry by the pointer a :class:`CommitFile` (or a history ref) gave."""

@@ -675,6 +675,10 @@ def attribute_commit(
         for problem in fold.differences(compare.fold())[:5]:
             result.warnings.append(f"dual mode: the store and git-ai's files disagree: {problem}")
     paths = sorted(fold.pathspecs())
+    # Files no entry flags and INITIAL does not name contribute nothing to the
+    # note or the carry-over (git-ai filters its attributions by the same
+    # pathspecs): their texts are not read.
+    fold.restrict(paths)
     base = EMPTY_TREE if parent == "initial" else parent
     diff = _commit_diff(git, base, parent, oid, paths)
     batch = _read_batch(

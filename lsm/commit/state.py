@@ -26,7 +26,7 @@ Nothing here does I/O but the ``blob`` callable the caller passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import NamedTuple
 
 from lsm.applier import entry_needs_post
@@ -253,6 +253,10 @@ class LogFold:
         for cp in checkpoints:
             self.add(cp)
 
+    def restrict(self, paths: Collection[str]) -> None:
+        """Keep only the facts of ``paths`` (post-commit's pathspecs: nothing else is read)."""
+        self.files = {p: f for p, f in self.files.items() if p in paths}
+
     def pathspecs(self) -> set[str]:
         """The files post-commit must diff: post-processing entries and INITIAL's files."""
         out = set(self.initial.files)
@@ -260,15 +264,23 @@ class LogFold:
         return out
 
     def differences(self, other: LogFold) -> list[str]:
-        """What differs between two folds of the same log (``storage.mode = dual``)."""
+        """What differs between two folds of the same log (``storage.mode = dual``).
+
+        Files outside both folds' pathspecs are compared by what post-commit
+        reads of them, their observed blob (a store fold does not look their
+        attribution entries up: :meth:`lsm.store.Store.commit_facts`).
+        """
         out: list[str] = []
+        relevant = self.pathspecs() | other.pathspecs()
         for path in sorted(set(self.files) | set(other.files)):
             a, b = self.files.get(path), other.files.get(path)
             if a is None or b is None:
                 out.append(f"{path}: only in {'the legacy files' if a is None else 'the store'}")
-            elif a != b:
-                fields = [f for f in FileFacts._fields if getattr(a, f) != getattr(b, f)]
-                out.append(f"{path}: {', '.join(fields)} differ")
+                continue
+            fields = FileFacts._fields if path in relevant else ("observed_blob",)
+            differ = [f for f in fields if getattr(a, f) != getattr(b, f)]
+            if differ:
+                out.append(f"{path}: {', '.join(differ)} differ")
         for name in ("sessions", "prompts", "humans"):
             if getattr(self, name) != getattr(other, name):
                 out.append(f"{name} differ")

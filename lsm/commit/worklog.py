@@ -64,11 +64,14 @@ class StoreLog:
 
         From the index's commit-time facts: O(files of the log) index reads and
         one entry read per file that needs post-processing, whatever the
-        history's length. An index that lacks them (built by an older
+        history's length. A file no entry flags for post-processing (only
+        humans wrote it) keeps its observed blob but no attribution data:
+        nothing of it reaches a note or an INITIAL. An index that lacks them (built by an older
         version) is folded over the checkpoints instead: O(history), correct.
         """
         initial = self.store.get_initial(self.log)
-        facts = self.store.commit_facts(self.log)
+        # Attribution entries only where post-commit reads them (its pathspecs).
+        facts = self.store.commit_facts(self.log, also=initial.files)
         if facts is None:
             fold = LogFold(initial)
             fold.add_all(sc.checkpoint for sc in self.store.checkpoints(self.log))

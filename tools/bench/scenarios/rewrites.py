@@ -115,7 +115,7 @@ def _install(ckptlog: str, repo: str, state: str) -> None:
 
     env = {**_git_env(), "CKPTLOG_STATE_DIR": state}
     done = subprocess.run(
-        [ckptlog, "install-hooks", "--git", "--no-notes-sync", "--no-pre-commit"],
+        [ckptlog, "install-hooks", "--git", "--no-notes-sync"],
         cwd=repo,
         env=env,
         capture_output=True,
