@@ -186,6 +186,19 @@ def always_available(env: BenchEnv) -> str | None:
     return None
 
 
+def requires(input_kind: str, *, ckptlog: bool) -> Callable[[BenchEnv], str | None]:
+    """An ``available`` for scenarios of one input kind (and, if ``ckptlog``, an installed one)."""
+
+    def check(env: BenchEnv) -> str | None:
+        if ckptlog and env.ckptlog is None:
+            return env.ckptlog_problem or "ckptlog is not installed"
+        if env.param("input", "none") != input_kind:
+            return f"needs a {input_kind} input"
+        return None
+
+    return check
+
+
 class Scenario:
     """One registered scenario. See the module docstring for the life of a run.
 

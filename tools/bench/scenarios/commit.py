@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tools.bench.scenario import BenchEnv, Command, Context, Metrics, Scenario
+from tools.bench.scenario import BenchEnv, Command, Context, Metrics, Scenario, requires
 
 #: ``ckptlog post-commit --verbose``'s summary line (cli/githooks.py).
 SUMMARY = re.compile(
@@ -39,17 +39,10 @@ SUMMARY = re.compile(
 )
 WARNING = re.compile(r"ckptlog(?: [a-z-]+)?: (?:warning|.* is missing)")
 REFERENCE_CHECKPOINTS = 1000
+_AVAILABLE = requires("commit", ckptlog=True)
 HOOKS_ALL = ("pre-commit", "post-commit", "reference-transaction")
 """The hooks a ``git commit`` runs that ckptlog installs (post-rewrite, post-checkout,
 post-merge and pre-push never run for a plain commit)."""
-
-
-def _available(env: BenchEnv) -> str | None:
-    if env.ckptlog is None:
-        return env.ckptlog_problem or "ckptlog is not installed"
-    if env.param("input", "none") != "commit":
-        return "needs a commit input"
-    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,7 +234,7 @@ def _post_commit_scenario(name: str, summary: str, reference: bool) -> Scenario:
         command=_post_commit,
         check=check_post_commit,
         output_metrics=post_commit_metrics,
-        available=_available,
+        available=_AVAILABLE,
     )
 
 
@@ -252,7 +245,7 @@ def _git_commit_scenario(name: str, summary: str, hooks: tuple[str, ...]) -> Sce
         setup=setup_git_commit(hooks),
         command=git_commit_command,
         check=check_git_commit,
-        available=_available,
+        available=_AVAILABLE,
     )
 
 
@@ -272,7 +265,7 @@ SCENARIOS = (
         summary="model of git-ai's post-commit: 3 full reads of the log, a blob read per entry",
         setup=_setup_peer,
         run=_peer,
-        available=_available,
+        available=_AVAILABLE,
     ),
     _git_commit_scenario(
         "git-commit-hooked", "`git commit` of the AI edit with ckptlog's git hooks", HOOKS_ALL

@@ -15,7 +15,7 @@ fast-import`` stream into the input cache; the commands only read it.
 
 from __future__ import annotations
 
-from tools.bench.scenario import BenchEnv, Command, Context, Scenario
+from tools.bench.scenario import BenchEnv, Command, Context, Scenario, requires
 
 _HUMAN = "h_0e1454042bcf16"
 _SESSIONS = ("s_da94694c8dffd3", "s_1f2e3d4c5b6a79")
@@ -112,17 +112,6 @@ def _setup(env: BenchEnv) -> Context:
     }
 
 
-def _available(needs_ckptlog: bool):
-    def check(env: BenchEnv) -> str | None:
-        if env.param("input", "none") != "blame-history":
-            return "needs a blame-history input"
-        if needs_ckptlog and env.ckptlog is None:
-            return env.ckptlog_problem or "ckptlog is not installed"
-        return None
-
-    return check
-
-
 def _ckptlog_blame(c: Context) -> Command:
     return Command((c["ckptlog"], "blame", "big.py"), c["repo"], c["git_env"])
 
@@ -160,14 +149,14 @@ SCENARIOS = (
         setup=_setup,
         command=_ckptlog_blame,
         check=_check_blame,
-        available=_available(True),
+        available=requires("blame-history", ckptlog=True),
     ),
     Scenario(
         name="git-blame",
         summary="`git blame big.py` on the same repository",
         setup=_setup,
         command=_git_blame,
-        available=_available(False),
+        available=requires("blame-history", ckptlog=False),
     ),
     Scenario(
         name="ckptlog-stats-range",
@@ -175,13 +164,13 @@ SCENARIOS = (
         setup=_setup,
         command=_ckptlog_stats,
         check=_check_stats,
-        available=_available(True),
+        available=requires("blame-history", ckptlog=True),
     ),
     Scenario(
         name="git-log-range",
         summary="`git log -p -U0 HEAD~R..HEAD` (what stats reads)",
         setup=_setup,
         command=_git_log,
-        available=_available(False),
+        available=requires("blame-history", ckptlog=False),
     ),
 )

@@ -17,7 +17,7 @@ fast-import`` stream into the input cache; each run gets a fresh copy (a rebase 
 
 from __future__ import annotations
 
-from tools.bench.scenario import BenchEnv, Command, Context, Scenario
+from tools.bench.scenario import BenchEnv, Command, Context, Scenario, requires
 
 _SESSION = "s_da94694c8dffd3"
 
@@ -142,17 +142,6 @@ def _setup(hooks: bool):
     return setup
 
 
-def _available(needs_ckptlog: bool):
-    def check(env: BenchEnv) -> str | None:
-        if env.param("input", "none") != "rebase-notes":
-            return "needs a rebase-notes input"
-        if needs_ckptlog and env.ckptlog is None:
-            return env.ckptlog_problem or "ckptlog is not installed"
-        return None
-
-    return check
-
-
 def _rebase(c: Context) -> Command:
     return Command(("git", "rebase", "-q", "main"), c["repo"], c["git_env"])
 
@@ -230,14 +219,14 @@ SCENARIOS = (
         setup=_setup(True),
         command=_rebase,
         check=_check_shifted,
-        available=_available(True),
+        available=requires("rebase-notes", ckptlog=True),
     ),
     Scenario(
         name="git-rebase",
         summary="the same `git rebase main`, no hooks",
         setup=_setup(False),
         command=_rebase,
-        available=_available(False),
+        available=requires("rebase-notes", ckptlog=False),
     ),
     Scenario(
         name="ckptlog-post-checkout-idle",
