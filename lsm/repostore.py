@@ -95,11 +95,10 @@ def working_log(cwd: str | os.PathLike[str] = ".") -> WorkingLogLocation:
 
     :raises InputError: ``cwd`` is not inside a git work tree.
     """
-    from lsm.checkpoint.runner import log_name
 
     repo = find_repo(cwd)
     base = repo.base_name()
-    return WorkingLogLocation(log_name(repo, base), base, repo.ai_dir)
+    return WorkingLogLocation(repo.log_name(base), base, repo.ai_dir)
 
 
 def resolve_log(

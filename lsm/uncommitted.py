@@ -20,7 +20,6 @@ import os
 from pathlib import Path
 
 from lsm.checkpoint.gitrepo import find_repo
-from lsm.checkpoint.runner import log_name
 from lsm.commit.diffs import content_hunks, shift_line_attributions
 from lsm.commit.state import WorkingState
 from lsm.config import load_settings
@@ -86,7 +85,7 @@ def _load(cwd: str | os.PathLike[str]) -> tuple[WorkingState, str, Path]:
     with Store.open(
         settings.store_path(repo.common_dir), options=settings.store_options()
     ) as store:
-        return StoreLog(store, log_name(repo, base)).state(None), base, repo.root
+        return StoreLog(store, repo.log_name(base)).state(None), base, repo.root
 
 
 def uncommitted(

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
-from lsm.checkpoint.runner import log_name
 from lsm.commit.classify import CommitTexts, Split, split_commit
 from lsm.commit.diffs import (
     AddedLines,
@@ -91,7 +90,6 @@ __all__ = [
     "added_lines",
     "attribute_commit",
     "classify_reflog",
-    "log_name",
     "post_commit",
 ]
 
@@ -500,8 +498,8 @@ def _run(
         assert commit is not None  # _target resolved it
         parent = commit.parents[0] if commit.parents else "initial"
         result.parent = parent
-    result.log = log_name(repo, parent)
-    result.new_log = log_name(repo, target.oid)
+    result.log = repo.log_name(parent)
+    result.new_log = repo.log_name(target.oid)
     # A cherry-pick, a revert, or the commit of a merge --squash carries notes over.
     kind = target.kind
     if kind == "commit" and (repo.git_dir / "CHERRY_PICK_HEAD").exists():

@@ -20,7 +20,6 @@ import os
 from lsm.checkpoint import InvocationOutcome, run_invocation
 from lsm.checkpoint.gitrepo import find_repo
 from lsm.commit.pending import remember_pick
-from lsm.commit.postcommit import log_name
 from lsm.config import load_settings
 
 __all__ = ["ai_state_paths", "pre_commit"]
@@ -52,7 +51,7 @@ def ai_state_paths(cwd: str | os.PathLike[str]) -> list[str]:
     from lsm.store import Store
 
     with Store.open(root, options=settings.store_options()) as store:
-        log = log_name(repo, base)
+        log = repo.log_name(base)
         paths = {f.path for f in store.files(log) if f.ai_touched}
         paths.update(store.get_initial(log).files)
     return sorted(paths)

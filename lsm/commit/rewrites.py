@@ -38,7 +38,7 @@ from typing import NamedTuple
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.commit.gitcommand import GitCommand, invoking_commands
 from lsm.commit.pending import remember_squash, take_pick, take_squash
-from lsm.commit.postcommit import PostCommitResult, attribute_commit, log_name
+from lsm.commit.postcommit import PostCommitResult, attribute_commit
 from lsm.commit.shift import deoverlap, shift_note, shift_notes, tree_diffs
 from lsm.commit.transitions import (
     Snapshot,
@@ -132,7 +132,7 @@ class RewriteContext:
         return (self.settings.store_path(self.repo.common_dir) / "index").exists()
 
     def log(self, base: str) -> str:
-        return log_name(self.repo, base)
+        return self.repo.log_name(base)
 
     def identity(self) -> str:
         if self._identity is None:
