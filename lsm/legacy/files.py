@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from lsm.errors import UnreadableFileError
 from lsm.fsutil import atomic_write, fsync_dir, sync_fd, write_all
 from lsm.hashing import sha256
 from lsm.legacy.jsonform import initial_text
 from lsm.model import InitialAttributions, LineAttribution
-from lsm.safeio import list_dir, read_regular
+from lsm.safeio import describe_mode, list_dir, read_regular
 
 __all__ = [
     "MAX_BLOB_BYTES",
@@ -138,12 +140,27 @@ def write_blob(blobs: Path, data: bytes, sha: str | None = None) -> str:
 
     :param sha: the content's sha256 hex when the caller has it already (it is
         not computed again).
+    :raises UnreadableFileError: ``blobs`` is a symbolic link or not a
+        directory: nothing is written through it (a ``blobs`` link planted in
+        a working log would otherwise make every checkpoint write elsewhere).
     """
     if sha is None:
         sha = sha256(data).hexdigest()
-    target = blobs / sha
-    if not target.exists():
+    try:
+        st = os.lstat(blobs)
+    except FileNotFoundError:
         blobs.mkdir(parents=True, exist_ok=True)
+    else:
+        if not stat.S_ISDIR(st.st_mode):
+            raise UnreadableFileError(str(blobs), f"is {describe_mode(st.st_mode)}, not written to")
+    target = blobs / sha
+    try:
+        # A blob already there is kept only if it is a regular file: a link
+        # (never followed) or a FIFO in its place is replaced by the rename.
+        keep = stat.S_ISREG(os.lstat(target).st_mode)
+    except FileNotFoundError:
+        keep = False
+    if not keep:
         atomic_write(target, data, sync=False)
     return sha
 

@@ -274,3 +274,20 @@ def test_dual_mode_does_not_take_its_own_copy_for_a_foreign_history(repo: Path) 
     )  # fmt: skip
     assert imported.returncode == 0, imported.stderr
     assert "the store's own copy" in imported.stdout
+
+
+@pytest.mark.parametrize("mode", ["dual", "legacy"])
+def test_a_blobs_link_out_of_the_working_log_is_never_written_through(
+    repo: Path, outside: Path, mode: str
+) -> None:
+    """git-ai's copy (dual) or the log itself (legacy) never writes a blob through a link."""
+    (_wl(repo) / "blobs").symlink_to(outside)
+    before = sorted(p.name for p in outside.iterdir())
+    (repo / "a.py").write_text("x = 2\n")
+    done = hook(repo, "mock_ai", "a.py", env={"CKPTLOG_STORAGE_MODE": mode})
+    assert done.returncode == 0, done.stderr
+    [line] = warnings(done)
+    assert "blobs is a symbolic link" in line, line
+    assert sorted(p.name for p in outside.iterdir()) == before
+    if mode == "dual":
+        assert _files(repo) == ["a.py"]  # the store's checkpoint went on
