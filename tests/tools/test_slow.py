@@ -1,4 +1,8 @@
-"""Long runs of the real profiles (``pytest -m slow``)."""
+"""Long runs of the real profiles (``pytest -m bench``).
+
+Benchmark smoke tests, not reliability suites: ``.ci/run`` runs the quick
+profile itself (with its gates), so these stay out of its ``-m slow`` run.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import pytest
 
 from tools.bench.measure import PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.bench
 
 
 def test_quick_profile_reports_without_failing(tmp_path: Path) -> None:
