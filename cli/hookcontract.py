@@ -54,9 +54,10 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lsm.errors import Error
+from lsm.record import NamedTuple
 
 if TYPE_CHECKING:
     from lsm import EventLog

@@ -13,9 +13,10 @@ Pure functions; nothing here can fail.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from lsm.ids import HUMAN
+from lsm.record import NamedTuple
 
 __all__ = ["AI", "KNOWN_HUMAN", "UNTRACKED", "Author", "describe", "human_name", "model_id"]
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, NamedTuple
+from typing import Any
 
 from lsm.authors import UNTRACKED, Author, describe
 from lsm.errors import GitError, NoteFormatError
@@ -30,6 +30,7 @@ from lsm.git import Git, is_null_oid
 from lsm.gitnotes import read_notes
 from lsm.notes import AuthorshipNote, parse_note
 from lsm.notesync import merge_tracking
+from lsm.record import NamedTuple
 
 __all__ = ["BlameLine", "NoteIndex", "blame", "parse_porcelain"]
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from lsm.errors import ConfigError, UnreadableFileError
 from lsm.options import Durability, StoreOptions
+from lsm.record import NamedTuple
 from lsm.safeio import read_regular
 
 __all__ = [

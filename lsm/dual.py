@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
 from lsm.legacy import layout
 from lsm.legacy.importer import iter_log_lines
+from lsm.record import NamedTuple
 from lsm.safeio import open_regular
 from lsm.store import Store
 

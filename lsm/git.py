@@ -23,12 +23,12 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm.checkpoint.spawn import Running
 from lsm.checkpoint.spawn import run as spawn
 from lsm.checkpoint.spawn import start as spawn_start
 from lsm.errors import GitError
+from lsm.record import NamedTuple
 
 __all__ = [
     "EMPTY_TREE",

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from enum import Enum
-from typing import Any, NamedTuple, overload
+from typing import Any, overload
 
-from lsm.record import Record
+from lsm.record import NamedTuple, Record
 
 __all__ = [
     "API_VERSION",

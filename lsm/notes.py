@@ -38,11 +38,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from lsm.errors import NoteFormatError
 from lsm.model import JsonObject
-from lsm.record import Record
+from lsm.record import NamedTuple, Record
 
 __all__ = [
     "NOTES_REF",

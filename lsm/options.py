@@ -8,9 +8,9 @@ onto them.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
 
 from lsm.errors import ConfigError
+from lsm.record import NamedTuple
 
 __all__ = ["Durability", "StoreOptions"]
 

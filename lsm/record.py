@@ -20,14 +20,23 @@ declared once, as an annotated class attribute (with its default, or
 ``_fields`` and an ``__init__`` taking the fields in order (type checkers
 see it as a dataclass). Its metaclass reads the class body's annotations as
 strings; nothing is evaluated or imported.
+
+:class:`NamedTuple` is ``typing.NamedTuple`` without its cost: the same
+class syntax and the same class (``collections.namedtuple`` with the body's
+methods and defaults), but the annotations are kept as the strings they
+are instead of being compiled one by one into ``typing.ForwardRef``
+objects, which made ``typing.NamedTuple`` about twice as slow to define a
+class with (~60 of them are on the hook path; docs/benchmarks.md, "Hook
+start-up"). Type checkers see ``typing.NamedTuple`` itself.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable
-from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, dataclass_transform
 
-__all__ = ["FrozenRecord", "Record", "Struct", "field"]
+__all__ = ["FrozenRecord", "NamedTuple", "Record", "Struct", "field"]
 
 T = TypeVar("T")
 
@@ -170,3 +179,59 @@ class Struct(Record, metaclass=_StructMeta):
             setattr(self, name, value)
         if kwargs:
             raise TypeError(f"{type(self).__qualname__} has no field {', '.join(kwargs)}")
+
+
+#: What ``typing.NamedTuple`` leaves out of the class it makes from a body.
+_NOT_COPIED = frozenset({"__module__", "__annotations__", "__orig_bases__"})
+#: What a body may not define, as ``typing.NamedTuple`` refuses it.
+_PROHIBITED = frozenset(
+    {
+        "__new__",
+        "__init__",
+        "__slots__",
+        "__getnewargs__",
+        "_fields",
+        "_field_defaults",
+        "_make",
+        "_replace",
+        "_asdict",
+        "_source",
+    }
+)
+
+
+class _NamedTupleMeta(type):
+    """Makes a ``collections.namedtuple`` of a class body, as ``typing.NamedTupleMeta`` does."""
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> Any:
+        if ns.get("_abstract_tuple"):
+            return super().__new__(mcls, name, bases, ns)
+        annotations: dict[str, Any] = ns.get("__annotations__", {})
+        defaults = []
+        for key in annotations:
+            if key in ns:
+                defaults.append(ns[key])
+            elif defaults:
+                raise TypeError(f"{name}: field {key} without a default follows one with a default")
+        # The dynamic form typing.NamedTuple uses too (mypy checks only literal calls).
+        make: Any = namedtuple
+        cls = make(name, tuple(annotations), defaults=defaults, module=ns["__module__"])
+        cls.__annotations__ = annotations  # the strings, as written
+        for key, value in ns.items():
+            if key in _PROHIBITED:
+                raise AttributeError(f"{name}: cannot overwrite NamedTuple attribute {key}")
+            if key not in _NOT_COPIED and key not in annotations:
+                setattr(cls, key, value)
+        return cls
+
+
+class _FastNamedTuple(metaclass=_NamedTupleMeta):
+    """The base of :class:`NamedTuple` subclasses at run time (it never is one of their bases)."""
+
+    _abstract_tuple: ClassVar[bool] = True
+
+
+if TYPE_CHECKING:
+    from typing import NamedTuple as NamedTuple
+else:
+    NamedTuple = _FastNamedTuple

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.config import Settings, load_settings
 from lsm.errors import NotARepositoryError
 from lsm.logname import resolve_log as _resolve
+from lsm.record import NamedTuple
 from lsm.store import Store
 
 __all__ = [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from lsm.model import Checkpoint, CheckpointKind, FileEntry
+from lsm.record import NamedTuple
 from lsm.segment import Pointer
 
 __all__ = [

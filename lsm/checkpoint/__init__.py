@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from lsm.record import Struct, field
+from lsm.record import NamedTuple, Struct, field
 
 if TYPE_CHECKING:
     from lsm.events import EventLog

@@ -14,10 +14,9 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm.errors import UnreadableFileError
-from lsm.record import Struct, field
+from lsm.record import NamedTuple, Struct, field
 from lsm.safeio import describe_mode, read_regular
 
 __all__ = ["ContentBudget", "FileContents", "Skip", "count_lines", "read_contents"]

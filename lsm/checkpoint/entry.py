@@ -21,7 +21,6 @@ Pure computation on bytes; cannot fail.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from lsm.checkpoint.attribution import (
     HUMAN,
@@ -33,6 +32,7 @@ from lsm.checkpoint.attribution import (
 )
 from lsm.checkpoint.line_stats import file_line_stats
 from lsm.model import Attribution, CheckpointKind, FileEntry, LineAttribution, LineStats
+from lsm.record import NamedTuple
 
 __all__ = ["PreviousState", "compute_entry", "content_eq_ignoring_line_endings"]
 

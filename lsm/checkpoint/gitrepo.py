@@ -18,9 +18,9 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm.errors import InputError, NotARepositoryError, UnreadableFileError
+from lsm.record import NamedTuple
 from lsm.safeio import open_regular, read_regular
 
 __all__ = ["Repo", "find_repo"]

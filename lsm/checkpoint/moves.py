@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from lsm.checkpoint.textutil import line_spans, rust_trim
+from lsm.record import NamedTuple
 
 __all__ = ["MOVE_LINES_THRESHOLD", "MoveMapping", "detect_moves"]
 

@@ -10,10 +10,9 @@ read-only tool such as ``Read`` or ``Grep``), which is a success.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
 
 from lsm.model import AgentId, CheckpointKind
-from lsm.record import Struct, field
+from lsm.record import NamedTuple, Struct, field
 
 __all__ = ["CheckpointRequest", "PathRole", "TranscriptSource"]
 

@@ -13,9 +13,8 @@ skipped. Positions are byte offsets into the whole content. Pure; cannot fail.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from lsm.checkpoint.textutil import RUST_WS, is_alphabetic, is_alphanumeric
+from lsm.record import NamedTuple
 
 __all__ = ["Token", "tokenize"]
 

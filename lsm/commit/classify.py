@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence, Set
-from typing import NamedTuple
 
 from lsm.checkpoint.textutil import rust_trim
 from lsm.commit.carryover import carryover_content
@@ -51,6 +50,7 @@ from lsm.notes import (
     compress_lines,
     session_of,
 )
+from lsm.record import NamedTuple
 
 __all__ = ["CommitTexts", "Split", "split_commit"]
 

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 from lsm.checkpoint.myers import diff_ops
 from lsm.commit.lines import eq_ignoring_eol, normalize_eol, split_keep
 from lsm.git import unquote_path
 from lsm.model import LineAttribution
+from lsm.record import NamedTuple
 
 __all__ = [
     "AddedLines",

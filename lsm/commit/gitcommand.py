@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+
+from lsm.record import NamedTuple
 
 __all__ = ["GitCommand", "invoking_command", "invoking_commands", "parse_git_argv"]
 

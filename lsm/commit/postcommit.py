@@ -39,7 +39,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from lsm import __version__
 from lsm.checkpoint.gitrepo import Repo, find_repo
@@ -79,7 +79,7 @@ from lsm.git import (
 from lsm.gitnotes import note_paths, update_notes
 from lsm.model import InitialAttributions
 from lsm.notes import NOTES_REF, AuthorshipNote, fill_note, parse_note, serialize_note
-from lsm.record import Record
+from lsm.record import NamedTuple, Record
 
 if TYPE_CHECKING:
     from lsm.store import Store

@@ -28,11 +28,11 @@ Pure computation; nothing here can fail.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
-from typing import NamedTuple
 
 from lsm.hashing import sha256
 from lsm.ids import human_short_hash, is_ai_author
 from lsm.notes import Attestation, AuthorshipNote, FileAttestation, compress_lines, session_of
+from lsm.record import NamedTuple
 
 __all__ = [
     "EDGE_LINES",

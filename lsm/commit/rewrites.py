@@ -33,7 +33,6 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm.checkpoint.gitrepo import Repo, find_repo
 from lsm.commit.gitcommand import GitCommand, invoking_commands
@@ -58,6 +57,7 @@ from lsm.git import CommitObject, Git, is_null_oid, is_oid
 from lsm.gitnotes import read_notes
 from lsm.model import InitialAttributions, LineAttribution
 from lsm.notes import AuthorshipNote, FileAttestation, merge_notes, parse_note
+from lsm.record import NamedTuple
 from lsm.store import Store
 
 __all__ = [

@@ -30,7 +30,6 @@ What can fail: :class:`~lsm.errors.GitError`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from lsm.commit.diffs import DiffHunk, FilePatch, parse_patches, shift_ranges
 from lsm.errors import NoteFormatError
@@ -47,6 +46,7 @@ from lsm.notes import (
     serialize_note,
     session_of,
 )
+from lsm.record import NamedTuple
 
 __all__ = [
     "PAIRS_PER_PROCESS",

@@ -27,7 +27,6 @@ Nothing here does I/O but the ``blob`` callable the caller passes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from typing import NamedTuple
 
 from lsm.applier import entry_needs_post
 from lsm.checkpoint.attribution import attributions_to_line_attributions
@@ -41,7 +40,7 @@ from lsm.model import (
     JsonObject,
     LineAttribution,
 )
-from lsm.record import Record
+from lsm.record import NamedTuple, Record
 from lsm.results import CommitFacts, CommitFile
 
 __all__ = [

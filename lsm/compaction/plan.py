@@ -12,11 +12,11 @@ Positions are log order: ``(index of the run in the log, seq)``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from lsm.compaction.policy import Action, Policy
 from lsm.indexschema import META_NEXT_SEQ, key_run
 from lsm.indexview import IndexView
+from lsm.record import NamedTuple
 from lsm.segment import Pointer
 
 __all__ = ["LogView", "Plan"]

@@ -18,10 +18,10 @@ refers to, old INITIAL versions, and transcripts of dead sessions go.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
 
 from lsm.errors import ConfigError
 from lsm.events import parse_duration
+from lsm.record import NamedTuple
 
 __all__ = ["Action", "Policy", "parse_policy"]
 

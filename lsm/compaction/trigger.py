@@ -15,10 +15,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from lsm.fsutil import private_open
 from lsm.locking import FileLock
+from lsm.record import NamedTuple
 
 if TYPE_CHECKING:
     from lsm.config import CompactionSettings

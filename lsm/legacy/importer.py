@@ -24,7 +24,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from lsm.errors import InputError, UnreadableFileError
 from lsm.fsutil import atomic_write
@@ -40,6 +40,7 @@ from lsm.legacy.files import (
 from lsm.legacy.jsonform import checkpoint_line
 from lsm.legacy.reader import ReadStats, read_checkpoints
 from lsm.model import InitialAttributions
+from lsm.record import NamedTuple
 from lsm.safeio import open_regular
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -48,6 +48,7 @@ from lsm.model import (
     LineAttribution,
     LineStats,
 )
+from lsm.record import NamedTuple
 from lsm.safeio import open_regular
 
 __all__ = ["MAX_LINE_BYTES", "LegacyLine", "ReadStats", "read_checkpoints"]

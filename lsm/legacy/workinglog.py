@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 import orjson
 
@@ -31,6 +30,7 @@ from lsm.legacy.files import read_blob, read_initial, write_blob, write_lines
 from lsm.legacy.jsonform import checkpoint_line
 from lsm.legacy.reader import MAX_LINE_BYTES, read_checkpoints
 from lsm.model import Attribution, Checkpoint, CheckpointKind, InitialAttributions
+from lsm.record import NamedTuple
 from lsm.safeio import open_regular
 
 __all__ = ["LegacyFileState", "LegacyWorkingLog", "is_ai_author"]

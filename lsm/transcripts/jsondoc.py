@@ -34,7 +34,9 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
+
+from lsm.record import NamedTuple
 
 __all__ = ["ArrayRecords", "RawRecord"]
 

@@ -16,9 +16,10 @@ importing ``dataclasses``) that equal only their own kind: a
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from lsm.errors import InputError
+from lsm.record import NamedTuple
 
 __all__ = [
     "TEXT_TYPES",

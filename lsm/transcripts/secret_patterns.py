@@ -52,7 +52,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import NamedTuple
+
+from lsm.record import NamedTuple
 
 __all__ = [
     "ANCHORED_FAMILIES",

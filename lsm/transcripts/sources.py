@@ -10,9 +10,10 @@ exception. The caller then reads the file in bounded pieces.
 from __future__ import annotations
 
 import os
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from lsm.errors import UnreadableFileError
+from lsm.record import NamedTuple
 from lsm.safeio import open_regular
 from lsm.transcripts.stream import ParseStatus
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal, TypeAlias
 
 from lsm.errors import ConfigError, InputError, UnreadableFileError
-from lsm.record import FrozenRecord
+from lsm.record import FrozenRecord, NamedTuple
 from lsm.safeio import open_regular
 from lsm.transcripts.base import AgentParser, ThinkingMode
 from lsm.transcripts.call import ParseCall
