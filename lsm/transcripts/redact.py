@@ -93,6 +93,7 @@ for _i in range(1, MAX_SECRET_LENGTH + 1):
     _LOG_FACTORIALS[_i] = _LOG_FACTORIALS[_i - 1] + math.log(_i)
 
 
+@cache  # built on first use: a hook whose text holds no token candidate never needs it
 def _stirling_table() -> list[list[float]]:
     # S(n, k) for n <= 90, k <= 64, filled exactly like git-ai's table: the
     # recurrence runs for 2 <= k < min(n, 64), so S(n, 64) stays 0 for n > 64.
@@ -107,9 +108,6 @@ def _stirling_table() -> list[list[float]]:
     return table
 
 
-_STIRLING = _stirling_table()
-
-
 def _stirling(n: int, k: int) -> float:
     if k == 0 or n == 0 or k > n:
         return 0.0
@@ -117,7 +115,7 @@ def _stirling(n: int, k: int) -> float:
         return 1.0
     # git-ai indexes a 65-column table; k > 64 (possible with 68 token
     # characters) would panic there. We read it as 0.
-    return _STIRLING[n][k] if k <= 64 else 0.0
+    return _stirling_table()[n][k] if k <= 64 else 0.0
 
 
 def _erfc(x: float) -> float:

@@ -42,6 +42,10 @@ git-ai's detector walks; a run is tested only when it, or a part of it
 between ``/ + . ~``, starts with a family prefix. Spans are byte offsets in
 the UTF-8 encoding of the text.
 
+The patterns are kept as their source and compiled where they are first
+used (``re.compile`` keeps what it compiled): compiling all of them took
+~6 ms of every Claude hook's start-up, most of which never needs one.
+
 :func:`redact_patterns` masks what they find (``abcd********wxyz``, as git-ai
 does; a PEM block keeps its BEGIN and END lines). The tests hold a table of
 positives and near-miss negatives for every family. Nothing here raises.
@@ -113,8 +117,8 @@ _PLACEHOLDERS = (
     "secret",
     "token",
 )
-_WORDLIKE = re.compile(r"[a-z]+(?:[-_.][a-z]+)*\Z|[A-Za-z_]+\Z|[A-Z]+(?:[-_.][A-Z]+)*\Z")
-_IDENTIFIER_CHAIN = re.compile(r"[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)+\Z")
+_WORDLIKE = r"[a-z]+(?:[-_.][a-z]+)*\Z|[A-Za-z_]+\Z|[A-Z]+(?:[-_.][A-Z]+)*\Z"
+_IDENTIFIER_CHAIN = r"[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)+\Z"
 
 
 def _entropy(value: str) -> float:
@@ -140,7 +144,7 @@ def assigned_secret(value: str) -> bool:
     low = value.lower()
     if any(p in low for p in _PLACEHOLDERS):
         return False
-    if value.isdigit() or _WORDLIKE.match(value) or _IDENTIFIER_CHAIN.match(value):
+    if value.isdigit() or re.match(_WORDLIKE, value) or re.match(_IDENTIFIER_CHAIN, value):
         return False  # a number (a port, a timeout), a word, an attribute
     return _entropy(value) >= 3.0
 
@@ -156,8 +160,8 @@ class AnchoredFamily(NamedTuple):
         to be looked for at all (a ``memchr`` each: the common text skips it).
     :ivar anchors: literals searched with ``bytes.find``, in the lower-cased
         bytes when ``folded``.
-    :ivar regex: matched at ``anchor position - back`` (``back``: how far the
-        match may start before the anchor, for names like ``db_password``).
+    :ivar pattern: the regex matched at ``anchor position - back`` (``back``: how
+        far the match may start before the anchor, for names like ``db_password``).
     :ivar group: the group holding the secret.
     :ivar value_check: an extra test of the secret (text), or None.
     """
@@ -165,21 +169,26 @@ class AnchoredFamily(NamedTuple):
     family: str
     gates: tuple[bytes, ...]
     anchors: tuple[bytes, ...]
-    regex: re.Pattern[bytes]
+    pattern: bytes
     group: int
     folded: bool = False
     back: int = 0
     value_check: Callable[[str], bool] | None = None
 
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        """``pattern`` compiled (on first use; ``re`` keeps it)."""
+        return re.compile(self.pattern)
 
-_ASSIGNMENT = re.compile(
+
+_ASSIGNMENT = (
     rb"([A-Za-z0-9_.-]{1,80})[\"']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}"
     rb"([\"']?)([^\s\"'`,;(){}\[\]]{8,200})\2"
 )
 #: Where to look (few literals: each one is a scan of the text) ...
 _ASSIGNMENT_ANCHORS = (b"secret", b"token", b"pass", b"pwd", b"key", b"credential")
 #: ... and what the name must then hold (so that ``monkey = ...`` is no secret).
-_ASSIGNMENT_NAMES = re.compile(
+_ASSIGNMENT_NAMES = (
     rb"secret|token|passw|passphrase|pwd|api[_-]?key|access[_-]?key|auth[_-]?key|"
     rb"private[_-]?key|signing[_-]?key|encryption[_-]?key|credential"
 )
@@ -189,43 +198,38 @@ ANCHORED_FAMILIES: tuple[AnchoredFamily, ...] = (
         "private_key",
         (b"-",),
         (b"-----BEGIN",),
-        re.compile(
-            rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-            rb"(.*?)"
-            rb"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
-            re.S,
-        ),
+        rb"(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+        rb"(.*?)"
+        rb"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
         1,
     ),
     AnchoredFamily(
         "url_credentials",
         (b"@",),
         (b"://",),
-        re.compile(rb"://[^\s/:@]+:([^\s/@]{3,})@[^\s/@]"),
+        rb"://[^\s/:@]+:([^\s/@]{3,})@[^\s/@]",
         1,
     ),
     AnchoredFamily(
         "slack_webhook",
         (b"/",),
         (b"hooks.slack.com/",),
-        re.compile(rb"hooks\.slack\.com/(?:services|workflows)/([A-Za-z0-9/_-]{20,})"),
+        rb"hooks\.slack\.com/(?:services|workflows)/([A-Za-z0-9/_-]{20,})",
         1,
     ),
     AnchoredFamily(
         "azure",
         (b"=",),
         (b"AccountKey=", b"SharedAccess", b"sig="),
-        re.compile(
-            rb"(?:AccountKey|SharedAccessKey|SharedAccessSignature|(?<=[?&])sig)"
-            rb"=([A-Za-z0-9+/=%]{20,})"
-        ),
+        rb"(?:AccountKey|SharedAccessKey|SharedAccessSignature|(?<=[?&])sig)"
+        rb"=([A-Za-z0-9+/=%]{20,})",
         1,
     ),
     AnchoredFamily(
         "authorization",
         (b" ", b"\t"),
         (b"bearer", b"basic", b"token"),
-        re.compile(rb"(?i:bearer|basic|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})"),
+        rb"(?i:bearer|basic|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})",
         1,
         folded=True,
         value_check=lambda v: assigned_secret(v) and any(c.isdigit() for c in v),
@@ -312,7 +316,7 @@ def _match(fam: AnchoredFamily, raw: bytes, start: int) -> SecretSpan | None:
     m = fam.regex.match(raw, start)
     if m is None or not m.group(fam.group):
         return None
-    if fam.back and not _ASSIGNMENT_NAMES.search(m.group(1).lower()):
+    if fam.back and not re.search(_ASSIGNMENT_NAMES, m.group(1).lower()):
         return None  # the anchor was part of another word (monkey, tokenizer...)
     check = fam.value_check
     if check is not None and not check(m.group(fam.group).decode("utf-8", "surrogatepass")):
@@ -325,11 +329,16 @@ def _match(fam: AnchoredFamily, raw: bytes, start: int) -> SecretSpan | None:
 
 
 class TokenFamily(NamedTuple):
-    """A family whose secrets are tokens: ``regex`` is searched in a triggering run."""
+    """A family whose secrets are tokens: ``pattern`` is searched in a triggering run."""
 
     family: str
     prefixes: tuple[bytes, ...]
-    regex: re.Pattern[bytes]
+    pattern: bytes
+
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        """``pattern`` compiled (on first use; ``re`` keeps it)."""
+        return re.compile(self.pattern)
 
 
 _W = rb"(?<![A-Za-z0-9_])"  # a token starts where identifier characters start
@@ -340,11 +349,7 @@ TOKEN_FAMILIES: tuple[TokenFamily, ...] = (
     TokenFamily(
         "github",
         (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
-        re.compile(
-            _W
-            + rb"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
-            + _E
-        ),
+        _W + rb"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + _E,
     ),
     TokenFamily(
         "gitlab",
@@ -363,69 +368,56 @@ TOKEN_FAMILIES: tuple[TokenFamily, ...] = (
                 b"agent",
             )
         ),
-        re.compile(_W + rb"gl(?:pat|dt|rt|ptt|soat|cbt|imt|ft|oas|agent)-[A-Za-z0-9_-]{20,}" + _EH),
+        _W + rb"gl(?:pat|dt|rt|ptt|soat|cbt|imt|ft|oas|agent)-[A-Za-z0-9_-]{20,}" + _EH,
     ),
     TokenFamily(
         "slack",
         (b"xoxb-", b"xoxp-", b"xoxa-", b"xoxo-", b"xoxr-", b"xoxs-", b"xapp-"),
-        re.compile(
-            _W + rb"(?:xox[bpaors]-[0-9]{6,}-[A-Za-z0-9-]{8,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{16,})"
-        ),
+        _W + rb"(?:xox[bpaors]-[0-9]{6,}-[A-Za-z0-9-]{8,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{16,})",
     ),
     TokenFamily(
         "jwt",
         (b"eyJ",),
-        re.compile(
-            rb"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
-            + _EH
-        ),
+        rb"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}" + _EH,
     ),
     TokenFamily(
         "aws",
         tuple(b"AKIA ASIA ABIA ACCA AGPA AIDA AIPA ANPA ANVA APKA AROA ASCA A3T".split()),
-        re.compile(
-            rb"(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA"
-            rb"|AROA|ASCA)[A-Z0-9]{16}(?![A-Za-z0-9])"
-        ),
+        rb"(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA"
+        rb"|AROA|ASCA)[A-Z0-9]{16}(?![A-Za-z0-9])",
     ),
     TokenFamily(
         "gcp",
         (b"AIza", b"GOCSPX-", b"ya29"),
-        re.compile(
-            _W
-            + rb"(?:AIza[0-9A-Za-z_-]{35}|GOCSPX-[0-9A-Za-z_-]{28})"
-            + _EH
-            + rb"|"
-            + _W
-            + rb"ya29\.[0-9A-Za-z_-]{20,}"
-        ),
+        _W
+        + rb"(?:AIza[0-9A-Za-z_-]{35}|GOCSPX-[0-9A-Za-z_-]{28})"
+        + _EH
+        + rb"|"
+        + _W
+        + rb"ya29\.[0-9A-Za-z_-]{20,}",
     ),
     TokenFamily(
         "azure",
         (),  # no fixed prefix: runs holding "Q~" are tested (see _token_spans)
-        re.compile(rb"(?<![\w~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])"),
+        rb"(?<![\w~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])",
     ),
     TokenFamily(
         "stripe",
         (b"sk_live_", b"sk_test_", b"rk_live_", b"rk_test_", b"whsec_"),
-        re.compile(
-            _W + rb"(?:(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}|whsec_[0-9A-Za-z]{24,})" + _E
-        ),
+        _W + rb"(?:(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}|whsec_[0-9A-Za-z]{24,})" + _E,
     ),
     TokenFamily(
         "anthropic",
         (b"sk-ant-",),
-        re.compile(_W + rb"sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{20,}" + _EH),
+        _W + rb"sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{20,}" + _EH,
     ),
     TokenFamily(
         "openai",
         (b"sk-",),
-        re.compile(
-            _W
-            + rb"(?:sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"
-            + rb"|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})"
-            + _EH
-        ),
+        _W
+        + rb"(?:sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"
+        + rb"|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})"
+        + _EH,
     ),
 )
 
@@ -457,11 +449,11 @@ _PART_TABLE = bytes(
 # The first three bytes of every prefix (all have at least three): a slice and a set
 # lookup per run, where bytes.startswith(tuple) pays a buffer request per prefix.
 _PREFIX3 = frozenset(p[:3] for p in _PREFIXES)
-_PREFIX_AT = re.compile(b"|".join(re.escape(p) for p in sorted(_PREFIXES, key=len, reverse=True)))
+_PREFIX_AT = b"|".join(re.escape(p) for p in sorted(_PREFIXES, key=len, reverse=True))
 
 
 def _starts_family(raw: bytes, at: int) -> bool:
-    return raw[at : at + 3] in _PREFIX3 and _PREFIX_AT.match(raw, at) is not None
+    return raw[at : at + 3] in _PREFIX3 and re.compile(_PREFIX_AT).match(raw, at) is not None
 
 
 def _triggers(raw: bytes, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
