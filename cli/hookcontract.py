@@ -56,8 +56,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from lsm import NamedTuple
 from lsm.errors import Error
-from lsm.record import NamedTuple
 
 if TYPE_CHECKING:
     from lsm import EventLog

@@ -63,6 +63,7 @@ from lsm.options import (
     StoreOptions,
 )
 from lsm.record import (
+    NamedTuple,
     Record,
     Struct,
     field,
@@ -174,6 +175,7 @@ __all__ = [
     "LineAttribution",
     "LineStats",
     "LogInfo",
+    "NamedTuple",
     "NetworkFilesystemError",
     "NotARepositoryError",
     "NotFoundError",
