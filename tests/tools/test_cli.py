@@ -85,6 +85,31 @@ def test_no_fail_reports_but_exits_zero(tmp_path: Path, capsys: pytest.CaptureFi
     assert "BUDGET BREACHED" in capsys.readouterr().out
 
 
+def test_gate_fails_only_on_the_gated_metrics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # CI's policy: peak RSS and ratios block, absolute wall times are reported.
+    config = _budgets(
+        tmp_path, TINY.replace("rss_mb = 1, wall_s = 0.001", "rss_mb = 500, wall_s = 0.001")
+    )
+    out_json = tmp_path / "out.json"
+    args = _args(tmp_path, config, "--profile", "tiny", "--json", str(out_json))
+    assert cli.main([*args, "--gate", "rss_mb,wall_s_ratio"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "BUDGET BREACHED" not in out
+    assert "over budget (report-only, not gated)  tiny-noop: noop wall_s" in out
+    doc = json.loads(out_json.read_text())
+    assert doc["breaches"] == [] and len(doc["report_only"]) == 1
+    # The same run gated on wall_s fails, and a gated RSS breach fails too.
+    assert cli.main([*args, "--gate", "wall_s"]) == cli.EXIT_BREACH
+    assert "BUDGET BREACHED  tiny-noop: noop wall_s" in capsys.readouterr().out
+    config = _budgets(tmp_path, TINY)
+    assert cli.main([*_args(tmp_path, config, "--profile", "tiny"), "--gate", "rss_mb"]) == 1
+    out = capsys.readouterr().out
+    assert "BUDGET BREACHED  tiny-noop: noop rss_mb" in out
+    assert "over budget (report-only, not gated)  tiny-noop: noop wall_s" in out
+
+
 def test_unmeasured_budget_fails_only_with_require_all(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -184,6 +184,7 @@ def paired_lines(cases: Sequence[Case], results: Sequence[ImplResult]) -> list[s
 def verdict_lines(verdict: Verdict, *, require_all: bool) -> list[str]:
     """The end-of-run summary: each breach with its amount, each failure."""
     lines = [f"BUDGET BREACHED  {b.message()}" for b in verdict.breaches]
+    lines += [f"over budget (report-only, not gated)  {b.message()}" for b in verdict.report_only]
     lines += [f"FAILED           {f}" for f in verdict.failures]
     tag = "NOT MEASURED (fails with --require-all)" if not require_all else "NOT MEASURED"
     lines += [f"{tag}  {u}" for u in verdict.unmeasured]
@@ -216,6 +217,7 @@ def json_document(
         ],
         "results": [r.to_json() for r in results],
         "breaches": [b.message() for b in verdict.breaches],
+        "report_only": [b.message() for b in verdict.report_only],
         "failures": verdict.failures,
         "unmeasured": verdict.unmeasured,
     }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 
 from tools.bench import stats
 from tools.bench.config import BUDGET_UNITS, Case, paired_key
@@ -37,9 +37,18 @@ class Verdict:
     breaches: list[Breach]
     failures: list[str]
     unmeasured: list[str]
+    #: Breaches of budgets that :meth:`gated` left out of the verdict: reported, never failing.
+    report_only: list[Breach] = field(default_factory=list)
 
     def failed(self, *, require_all: bool) -> bool:
         return bool(self.breaches or self.failures or (require_all and self.unmeasured))
+
+    def gated(self, metrics: Collection[str]) -> Verdict:
+        """The verdict where only breaches of ``metrics`` (``rss_mb``, ``wall_s_ratio``...)
+        fail; the others move to :attr:`report_only`. Failed runs still fail."""
+        keep = [b for b in self.breaches if b.metric in metrics]
+        moved = [b for b in self.breaches if b.metric not in metrics]
+        return Verdict(keep, self.failures, self.unmeasured, self.report_only + moved)
 
 
 def unit_of(metric: str) -> str:
