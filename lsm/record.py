@@ -26,7 +26,7 @@ class syntax and the same class (``collections.namedtuple`` with the body's
 methods and defaults), but the annotations are kept as the strings they
 are instead of being compiled one by one into ``typing.ForwardRef``
 objects, which made ``typing.NamedTuple`` about twice as slow to define a
-class with (~60 of them are on the hook path; docs/benchmarks.md, "Hook
+class with (the hook path defines 54; docs/benchmarks.md, "Hook
 start-up"). Type checkers see ``typing.NamedTuple`` itself.
 """
 

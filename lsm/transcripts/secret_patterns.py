@@ -44,7 +44,7 @@ the UTF-8 encoding of the text.
 
 The patterns are kept as their source and compiled where they are first
 used (``re.compile`` keeps what it compiled): compiling all of them took
-~6 ms of every Claude hook's start-up, most of which never needs one.
+~5 ms of every Claude hook's start-up, most of which never needs one.
 
 :func:`redact_patterns` masks what they find (``abcd********wxyz``, as git-ai
 does; a PEM block keeps its BEGIN and END lines). The tests hold a table of
