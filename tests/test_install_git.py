@@ -115,6 +115,30 @@ def test_default_pre_commit_runs_ckptlog_only_to_conclude_a_pick(tmp_path: Path)
     assert "CHERRY_PICK_HEAD" not in (_hooks_dir(sb) / "pre-commit").read_text()
 
 
+def test_a_rebase_starts_ckptlog_once_not_once_per_commit(tmp_path: Path) -> None:
+    """The sequencer's post-commit is filtered in the shell; post-rewrite moves every note."""
+    sb = _sandbox(tmp_path)
+    sb.ckptlog("install-hooks", "--git", "--no-notes-sync")
+    main = sb.git("branch", "--show-current")
+    sb.git("checkout", "-q", "-b", "topic")
+    keys = []
+    for n in range(3):
+        keys.append(sb.claude(f"f{n}.py", f"print({n})\n"))
+        sb.add(f"f{n}.py")
+        sb.commit(f"ai {n}")
+    sb.git("checkout", "-q", main)
+    (sb.root / "base.txt").write_text("base\n")
+    sb.add("base.txt")
+    sb.commit("base")
+    sb.git("checkout", "-q", "topic")
+    events = sb.root / ".git" / "ai" / "lsm" / "events.jsonl"
+    before = events.read_text().count('"post_commit"')
+    sb.git("rebase", "-q", main)
+    assert events.read_text().count('"post_commit"') == before  # no Python per pick
+    for n, rev in enumerate(["HEAD~2", "HEAD~1", "HEAD"]):
+        assert f"  {keys[n]} 1" in sb.attestations(rev)  # post-rewrite shifted each note
+
+
 def test_global_hooks_chain_the_repositorys_own(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path)
     home = tmp_path / "home"

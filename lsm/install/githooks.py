@@ -138,6 +138,20 @@ _PICK_FILTER = [
 ]
 
 
+#: post-commit: a rebase's own commits (the sequencer runs post-commit for each
+#: pick) are left to post-rewrite, which moves their notes in one batch; git-ai
+#: skips them too. Without this a 50-commit rebase started Python 50 times. A
+#: `git commit` the user runs while a rebase is stopped still goes through.
+_REBASE_FILTER = [
+    "ckptlog_wants() {",
+    '  [ -r "/proc/$PPID/cmdline" ] || return 0',
+    "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
+    '  [ "${1##*/}" = git ] || return 0',
+    '  [ "$2" != rebase ]',
+    "}",
+]
+
+
 def hook_script(name: str, ckptlog: str, prev: str, *, every_commit: bool = False) -> str:
     """The text of hook ``name``: chain to ``prev`` (a shell word), then run ckptlog.
 
@@ -146,7 +160,7 @@ def hook_script(name: str, ckptlog: str, prev: str, *, every_commit: bool = Fals
     """
     call = _ckptlog_call(name)
     gated = name == "reference-transaction"
-    if name == "pre-commit" and not every_commit:
+    if (name == "pre-commit" and not every_commit) or name == "post-commit":
         call = f"if ckptlog_wants; then {call}; fi"
     lines = [
         "#!/bin/sh",
@@ -168,6 +182,8 @@ def hook_script(name: str, ckptlog: str, prev: str, *, every_commit: bool = Fals
         lines += _REF_FILTER
     elif name == "pre-commit" and not every_commit:
         lines += _PICK_FILTER
+    elif name == "post-commit":
+        lines += _REBASE_FILTER
     if name in _STDIN_HOOKS:
         fed = f'{call} < "$input" || :'
         lines += [
