@@ -45,8 +45,12 @@ def verify(
     """Check every frame, pointer, blob and log of the store.
 
     Exits 1 if any error is found (warnings alone exit 0). With --fix the
-    index is rebuilt afterwards; no data is ever deleted. With --dual,
-    compare the working log with git-ai's checkpoints.jsonl instead.
+    index is rebuilt and damage mended: damaged bytes are copied to
+    quarantine/ and overwritten by a repair record of the same length (a
+    torn tail of the active segment is cut off), every intact record is
+    kept, and what was lost is listed ("info: repaired") and recorded in
+    the store; verify is green afterwards. With --dual, compare the working
+    log with git-ai's checkpoints.jsonl instead.
     """
     if dual:
         _verify_dual(location, fmt, log)
@@ -69,7 +73,7 @@ def verify(
         if not problems:
             click.echo("ok: no problems found")
         elif fix and errors:
-            click.echo("fixed: the index was rebuilt from the segments")
+            click.echo("fixed: the index was rebuilt from the segments and the damage mended")
     if errors and not fix:
         raise SystemExit(1)
 

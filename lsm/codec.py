@@ -19,7 +19,15 @@ from typing import Any, NamedTuple
 import cbor2
 import zstandard
 
-from lsm.frame import FLAG_DICT, FLAG_ZSTD, RecordType, encode_frame
+from lsm.frame import (
+    FLAG_DICT,
+    FLAG_ZSTD,
+    RecordType,
+    encode_frame,
+)
+from lsm.frame import (
+    FRAME_HEADER as FRAME_HEADER_BYTES,
+)
 from lsm.model import (
     AgentId,
     Attribution,
@@ -38,6 +46,7 @@ __all__ = [
     "KIND_BY_CODE",
     "KIND_CODE",
     "MAX_RECORD_BYTES",
+    "BatchRecord",
     "BlobRecord",
     "CheckpointRecord",
     "Codec",
@@ -45,6 +54,7 @@ __all__ = [
     "EventRecord",
     "InitialRecord",
     "RecordError",
+    "RepairRecord",
     "SegmentInfoRecord",
     "TranscriptRecord",
     "decode_path",
@@ -302,6 +312,28 @@ class SegmentInfoRecord(NamedTuple):
     created_ms: int
 
 
+class BatchRecord(NamedTuple):
+    """The marker of an atomic write: the next ``frames`` frames stand or fall together."""
+
+    frames: int
+
+
+class RepairRecord(NamedTuple):
+    """What a repair did, in two forms.
+
+    Written over damaged bytes (same length, so no offset moves), ``info``
+    holds ``next_seq``/``next_run`` (counters a later rebuild must not go
+    below), ``segment``, ``start``, ``end``, ``reason``, ``at``,
+    ``quarantine`` (the name of the copy of the original bytes) and
+    ``lost`` (what the bytes held), as far as the range has room. Appended
+    by the writer after a repair, it holds the whole account: the counters,
+    ``at``, ``repairs`` (every mended range) and ``lost_blobs`` (contents
+    that no record holds any more).
+    """
+
+    info: dict[str, Any]
+
+
 Record = (
     CheckpointRecord
     | EntryRecord
@@ -310,6 +342,8 @@ Record = (
     | InitialRecord
     | TranscriptRecord
     | SegmentInfoRecord
+    | BatchRecord
+    | RepairRecord
 )
 
 
@@ -490,6 +524,37 @@ class Codec:
             {"replaces": list(replaces), "policy": policy, "created": created_ms},
         )
 
+    @staticmethod
+    def batch_frame(frames: int) -> bytes:
+        """A BATCH marker for the ``frames`` frames that follow it (uncompressed)."""
+        return encode_frame(RecordType.BATCH, cbor2.dumps({"n": frames}), 0)
+
+    def repair_frame(self, info: Mapping[str, Any]) -> bytes:
+        """The REPAIR record a writer appends after a repair: its whole account."""
+        return self.pack(RecordType.REPAIR, dict(info))
+
+    @staticmethod
+    def repair_frames(length: int, info: Mapping[str, Any]) -> bytes:
+        """REPAIR frames exactly ``length`` bytes long (uncompressed), the first holding ``info``.
+
+        What does not fit is dropped from ``info`` (the list ``lost`` first,
+        then everything): the length is what must hold. ``length`` of 13 or
+        more always fits except 14 (a CBOR map cannot be 2 bytes long).
+
+        :raises ValueError: ``length`` cannot be filled.
+        """
+        out: list[bytes] = []
+        left = length
+        first = True
+        while left > 0:
+            size = min(left, 32 << 20)
+            if 0 < left - size < 13:
+                size = left - 13
+            out.append(_repair_frame(size, dict(info) if first else {}))
+            first = False
+            left -= size
+        return b"".join(out)
+
     # -- decoding
 
     def decode(self, rtype: int, obj: object) -> Record | None:
@@ -532,9 +597,51 @@ class Codec:
                 _req(obj, "policy", str),
                 _req(obj, "created", int),
             )
+        if rtype == RecordType.BATCH:
+            n = _req(obj, "n", int)
+            if n < 0:
+                raise RecordError("negative batch size")
+            return BatchRecord(n)
+        if rtype == RecordType.REPAIR:
+            return RepairRecord({k: v for k, v in obj.items() if isinstance(k, str) and k != "p"})
         if rtype & 0x80:
             return None
         raise RecordError(f"unknown record type 0x{rtype:02x}")
+
+
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for code, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * width):
+            return bytes([major << 5 | code]) + n.to_bytes(width, "big")
+    raise ValueError(n)
+
+
+def _repair_frame(length: int, info: dict[str, Any]) -> bytes:
+    """One REPAIR frame of exactly ``length`` bytes: ``info`` plus a ``pad`` byte string."""
+    payload_len = length - FRAME_HEADER_BYTES
+    while True:
+        body = cbor2.dumps(info)[1:] if info else b""
+        # {**info, "p": bytes(k)}: map head, info's pairs, "p", byte-string head, k bytes.
+        fixed = len(_cbor_head(5, len(info) + 1)) + len(body) + 2
+        for head in (1, 2, 3, 5, 9):
+            k = payload_len - fixed - head
+            if k >= 0 and len(_cbor_head(2, k)) == head:
+                payload = (
+                    _cbor_head(5, len(info) + 1) + body + b"\x61p" + _cbor_head(2, k) + bytes(k)
+                )
+                return encode_frame(RecordType.REPAIR, payload, 0)
+        if not info:
+            break
+        if info.get("lost"):
+            info["lost"] = info["lost"][: len(info["lost"]) // 2]
+        else:
+            info.popitem()
+    if payload_len in (1, 3):
+        # {} or {0: 0}: the shortest maps.
+        return encode_frame(RecordType.REPAIR, b"\xa0" if payload_len == 1 else b"\xa1\x00\x00", 0)
+    raise ValueError(f"a repair record cannot be {length} bytes long")
 
 
 def decode_checkpoint(obj: Mapping[str, Any]) -> CheckpointRecord:

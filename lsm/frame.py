@@ -90,6 +90,8 @@ class RecordType(enum.IntEnum):
     SEGMENT_INFO = 0x07  #: first frame of a compacted segment: what it replaces
     BLOCK = 0x08  #: a zstd-compressed run of uncompressed frames (compacted segments)
     NOTE = 0x81  #: free-form note; safe to ignore (also used as padding)
+    BATCH = 0x82  #: the next ``n`` frames are one atomic write (safe to ignore)
+    REPAIR = 0x83  #: written over damaged bytes by a repair: what was lost (safe to ignore)
 
 
 #: In a blocked segment a pointer's offset is ``block offset << BLOCK_SHIFT | offset

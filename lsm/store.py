@@ -336,15 +336,38 @@ class Store:
         """``path``'s newest entry in ``log`` (one index lookup plus one pread)."""
 
         def go() -> StoredEntry | None:
-            state = self.latest_state(log, path)
-            if state is None:
-                return None
-            return self._read_entry(state.pointer)
+            with self._engine.view() as v:
+                state = v.file_state(log, path)
+                if state is None:
+                    return None
+                group = v.checkpoint_pointer(state.run, state.seq)
+            return self._read_entry(state.pointer, path, state.seq, group)
 
         return self._retrying(go)
 
-    def _read_entry(self, ptr: Pointer) -> StoredEntry:
+    def _read_entry(self, ptr: Pointer, path: str, seq: int, group: Pointer | None) -> StoredEntry:
+        """The entry at ``ptr``, which must be ``path``'s entry of checkpoint ``seq``.
+
+        ``group`` is the index's pointer of that checkpoint in the same run:
+        the entry must lie inside it. Anything else means the index points at
+        another record (its values were damaged or swapped): the read raises
+        rather than return another file's or another log's entry.
+        """
         rec = self._engine.reader.read_typed(ptr, EntryRecord, "an entry")
+        if (
+            rec.seq != seq
+            or rec.entry.file != path
+            or group is None
+            or group.segment != ptr.segment
+            or not group.offset <= ptr.offset < group.offset + group.length
+        ):
+            raise CorruptRecordError(
+                f"the index names checkpoint {seq}'s entry of {path!r} here, but the frame is "
+                f"checkpoint {rec.seq}'s entry of {rec.entry.file!r}"
+                + ("" if group is not None else " and that checkpoint is not in the run"),
+                segment=ptr.segment,
+                offset=ptr.offset,
+            )
         return StoredEntry(rec.seq, rec.kind, rec.timestamp, rec.entry)
 
     def history_refs(self, log: str, path: str) -> list[tuple[int, HistoryRef]]:
@@ -362,14 +385,17 @@ class Store:
             yield self._retrying(functools.partial(self._entry_at, run, path, ref.seq, ref.pointer))
 
     def _entry_at(self, run: int, path: str, seq: int, ptr: Pointer) -> StoredEntry:
+        with self._engine.view() as v:
+            group = v.checkpoint_pointer(run, seq)
         try:
-            return self._read_entry(ptr)
+            return self._read_entry(ptr, path, seq, group)
         except SegmentGone:
             with self._engine.view() as v:
                 ref = v.history_ref(run, path, seq)
+                group = v.checkpoint_pointer(run, seq)
             if ref is None:
                 raise
-            return self._read_entry(ref.pointer)
+            return self._read_entry(ref.pointer, path, seq, group)
 
     def files(self, log: str) -> Iterator[FileState]:
         """The newest state of every file in ``log`` (index only), in path-key order."""
@@ -403,12 +429,20 @@ class Store:
 
     # ------------------------------------------------------------------ reads: checkpoints
 
-    def _read_group(self, ptr: Pointer) -> StoredCheckpoint:
+    def _read_group(self, ptr: Pointer, seq: int, run: int | None) -> StoredCheckpoint:
+        """The checkpoint group at ``ptr``, which must be checkpoint ``seq`` (of ``run``)."""
         records = self._engine.reader.read_records(ptr)
         head = records[0][1]
         if not isinstance(head, CheckpointRecord):
             raise CorruptRecordError(
                 "index points at a frame that is not a checkpoint",
+                segment=ptr.segment,
+                offset=ptr.offset,
+            )
+        if head.seq != seq or (run is not None and head.run != run):
+            raise CorruptRecordError(
+                f"the index names checkpoint {seq} here, but the frame is checkpoint "
+                f"{head.seq} of run {head.run}",
                 segment=ptr.segment,
                 offset=ptr.offset,
             )
@@ -456,13 +490,13 @@ class Store:
 
     def _group_at(self, run: int, seq: int, ptr: Pointer) -> StoredCheckpoint:
         try:
-            return self._read_group(ptr)
+            return self._read_group(ptr, seq, run)
         except SegmentGone:
             with self._engine.view() as v:
                 fresh = v.checkpoint_pointer(run, seq)
             if fresh is None:
                 raise
-            return self._read_group(fresh)
+            return self._read_group(fresh, seq, run)
 
     def checkpoint(self, seq: int) -> StoredCheckpoint | None:
         """The checkpoint with this seq, in whichever live log holds it."""
@@ -470,7 +504,7 @@ class Store:
         def go() -> StoredCheckpoint | None:
             with self._engine.view() as v:
                 ptr = v.find_checkpoint(seq)
-            return None if ptr is None else self._read_group(ptr)
+            return None if ptr is None else self._read_group(ptr, seq, None)
 
         return self._retrying(go)
 

@@ -15,8 +15,11 @@ wrong as a list of :class:`Problem` (empty = healthy):
 * working logs, runs and counters agree (``log-inconsistent``);
 * LMDB's own structure passes ``lmdb.verify`` (``lmdb-structure``).
 
-``fix=True`` then rebuilds the index from the segments, which copies
-unreadable bytes to ``quarantine/`` and never deletes data. The whole check
+``fix=True`` then rebuilds the index from the segments (lsm.rebuild):
+damaged bytes are copied to ``quarantine/`` and overwritten in place by
+REPAIR records of the same length (the active segment's torn tail is cut),
+every intact record is kept, and what was lost is recorded in the store
+and returned as ``repaired`` findings of severity ``info``. The whole check
 runs under the writer lock so that it sees a still store.
 """
 
@@ -32,6 +35,7 @@ from lsm.codec import (
     CheckpointRecord,
     EntryRecord,
     InitialRecord,
+    RepairRecord,
     TranscriptRecord,
 )
 from lsm.errors import CorruptRecordError
@@ -50,7 +54,8 @@ __all__ = ["Problem", "verify"]
 
 
 class Problem(NamedTuple):
-    """One finding. ``severity`` is ``error`` (data at risk) or ``warning``."""
+    """One finding. ``severity`` is ``error`` (data at risk), ``warning``, or
+    ``info`` (what ``fix`` mended and lost: never a failure)."""
 
     code: str
     severity: str
@@ -84,9 +89,33 @@ def verify(store: Store, *, fix: bool = False, lmdb_check: bool = True) -> list[
     with engine.writer() as w:
         problems = _check(engine, lmdb_check=lmdb_check)
         if fix and any(p.severity == "error" for p in problems):
-            w.rebuild_index()
+            report = w.rebuild_index()
             engine.reader.close()
+            problems += _repaired(report)
     return problems
+
+
+def _repaired(report: dict[str, Any]) -> list[Problem]:
+    """What a fix mended and lost, as ``info`` findings (they never fail a check)."""
+    out = []
+    for r in report["repairs"]:
+        lost = "; lost: " + ", ".join(r["lost"]) if r["lost"] else ""
+        how = {"cut": "cut off", "header": "header rewritten", "left": "left (too short)"}.get(
+            r["how"], "overwritten by a repair record"
+        )
+        out.append(
+            Problem(
+                "repaired",
+                "info",
+                f"bytes {r['start']}-{r['end']} ({r['reason']}) {how}{lost}; "
+                f"the original bytes are in {r['quarantine']}",
+                r["segment"],
+                r["start"],
+            )
+        )
+    for sha in report["lost_blobs"]:
+        out.append(Problem("repaired", "info", f"content {sha[:12]} was lost with the damage"))
+    return out
 
 
 def _check(engine: Engine, *, lmdb_check: bool) -> list[Problem]:
@@ -96,9 +125,12 @@ def _check(engine: Engine, *, lmdb_check: bool) -> list[Problem]:
         durable = v.meta(META_DURABLE, 0)
         live_runs = {run for run, _info in v.runs()}
         known_segments = dict(v.segments())
-    _check_segments(engine, out, active, durable, live_runs, known_segments)
+    # Blobs a repair recorded as lost with the damaged bytes (a warning: the
+    # loss is known and nothing can bring them back but a backup).
+    repaired_blobs: set[str] = set()
+    _check_segments(engine, out, active, durable, live_runs, known_segments, repaired_blobs)
     with engine.view() as v:
-        _check_pointers(engine, v, out)
+        _check_pointers(engine, v, out, repaired_blobs)
         _check_logs(v, out, live_runs)
     if lmdb_check:
         for msg in lmdb.verify.verify(str(engine.env.path)):  # type: ignore[no-untyped-call]
@@ -113,6 +145,7 @@ def _check_segments(
     durable: int,
     live_runs: set[int],
     known: dict[int, SegmentInfo],
+    repaired_blobs: set[str],
 ) -> None:
     replaced: set[int] = set()
     for info in known.values():
@@ -170,10 +203,13 @@ def _check_segments(
                     end,
                     scan,
                     dict_sha=dsha,
-                    resync=True,
                     blocked=header.blocked,
                 ):
                     if not isinstance(item, CheckpointGroup):
+                        if isinstance(item[0], RepairRecord):
+                            lost = item[0].info.get("lost_blobs")
+                            if isinstance(lost, list):
+                                repaired_blobs.update(str(sha) for sha in lost)
                         continue
                     h = item.header
                     if h.run in live_runs and v.checkpoint_pointer(h.run, h.seq) is None:
@@ -186,7 +222,7 @@ def _check_segments(
                                 item.pointer.offset,
                             )
                         )
-            for d in scan.damage:
+            for d in scan.ranges:
                 out.append(Problem("corrupt-frame", "error", d.reason, sid, d.start))
         finally:
             os.close(fd)
@@ -210,7 +246,9 @@ def _read(engine: Engine, ptr: Pointer, out: list[Problem], what: str) -> list[A
     return None
 
 
-def _check_pointers(engine: Engine, v: IndexView, out: list[Problem]) -> None:
+def _check_pointers(
+    engine: Engine, v: IndexView, out: list[Problem], repaired_blobs: set[str]
+) -> None:
     for run, seq, ptr in v.checkpoints_all():
         recs = _read(engine, ptr, out, f"checkpoint {seq}")
         if recs is None:
@@ -284,11 +322,13 @@ def _check_pointers(engine: Engine, v: IndexView, out: list[Problem]) -> None:
             # name one git-ai never wrote (a warning).
             info = v.run(run)
             imported_upto = info.last_imported_seq if info is not None else 0
+            known_loss = state.blob_sha in repaired_blobs
             out.append(
                 Problem(
                     "missing-blob",
-                    "error" if state.seq > imported_upto else "warning",
-                    f"{rec.entry.file}: content {state.blob_sha[:12]} is not stored",
+                    "error" if state.seq > imported_upto and not known_loss else "warning",
+                    f"{rec.entry.file}: content {state.blob_sha[:12]} is not stored"
+                    + (" (lost to damage; recorded by a repair)" if known_loss else ""),
                 )
             )
     for sha, bref in v.blobs():

@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 from lsm import killpoints
 from lsm.applier import Applier
 from lsm.codec import (
+    BatchRecord,
     BlobRecord,
     CheckpointRecord,
     EntryRecord,
     EventRecord,
     InitialRecord,
     Record,
+    RepairRecord,
     SegmentInfoRecord,
     TranscriptRecord,
 )
@@ -67,11 +69,11 @@ from lsm.recovery import (
     CheckpointGroup,
     ScannedItem,
     SegmentScan,
-    quarantine_bytes,
     scan_segment,
     tail_intact,
 )
-from lsm.segment import Pointer, SegmentWriter, create_segment, segment_path
+from lsm.repair import mend
+from lsm.segment import Pointer, SegmentWriter, create_segment, read_header, segment_path
 
 if TYPE_CHECKING:
     from lsm.engine import Engine
@@ -266,7 +268,11 @@ class Writer:
         size = seg.size()
         seen = (self._active, self._durable, self._tail)
         if size < self._durable or (
-            seen != self._checked and not tail_intact(seg.fd, self._tail, self._durable)
+            seen != self._checked
+            and (
+                not tail_intact(seg.fd, self._tail, self._durable)
+                or isinstance(read_header(seg.fd), str)
+            )
         ):
             # Bytes the index relies on are gone or changed (power loss with
             # durability=off, or outside damage): rebuild from what exists.
@@ -330,17 +336,43 @@ class Writer:
     # ------------------------------------------------------------------ recovery
 
     def _recover_tail(self, size: int) -> None:
+        """Index what a crashed writer left past the durable offset; cut a torn tail.
+
+        Complete units there were written (not acknowledged): they are
+        indexed. A torn tail (nothing valid after it) is copied to
+        quarantine and cut off, with any batch it cut; damage followed by
+        valid frames is mended in place (lsm.repair) and what follows kept.
+        """
         seg = self._seg_writer
         scan = SegmentScan()
-        items = list(scan_segment(seg.fd, self._active, self._codec, self._durable, size, scan))
-        quarantined = None
-        if scan.valid_end < size:
-            quarantined = quarantine_bytes(
-                self._engine.root, self._active, seg.fd, scan.valid_end, size
+        items = list(
+            scan_segment(
+                seg.fd,
+                self._active,
+                self._codec,
+                self._durable,
+                size,
+                scan,
+                torn_from=self._durable,
             )
-            seg.truncate(scan.valid_end, sync=self._engine.sync)
+        )
+        end = scan.tail.start if scan.tail is not None else size
+        counters = {"next_seq": self._next_seq, "next_run": self._next_run}
+        repairs = []
+        for d in scan.ranges:
+            repairs.append(
+                mend(
+                    self._engine.root,
+                    self._active,
+                    seg.fd,
+                    d,
+                    cut=d is scan.tail,
+                    counters=counters,
+                    sync=self._engine.sync,
+                )
+            )
+        if scan.tail is not None:
             killpoints.reached("recover.after_truncate")
-        end = scan.valid_end
 
         def fn(ap: Applier) -> None:
             for item in items:
@@ -349,7 +381,7 @@ class Writer:
             ap.set_meta(META_DURABLE, end)
             if items:
                 ap.set_meta(META_TAIL, scan.last_start)
-            self._touch_segment(ap, end, None, None, 0)
+            self._touch_segment(ap, end, scan.first_seq, scan.last_seq, scan.frames, scan.groups)
 
         self._write_index(fn)
         self._engine.events.record(
@@ -359,19 +391,41 @@ class Writer:
             size=size,
             indexed=len(items),
             valid_end=end,
-            quarantined=str(quarantined) if quarantined else None,
-            damage=[d.reason for d in scan.damage],
+            quarantined=repairs[-1].quarantine if repairs else None,
+            damage=[d.reason for d in scan.ranges],
+            repairs=[r.to_json() for r in repairs],
         )
         self._read_meta()
 
     def rebuild_index(self) -> dict[str, Any]:
-        """Recreate the whole index from the segments (see lsm.rebuild)."""
+        """Recreate the whole index from the segments (see lsm.rebuild).
+
+        When the rebuild mended damage, its account (every range, what was
+        lost, the counters) is appended as one REPAIR record, so that it
+        survives the next rebuild too.
+        """
         report = rebuild(self._engine)
         if self._seg is not None:
             self._seg.close()
             self._seg = None
         self._read_meta()
         self._open_active()
+        if report["repairs"]:
+            info = {
+                "next_seq": self._next_seq,
+                "next_run": self._next_run,
+                "at": _now_ms(),
+                "repairs": report["repairs"],
+                "lost_blobs": report["lost_blobs"],
+            }
+            p = _Pending()
+            p.add(_Unit(RepairRecord(info), [self._codec.repair_frame(info)]))
+            # A rebuild runs inside refresh() too, before the session begins.
+            session, self._session = self._session, True
+            try:
+                self._commit(p)
+            finally:
+                self._session = session
         return report
 
     # ------------------------------------------------------------------ commit
@@ -407,7 +461,15 @@ class Writer:
             return
         seg = self._seg_writer
         offset = self._durable
-        data = b"".join(f for unit in p.units for f in unit.frames)
+        # A commit of several records that are not all blobs (a batch; a new
+        # log's create event and first checkpoint; a merge and its INITIAL)
+        # is one unit for recovery: behind a BATCH marker, a torn write of it
+        # loses all of it, never a part.
+        frames = [f for unit in p.units for f in unit.frames]
+        if sum(1 for u in p.units if not isinstance(u.record, BlobRecord)) > 1:
+            frames.insert(0, self._codec.batch_frame(len(frames)))
+        marker = len(frames[0]) if len(frames) > sum(len(u.frames) for u in p.units) else 0
+        data = b"".join(frames)
         try:
             end = seg.append(data, offset, sync=self._engine.sync)
         except OSError as exc:
@@ -421,13 +483,13 @@ class Writer:
         seqs = [
             u.record.seq
             for u in p.units
-            if not isinstance(u.record, BlobRecord | SegmentInfoRecord)
+            if not isinstance(u.record, BlobRecord | SegmentInfoRecord | RepairRecord | BatchRecord)
         ]
-        n_frames = sum(len(u.frames) for u in p.units)
+        n_frames = sum(len(u.frames) for u in p.units) + (1 if marker else 0)
         n_groups = sum(1 for u in p.units if isinstance(u.record, CheckpointRecord))
 
         def fn(ap: Applier) -> None:
-            pos = offset
+            pos = offset + marker
             for unit in p.units:
                 tail[0] = pos
                 ptrs = []

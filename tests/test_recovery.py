@@ -14,6 +14,7 @@ from lsm import CorruptRecordError, Store, StoreOptions
 from lsm.codec import Codec
 from lsm.recovery import SegmentScan, scan_segment
 from lsm.segment import ScannedFrame, read_header, scan_frames
+from lsm.verify import verify
 from tests.engine_util import assert_healthy, make_checkpoint
 
 
@@ -157,7 +158,16 @@ def _scan_finds_damage(seg: Path) -> bool:
         if isinstance(read_header(fd), str):
             return True
         scan = SegmentScan()
-        list(scan_segment(fd, 1, Codec(), 80, os.fstat(fd).st_size, scan, resync=True))
+        list(
+            scan_segment(
+                fd,
+                1,
+                Codec(),
+                80,
+                os.fstat(fd).st_size,
+                scan,
+            )
+        )
         return bool(scan.damage)
     finally:
         os.close(fd)
@@ -198,18 +208,62 @@ def test_every_bit_flip_of_a_sealed_segment(tmp_path: Path) -> None:
     _flip_bits(tmp_path, 1)
 
 
-def test_rebuild_skips_and_quarantines_corruption_in_sealed_segment(tmp_path: Path) -> None:
+def test_rebuild_mends_corruption_in_sealed_segment_in_place(tmp_path: Path) -> None:
     seg, expected, _blobs = _sealed_store(tmp_path / "s")
     data = bytearray(seg.read_bytes())
     data[len(data) // 2] ^= 0x10
     seg.write_bytes(bytes(data))
     with Store.open(tmp_path / "s") as s:
         report = s.rebuild_index()
-        assert report["damaged_ranges"] >= 1 and report["quarantined"]
+        assert report["damaged_ranges"] == 1 and report["quarantined"]
+        (repair,) = report["repairs"]
+        assert repair["how"] == "padded" and repair["lost"]
         got = {c.seq: c.checkpoint for c in s.checkpoints("base")}
-        assert got and len(got) < len(expected)
+        assert got and len(got) == len(expected) - 1
         for seq, cp in got.items():
             assert expected[seq] == cp
-        assert seg.read_bytes() == bytes(data)  # a sealed segment is never modified
+        # Only the damaged range changed: it holds a REPAIR record of the same
+        # length now, and quarantine holds the original bytes.
+        mended = seg.read_bytes()
+        start, end = repair["start"], repair["end"]
+        assert start <= len(data) // 2 < end and len(mended) == len(data)
+        assert mended[:start] == data[:start] and mended[end:] == data[end:]
+        assert Path(repair["quarantine"]).read_bytes() == bytes(data[start:end])
+        assert [p for p in verify(s) if p.severity == "error"] == []
         cp, blobs = make_checkpoint("b", 999, "new.txt")
         s.append("base", cp, blobs=blobs)
+
+
+def test_a_torn_batch_is_indexed_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Writer.batch() behind its BATCH marker: a write cut at any byte loses all of it."""
+    before = tmp_path / "before"
+    with Store.open(before) as s:
+        cp, blobs = make_checkpoint("t", 0, "f.txt", attrs=1)
+        s.append("base", cp, blobs=blobs)
+    after = tmp_path / "after"
+    shutil.copytree(before, after)
+    with Store.open(after) as s, s.writer() as w, w.batch():
+        w.create_log("other")
+        for i in range(1, 4):
+            cp, blobs = make_checkpoint("t", i, f"f{i}.txt", attrs=1)
+            w.append("other", cp, blobs=blobs)
+        w.rename_log("base", "moved")
+    seg = "segments/00000001.seg"
+    start = (before / seg).stat().st_size
+    written = (after / seg).read_bytes()
+    assert len(written) > start
+    work = tmp_path / "work"
+    for cut in [*range(start, len(written), 3), len(written)]:
+        if work.exists():
+            shutil.rmtree(work)
+        shutil.copytree(before, work)
+        (work / seg).write_bytes(written[:cut])
+        with Store.open(work) as s:
+            logs = sorted(info.name for info in s.logs())
+            if cut == len(written):
+                assert logs == ["moved", "other"], cut  # the whole batch was written
+                assert s.count_checkpoints("other") == 3
+            else:
+                assert logs == ["base"], cut  # torn: nothing of it
+                assert s.count_checkpoints("base") == 1
+            assert_healthy(s)

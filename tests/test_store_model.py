@@ -1,9 +1,10 @@
 """The store against a plain in-memory model (hypothesis stateful testing).
 
 Any sequence of appends across logs and files, blob puts, log renames and
-merges, archives, resets, INITIAL updates, close/reopen and index rebuilds
-must leave ``latest``, ``history``, ``checkpoints``, blobs and INITIAL
-exactly as the model says.
+merges, archives, resets, INITIAL updates, close/reopen, index rebuilds and
+damage to a checkpoint followed by ``verify --fix`` must leave ``latest``,
+``history``, ``checkpoints``, blobs and INITIAL exactly as the model says
+(which loses exactly the damaged checkpoint).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from lsm import (
     Store,
     StoreOptions,
 )
+from lsm.verify import verify
 from lsm.writer import merge_initial
 
 LOGS = st.sampled_from(["a" * 40, "b" * 40, "initial", "old-" + "a" * 40])
@@ -137,6 +139,34 @@ class StoreModel(RuleBasedStateMachine):
     @rule()
     def rebuild(self) -> None:
         self.store.rebuild_index()
+
+    @rule(pick=st.integers(0, 10**6), where=st.integers(0, 10**6))
+    def damage_and_repair(self, pick: int, where: int) -> None:
+        """Flip a byte of one checkpoint's header frame, then ``verify --fix``.
+
+        The model loses exactly that checkpoint: everything else (its entries'
+        blobs, the logs, INITIAL, the checkpoints after it) stays.
+        """
+        live = [(log, i) for log, cps in self.logs.items() for i in range(len(cps))]
+        if not live:
+            return
+        log, i = live[pick % len(live)]
+        seq = self.logs[log][i][0]
+        with self.store.engine.view() as v:
+            ptr = v.find_checkpoint(seq)
+        assert ptr is not None
+        seg = self.dir / "segments" / f"{ptr.segment:08d}.seg"
+        with open(seg, "r+b") as f:
+            head = f.read()[ptr.offset : ptr.offset + 12]
+            length = int.from_bytes(head[4:8], "little")
+            pos = ptr.offset + 12 + where % length
+            f.seek(pos)
+            byte = f.read(1)
+            f.seek(pos)
+            f.write(bytes([byte[0] ^ 0x5A]))
+        verify(self.store, fix=True)
+        assert [p for p in verify(self.store) if p.severity == "error"] == []
+        del self.logs[log][i]
 
     @invariant()
     def matches_model(self) -> None:

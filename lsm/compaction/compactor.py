@@ -430,7 +430,14 @@ def _blobs_referenced_since(
         end = durable if sid == active else os.fstat(fd).st_size
         scan = SegmentScan()
         for item in scan_segment(
-            fd, sid, engine.codec, start, end, scan, resync=True, blocked=header.blocked
+            fd,
+            sid,
+            engine.codec,
+            start,
+            end,
+            scan,
+            dict_sha=header.dict_sha if header.has_dict else None,
+            blocked=header.blocked,
         ):
             records = (
                 [e for e, _p in item.entries] if isinstance(item, CheckpointGroup) else [item[0]]
@@ -519,7 +526,7 @@ def compact(
     retention_s: float | None = None,
     seal_active: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    block_bytes: int = 256 << 10,
+    block_bytes: int = 0,
     output_segment_bytes: int = 64 << 20,
 ) -> CompactionReport:
     """Compact every sealed segment of ``store`` under ``policy`` (default ``git-ai``).
@@ -528,6 +535,10 @@ def compact(
     :param seal_active: first seal the active segment, so that everything
         written so far is compacted (``ckptlog compact`` does; auto runs don't).
     :param progress: called with (bytes done, bytes total) of the inputs.
+    :param block_bytes: bytes of records packed into one zstd block; 0 (the
+        default) puts each unit (a checkpoint with its entries, or one
+        record) in a block of its own, so that damage to a block costs the
+        unit it hits and nothing else (the dictionary keeps the ratio).
     :raises CompactionBusyError: another compaction is running.
     :raises CorruptionError: an input segment is damaged (nothing changed;
         run ``verify --fix`` first).

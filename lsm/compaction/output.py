@@ -83,7 +83,7 @@ class BlockWriter:
         *,
         dict_data: bytes | None,
         dict_sha: bytes,
-        block_bytes: int = 256 << 10,
+        block_bytes: int = 0,
         segment_bytes: int = 64 << 20,
         level: int = 3,
         sync: bool = True,
