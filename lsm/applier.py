@@ -258,12 +258,12 @@ class Applier:
                 stats.deletions + (old.deletions if old else 0),
                 rec.seq if newer or old is None else old.seq,
             )
-            self._put("agents", key, fact.encode())
+            self._put("agents", key, fact.encode(rec.run))
         if cp.kind is CheckpointKind.KNOWN_HUMAN:
             key = agent_key(rec.run, AGENT_HUMAN, human_short_hash(cp.author))
             old = self.view.agent(key)
             if old is None or rec.seq < old.seq:
-                self._put("agents", key, AgentFact(cp.author, seq=rec.seq).encode())
+                self._put("agents", key, AgentFact(cp.author, seq=rec.seq).encode(rec.run))
 
     def _count_run(self, rec: CheckpointRecord) -> None:
         info = self.view.run(rec.run) or RunInfo(log=rec.log)
@@ -272,7 +272,7 @@ class Applier:
             info = info._replace(last_imported_seq=max(info.last_imported_seq, rec.seq))
         else:
             info = info._replace(last_native_seq=max(info.last_native_seq, rec.seq))
-        self._put("runs", run_key(rec.run), info.encode())
+        self._put("runs", run_key(rec.run), info.encode(rec.run))
 
     def blob(
         self, rec: BlobRecord, ptr: Pointer, size: int | None = None, *, replace: bool = False
@@ -309,7 +309,7 @@ class Applier:
     # -- order-dependent records (lifecycle)
 
     def _put_log(self, name: str, entry: LogEntry) -> None:
-        self._put("logs", log_key(name), entry.encode())
+        self._put("logs", log_key(name), entry.encode(name))
 
     def _drop_runs(self, runs: tuple[int, ...]) -> None:
         # A dropped run's records stay in their segments (compaction reclaims
@@ -331,7 +331,7 @@ class Applier:
     def _new_run(self, run: int, log: str, at: int) -> None:
         self._saw_run(run)
         info = self.view.run(run) or RunInfo()
-        self._put("runs", run_key(run), info._replace(log=log, created=at).encode())
+        self._put("runs", run_key(run), info._replace(log=log, created=at).encode(run))
 
     def event(self, rec: EventRecord) -> None:
         """Apply a lifecycle event (must be called in ``seq`` order)."""

@@ -14,6 +14,7 @@ writes from one thread at a time).
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,9 +80,16 @@ class Engine:
             # Opening the named databases takes an LMDB write transaction:
             # only under LOCK, so that it waits on a deadline, never on LMDB.
             try:
+                started = time.monotonic()
                 self.lock.acquire(opts.lock_timeout)
                 try:
-                    env.open_databases(create_missing=lambda _missing: False)
+                    # The first write transaction of the process: if a
+                    # process outside ckptlog holds LMDB's writer mutex, give
+                    # up within the lock deadline instead of waiting on it.
+                    env.open_databases(
+                        create_missing=lambda _missing: False,
+                        deadline=max(opts.lock_timeout - (time.monotonic() - started), 0.5),
+                    )
                 finally:
                     self.lock.release()
             except BaseException:

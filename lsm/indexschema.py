@@ -131,7 +131,18 @@ def _layout(fn: Callable[_P, _R]) -> Callable[_P, _R]:
             return fn(*args, **kwargs)
         except IndexValueError:
             raise
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError, struct.error) as exc:
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            IndexError,
+            AttributeError,
+            struct.error,
+            cbor2.CBORError,
+            EOFError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
             raise IndexValueError(f"{fn.__qualname__}: {exc}") from None
 
     return decode
@@ -294,6 +305,10 @@ def session_run_key(agent: str, session: str, run: int) -> bytes:
 # --------------------------------------------------------------------------- values
 
 
+def _name_bytes(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
+
+
 class LogEntry(NamedTuple):
     """A ``logs`` value: one working log.
 
@@ -309,10 +324,15 @@ class LogEntry(NamedTuple):
     initial_seq: int | None = None
     import_state: Any = None
 
-    def encode(self) -> bytes:
-        """CBOR map ``{runs, created, archived, initial, initial_seq, import}``."""
+    def encode(self, name: str | None = None) -> bytes:
+        """CBOR map ``{runs, created, archived, initial, initial_seq, import, name}``.
+
+        ``name`` (the key's log name, as bytes) is echoed so that a read can
+        tell a value that is not its key's (damaged or swapped).
+        """
         return dumps(
             {
+                **({"name": _name_bytes(name)} if name is not None else {}),
                 "runs": list(self.runs),
                 "created": self.created,
                 "archived": self.archived,
@@ -324,9 +344,11 @@ class LogEntry(NamedTuple):
 
     @classmethod
     @_layout
-    def decode(cls, raw: bytes | memoryview) -> LogEntry:
-        """Inverse of :meth:`encode`."""
+    def decode(cls, raw: bytes | memoryview, name: str | None = None) -> LogEntry:
+        """Inverse of :meth:`encode`; with ``name``, the echo (if any) must match it."""
         m = loads(raw)
+        if name is not None and "name" in m and m["name"] != _name_bytes(name):
+            raise ValueError(f"the value of log {name!r} belongs to another log")
         initial = m.get("initial")
         return cls(
             runs=tuple(int(r) for r in m["runs"]),
@@ -353,14 +375,18 @@ class AgentFact(NamedTuple):
     deletions: int = 0
     seq: int = 0
 
-    def encode(self) -> bytes:
-        """CBOR ``[tool, id, model, additions, deletions, seq]``."""
-        return dumps(list(self))
+    def encode(self, run: int | None = None) -> bytes:
+        """CBOR ``[tool, id, model, additions, deletions, seq]`` (``+ [run]``, echoed)."""
+        return dumps([*self, *([run] if run is not None else [])])
 
     @classmethod
-    def decode(cls, raw: bytes | memoryview) -> AgentFact:
-        """Inverse of :meth:`encode`."""
-        tool, ident, model, adds, dels, seq = loads(raw)
+    @_layout
+    def decode(cls, raw: bytes | memoryview, run: int | None = None) -> AgentFact:
+        """Inverse of :meth:`encode`; with ``run``, the echo (if any) must match it."""
+        items = loads(raw)
+        tool, ident, model, adds, dels, seq = items[:6]
+        if run is not None and len(items) > 6 and items[6] != run:
+            raise ValueError(f"the agent fact of run {run} belongs to run {items[6]}")
         return cls(str(tool), str(ident), str(model), int(adds), int(dels), int(seq))
 
 
@@ -374,15 +400,20 @@ class RunInfo(NamedTuple):
     last_native_seq: int = 0
     last_imported_seq: int = 0
 
-    def encode(self) -> bytes:
-        """CBOR map of the fields."""
-        return dumps(self._asdict())
+    def encode(self, run: int | None = None) -> bytes:
+        """CBOR map of the fields (and ``run``, the key's run id, echoed)."""
+        return dumps({**self._asdict(), **({"run": run} if run is not None else {})})
 
     @classmethod
     @_layout
-    def decode(cls, raw: bytes | memoryview) -> RunInfo:
-        """Inverse of :meth:`encode` (missing fields take their defaults)."""
+    def decode(cls, raw: bytes | memoryview, run: int | None = None) -> RunInfo:
+        """Inverse of :meth:`encode` (missing fields take their defaults).
+
+        With ``run``, the echo (if any) must match it.
+        """
         m = loads(raw)
+        if run is not None and "run" in m and m["run"] != run:
+            raise ValueError(f"the value of run {run} belongs to run {m['run']}")
         return cls(
             log=str(m.get("log") or ""),
             created=int(m.get("created") or 0),

@@ -19,6 +19,7 @@ from typing import Any
 
 import lmdb
 
+from lsm.ids import session_id
 from lsm.indexschema import (
     AGENT_HUMAN,
     AGENT_SESSION,
@@ -26,6 +27,7 @@ from lsm.indexschema import (
     AgentFact,
     BlobRef,
     HistoryRef,
+    IndexValueError,
     LatestValue,
     LogEntry,
     RunInfo,
@@ -114,12 +116,13 @@ class IndexView:
     def log(self, name: str) -> LogEntry | None:
         """One working log, or None."""
         raw = self._get("logs", log_key(name))
-        return None if raw is None else LogEntry.decode(raw)
+        return None if raw is None else LogEntry.decode(raw, name)
 
     def logs(self) -> Iterator[tuple[str, LogEntry]]:
         """Every working log, by name."""
         for key, val in self._scan("logs", b""):
-            yield log_name(key), LogEntry.decode(val)
+            name = log_name(key)
+            yield name, LogEntry.decode(val, name)
 
     def runs_of(self, log: str) -> tuple[int, ...]:
         """The log's runs, oldest first (empty if the log does not exist)."""
@@ -129,12 +132,13 @@ class IndexView:
     def run(self, run: int) -> RunInfo | None:
         """One run's counters, or None."""
         raw = self._get("runs", run_key(run))
-        return None if raw is None else RunInfo.decode(raw)
+        return None if raw is None else RunInfo.decode(raw, run)
 
     def runs(self) -> Iterator[tuple[int, RunInfo]]:
         """Every live run."""
         for key, val in self._scan("runs", b""):
-            yield key_run(key), RunInfo.decode(val)
+            run = key_run(key)
+            yield run, RunInfo.decode(val, run)
 
     def log_info(self, name: str, entry: LogEntry) -> LogInfo:
         """The public description of a log (its checkpoint count from the run counters)."""
@@ -185,7 +189,21 @@ class IndexView:
                 break
         if found is None:
             return None
+        self._check_latest(found[0], latest_key(found[0], path)[8:], found[1])
         return _file_state(path, found[0], found[1], ai)
+
+    def _check_latest(self, run: int, pk: bytes, value: LatestValue) -> None:
+        """A ``latest`` value must name an entry of its own file: ``history`` has that key.
+
+        One lookup; it catches a value that belongs to another file or run
+        (damaged or swapped), which no segment read would see for the reads
+        that answer from the index alone (``files``, ``latest_state``).
+        """
+        if self._get("history", run_key(run) + pk + u64(value.seq)) is None:
+            raise IndexValueError(
+                f"the latest value of a file of run {run} names seq {value.seq}, "
+                "which holds no entry of that file"
+            )
 
     def files(self, log: str) -> list[FileState]:
         """The newest state of every file in ``log``, in path-key order."""
@@ -195,6 +213,8 @@ class IndexView:
                 prev = merged.get(pk)
                 ai = value.ai_touched or (prev is not None and prev[3])
                 merged[pk] = (path_of_key(pk, value.full_path), run, value, ai)
+        for pk, (_path, run, value, _ai) in merged.items():
+            self._check_latest(run, pk, value)
         return [_file_state(*merged[pk]) for pk in sorted(merged)]
 
     def history_refs(self, log: str, path: str) -> list[tuple[int, HistoryRef]]:
@@ -324,7 +344,12 @@ class IndexView:
     def session(self, agent: str, session: str) -> dict[str, Any] | None:
         """One agent session's transcript state, or None."""
         raw = self._get("sessions", session_key(agent, session))
-        return None if raw is None else dict(loads(raw))
+        if raw is None:
+            return None
+        state = dict(loads(raw))
+        if state.get("agent", agent) != agent or state.get("session", session) != session:
+            raise IndexValueError(f"the state of session {agent}/{session} is another session's")
+        return state
 
     def sessions(self) -> Iterator[dict[str, Any]]:
         """Every agent session's transcript state."""
@@ -357,7 +382,12 @@ class IndexView:
         prefix = agent_prefix(run)
         for key, raw in self._scan("agents", prefix):
             kind = key[8:9]
-            yield kind, key[9:].decode("utf-8", "surrogateescape"), AgentFact.decode(raw)
+            ident = key[9:].decode("utf-8", "surrogateescape")
+            fact = AgentFact.decode(raw, run)
+            if kind == AGENT_SESSION and session_id(fact.tool, fact.id) != ident:
+                # The value must be its key's session (a damaged or swapped value is not).
+                raise IndexValueError(f"the fact of session {ident} names another agent")
+            yield kind, ident, fact
 
     def commit_facts(self, log: str, *, also: Collection[str] | None = None) -> CommitFacts | None:
         """``log``'s commit-time facts, or None when this index does not keep them.
@@ -370,6 +400,7 @@ class IndexView:
         merged: dict[bytes, tuple[str, LatestValue, bool]] = {}
         for run in runs:
             for pk, value in self.latest_of_run(run):
+                self._check_latest(run, pk, value)
                 prev = merged.get(pk)
                 flag = self.needs_post(run, pk) or (prev is not None and prev[2])
                 merged[pk] = (path_of_key(pk, value.full_path), value, flag)

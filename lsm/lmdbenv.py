@@ -42,12 +42,18 @@ from lsm.errors import (
     StoreAccessError,
     StoreError,
     StoreFullError,
+    StoreLockedError,
 )
 from lsm.fsutil import PRIVATE_FILE, make_private, private_mkdir
 
 __all__ = ["LmdbEnv", "index_error", "move_index_aside"]
 
 T = TypeVar("T")
+
+
+class _Abandoned(Exception):
+    """A write transaction that began after its caller had given up on it."""
+
 
 _FULL_TEXTS = tuple(os.strerror(e) for e in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO))
 _ACCESS_TEXTS = tuple(os.strerror(e) for e in (errno.EACCES, errno.EPERM, errno.EROFS))
@@ -68,13 +74,16 @@ _DAMAGE = (
 class _Shared:
     """One process's open environment and its database handles."""
 
-    __slots__ = ("dbs", "env", "read_only", "users")
+    __slots__ = ("abandoned", "dbs", "env", "read_only", "users")
 
     def __init__(self, env: lmdb.Environment, read_only: bool) -> None:
         self.env = env
         self.read_only = read_only
         self.users = 0
         self.dbs: dict[str, lmdb._Database] = {}
+        #: a helper thread still waits in LMDB for the writer mutex: closing
+        #: the environment under it is undefined, so it stays open until exit
+        self.abandoned = False
 
 
 # One environment per (path, pid): LMDB must not be opened twice in a process.
@@ -228,7 +237,11 @@ class LmdbEnv:
                 self.dbs[name] = self.env.open_db(name.encode(), create=False)
         except lmdb.NotFoundError:
             self.dbs.clear()
-            if not self._present_names():
+            try:
+                present = self._present_names()
+            except lmdb.Error as exc:
+                raise index_error(exc, self.path) from None
+            if not present:
                 raise NotFoundError(f"the index {self.path} is empty") from None
             raise IndexCorruptError(
                 f"the index {self.path} lacks one of its databases ({name})"
@@ -253,8 +266,12 @@ class LmdbEnv:
         """True once the named databases are open in this process."""
         return bool(self.dbs)
 
-    def open_databases(self, *, create_missing: Callable[[set[str]], bool]) -> None:
+    def open_databases(
+        self, *, create_missing: Callable[[set[str]], bool], deadline: float | None = None
+    ) -> None:
         """Open the named databases in one write transaction; the caller holds ``LOCK``.
+
+        ``deadline`` bounds the wait for LMDB's writer mutex (see :meth:`write`).
 
         A fresh environment gets all of them. If some exist and others do
         not, ``create_missing(missing names)`` decides: True creates them (an
@@ -278,7 +295,7 @@ class LmdbEnv:
                 self.dbs[name] = self.env.open_db(name.encode(), txn=txn, create=True)
 
         try:
-            self.write(fn)
+            self.write(fn, deadline=deadline)
         except BaseException:
             self.dbs.clear()
             raise
@@ -309,7 +326,7 @@ class LmdbEnv:
         except lmdb.Error as exc:
             raise index_error(exc, self.path) from None
 
-    def write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
+    def write(self, fn: Callable[[lmdb.Transaction], T], *, deadline: float | None = None) -> T:
         """Run ``fn`` in one write transaction and commit it; atomic.
 
         On ``MapFullError`` the transaction is aborted, the map doubled and
@@ -317,10 +334,23 @@ class LmdbEnv:
         transaction it is given. A commit that fails with an I/O error
         (LMDB reports a full disk as EIO) raises StoreFullError; damage
         raises IndexCorruptError; nothing of the transaction is visible.
+
+        :param deadline: seconds to wait for LMDB's writer mutex. LMDB has
+            no timed wait: the transaction then runs on a helper thread, and
+            if it has not begun by the deadline it is abandoned (it aborts
+            as soon as it does begin) and StoreLockedError is raised. Our
+            writers take a write transaction only under ``LOCK``, so only a
+            foreign process can hold one while we hold ``LOCK``; the
+            engine asks for a deadline on its first write of each process.
         """
         self._check()
         if self.read_only:
             raise StoreError("the index is open read-only")
+        if deadline is None:
+            return self._write(fn, None)
+        return self._write_within(fn, deadline)
+
+    def _write(self, fn: Callable[[lmdb.Transaction], T], gate: Callable[[], bool] | None) -> T:
         for _attempt in range(32):
             try:
                 txn = self.env.begin(write=True)
@@ -329,6 +359,11 @@ class LmdbEnv:
                 continue
             except lmdb.Error as exc:
                 raise index_error(exc, self.path) from None
+            if gate is not None:
+                if not gate():
+                    txn.abort()
+                    raise _Abandoned
+                gate = None
             try:
                 result = fn(txn)
                 txn.commit()
@@ -347,6 +382,49 @@ class LmdbEnv:
                 raise
         raise StoreError("the index could not grow to fit the transaction")
 
+    def _write_within(self, fn: Callable[[lmdb.Transaction], T], deadline: float) -> T:
+        guard = _thread.allocate_lock()
+        done = _thread.allocate_lock()
+        done.acquire()
+        state = ["waiting"]  # -> "running" (the transaction began) or "abandoned"
+        out: list[T] = []
+        err: list[BaseException] = []
+
+        def gate() -> bool:
+            with guard:
+                if state[0] == "abandoned":
+                    return False
+                state[0] = "running"
+                return True
+
+        def work() -> None:
+            try:
+                out.append(self._write(fn, gate))
+            except _Abandoned:
+                pass
+            except BaseException as exc:  # handed to the waiting thread
+                err.append(exc)
+            finally:
+                done.release()
+
+        _thread.start_new_thread(work, ())
+        if not done.acquire(timeout=max(deadline, 0.0)):
+            with guard:
+                if state[0] == "waiting":
+                    state[0] = "abandoned"
+                    self._shared.abandoned = True
+                    raise StoreLockedError(
+                        f"another process holds the index's write transaction ({self.path}) "
+                        f"past the {deadline:.1f} s deadline",
+                        hint="A process outside ckptlog (or a hung one) has the LMDB index "
+                        "open for writing; the checkpoint was skipped. Look for it with "
+                        f"`fuser {self.path}/lock.mdb`.",
+                    )
+            done.acquire()  # it began in time: let it finish
+        if err:
+            raise err[0]
+        return out[0]
+
     def map_size(self) -> int:
         """The current map size in bytes."""
         return int(self.env.info()["map_size"])
@@ -363,7 +441,7 @@ class LmdbEnv:
             shared.users -= 1
             if shared.users <= 0:
                 del _ENVS[self._key]
-                if os.getpid() == self._pid:
+                if os.getpid() == self._pid and not shared.abandoned:
                     shared.env.close()
 
     @property

@@ -336,35 +336,27 @@ class Store:
         """``path``'s newest entry in ``log`` (one index lookup plus one pread)."""
 
         def go() -> StoredEntry | None:
-            with self._engine.view() as v:
-                state = v.file_state(log, path)
-                if state is None:
-                    return None
-                group = v.checkpoint_pointer(state.run, state.seq)
-            return self._read_entry(state.pointer, path, state.seq, group)
+            state = self.latest_state(log, path)  # checked: seq holds an entry of path
+            if state is None:
+                return None
+            return self._read_entry(state.pointer, path, state.seq)
 
         return self._retrying(go)
 
-    def _read_entry(self, ptr: Pointer, path: str, seq: int, group: Pointer | None) -> StoredEntry:
+    def _read_entry(self, ptr: Pointer, path: str, seq: int) -> StoredEntry:
         """The entry at ``ptr``, which must be ``path``'s entry of checkpoint ``seq``.
 
-        ``group`` is the index's pointer of that checkpoint in the same run:
-        the entry must lie inside it. Anything else means the index points at
-        another record (its values were damaged or swapped): the read raises
-        rather than return another file's or another log's entry.
+        Seqs are unique, so seq and path name one entry; the index lookups
+        that gave ``seq`` checked it belongs to the run (a history key, or
+        :meth:`IndexView.file_state`). Anything else means the index points
+        at another record (its values were damaged or swapped): the read
+        raises rather than return another file's or another log's entry.
         """
         rec = self._engine.reader.read_typed(ptr, EntryRecord, "an entry")
-        if (
-            rec.seq != seq
-            or rec.entry.file != path
-            or group is None
-            or group.segment != ptr.segment
-            or not group.offset <= ptr.offset < group.offset + group.length
-        ):
+        if rec.seq != seq or rec.entry.file != path:
             raise CorruptRecordError(
                 f"the index names checkpoint {seq}'s entry of {path!r} here, but the frame is "
-                f"checkpoint {rec.seq}'s entry of {rec.entry.file!r}"
-                + ("" if group is not None else " and that checkpoint is not in the run"),
+                f"checkpoint {rec.seq}'s entry of {rec.entry.file!r}",
                 segment=ptr.segment,
                 offset=ptr.offset,
             )
@@ -385,17 +377,14 @@ class Store:
             yield self._retrying(functools.partial(self._entry_at, run, path, ref.seq, ref.pointer))
 
     def _entry_at(self, run: int, path: str, seq: int, ptr: Pointer) -> StoredEntry:
-        with self._engine.view() as v:
-            group = v.checkpoint_pointer(run, seq)
         try:
-            return self._read_entry(ptr, path, seq, group)
+            return self._read_entry(ptr, path, seq)
         except SegmentGone:
             with self._engine.view() as v:
                 ref = v.history_ref(run, path, seq)
-                group = v.checkpoint_pointer(run, seq)
             if ref is None:
                 raise
-            return self._read_entry(ref.pointer, path, seq, group)
+            return self._read_entry(ref.pointer, path, seq)
 
     def files(self, log: str) -> Iterator[FileState]:
         """The newest state of every file in ``log`` (index only), in path-key order."""
@@ -562,6 +551,13 @@ class Store:
             rec = self._retrying(
                 functools.partial(reader.read_typed, ptr, TranscriptRecord, "a transcript batch")
             )
+            if rec.agent != agent or rec.session != session:
+                raise CorruptRecordError(
+                    f"the index names a batch of {agent}/{session} here, but the frame is "
+                    f"{rec.agent}/{rec.session}'s",
+                    segment=ptr.segment,
+                    offset=ptr.offset,
+                )
             if rec.start != last_end:
                 yield {"type": "gap", "from": last_end, "to": rec.start}
             last_end = rec.end
@@ -616,7 +612,15 @@ class Store:
                 entry = v.log(log)
             if entry is None or entry.initial is None:
                 return InitialAttributions()
-            return self._engine.reader.read_typed(entry.initial, InitialRecord, "INITIAL").initial
+            rec = self._engine.reader.read_typed(entry.initial, InitialRecord, "INITIAL")
+            if entry.initial_seq is not None and rec.seq != entry.initial_seq:
+                raise CorruptRecordError(
+                    f"the index names INITIAL {entry.initial_seq} of {log!r} here, "
+                    f"but the frame is INITIAL {rec.seq}",
+                    segment=entry.initial.segment,
+                    offset=entry.initial.offset,
+                )
+            return rec.initial
 
         return self._retrying(go)
 

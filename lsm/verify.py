@@ -38,7 +38,7 @@ from lsm.codec import (
     RepairRecord,
     TranscriptRecord,
 )
-from lsm.errors import CorruptRecordError
+from lsm.errors import CorruptionError, CorruptRecordError, IndexCorruptError
 from lsm.frame import SEGMENT_HEADER
 from lsm.indexschema import META_ACTIVE, META_DURABLE, SegmentInfo, key_run
 from lsm.indexview import IndexView
@@ -75,7 +75,7 @@ class Problem(NamedTuple):
 
 
 def verify(store: Store, *, fix: bool = False, lmdb_check: bool = True) -> list[Problem]:
-    """Check ``store``; with ``fix``, rebuild the index afterwards if anything is wrong.
+    """Check ``store``; with ``fix``, then rebuild the index from the segments and mend damage.
 
     Returns the problems found *before* any fix. A store opened read-only is
     checked without the writer lock (nothing is written; a checkpoint being
@@ -85,14 +85,45 @@ def verify(store: Store, *, fix: bool = False, lmdb_check: bool = True) -> list[
     """
     engine = store.engine
     if engine.read_only and not fix:
-        return _check(engine, lmdb_check=lmdb_check)
-    with engine.writer() as w:
-        problems = _check(engine, lmdb_check=lmdb_check)
-        if fix and any(p.severity == "error" for p in problems):
+        return _check_safely(engine, lmdb_check=lmdb_check)
+    if not fix:
+        with engine.writer():
+            return _check_safely(engine, lmdb_check=lmdb_check)
+    # LMDB's own structure first, with py-lmdb's offline walker (it never
+    # hands the file to liblmdb): a damaged B-tree can make liblmdb follow a
+    # page number past the end of the map (SIGBUS), so a damaged index is
+    # put aside before anything traverses it.
+    structure = _structure(engine) if lmdb_check else []
+    try:
+        if structure:
+            raise IndexCorruptError(structure[0].message)
+        with engine.writer() as w:
+            problems = _check_safely(engine, lmdb_check=False)
+            # Always: the segments are the truth, and damage the checks
+            # cannot see (two values swapped in a database no read echoes)
+            # is gone after a rebuild too.
             report = w.rebuild_index()
             engine.reader.close()
-            problems += _repaired(report)
-    return problems
+    except IndexCorruptError as exc:
+        # The index cannot even be read: put it aside and start from the segments.
+        problems = structure or [Problem("index-corrupt", "error", str(exc))]
+        engine.lock.acquire(engine.options.lock_timeout)
+        try:
+            engine.move_index_aside()
+        finally:
+            engine.lock.release()
+        with engine.writer() as w:
+            report = w.rebuild_index()
+            engine.reader.close()
+    return problems + _repaired(report)
+
+
+def _check_safely(engine: Engine, *, lmdb_check: bool) -> list[Problem]:
+    """:func:`_check`, with an index that fails while being read reported, not raised."""
+    try:
+        return _check(engine, lmdb_check=lmdb_check)
+    except CorruptionError as exc:
+        return [Problem("index-corrupt", "error", str(exc))]
 
 
 def _repaired(report: dict[str, Any]) -> list[Problem]:
@@ -133,9 +164,16 @@ def _check(engine: Engine, *, lmdb_check: bool) -> list[Problem]:
         _check_pointers(engine, v, out, repaired_blobs)
         _check_logs(v, out, live_runs)
     if lmdb_check:
-        for msg in lmdb.verify.verify(str(engine.env.path)):  # type: ignore[no-untyped-call]
-            out.append(Problem("lmdb-structure", "error", str(msg)))
+        out += _structure(engine)
     return out
+
+
+def _structure(engine: Engine) -> list[Problem]:
+    """``lmdb-structure`` errors of py-lmdb's offline verifier (safe on any bytes)."""
+    return [
+        Problem("lmdb-structure", "error", str(msg))
+        for msg in lmdb.verify.verify(str(engine.env.path))  # type: ignore[no-untyped-call]
+    ]
 
 
 def _check_segments(
