@@ -258,12 +258,12 @@ class Applier:
                 stats.deletions + (old.deletions if old else 0),
                 rec.seq if newer or old is None else old.seq,
             )
-            self._put("agents", key, fact.encode(rec.run))
+            self._put("agents", key, fact.encode())
         if cp.kind is CheckpointKind.KNOWN_HUMAN:
             key = agent_key(rec.run, AGENT_HUMAN, human_short_hash(cp.author))
             old = self.view.agent(key)
             if old is None or rec.seq < old.seq:
-                self._put("agents", key, AgentFact(cp.author, seq=rec.seq).encode(rec.run))
+                self._put("agents", key, AgentFact(cp.author, seq=rec.seq).encode())
 
     def _count_run(self, rec: CheckpointRecord) -> None:
         info = self.view.run(rec.run) or RunInfo(log=rec.log)

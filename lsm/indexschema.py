@@ -375,18 +375,15 @@ class AgentFact(NamedTuple):
     deletions: int = 0
     seq: int = 0
 
-    def encode(self, run: int | None = None) -> bytes:
-        """CBOR ``[tool, id, model, additions, deletions, seq]`` (``+ [run]``, echoed)."""
-        return dumps([*self, *([run] if run is not None else [])])
+    def encode(self) -> bytes:
+        """CBOR ``[tool, id, model, additions, deletions, seq]``."""
+        return dumps(list(self))
 
     @classmethod
     @_layout
-    def decode(cls, raw: bytes | memoryview, run: int | None = None) -> AgentFact:
-        """Inverse of :meth:`encode`; with ``run``, the echo (if any) must match it."""
-        items = loads(raw)
-        tool, ident, model, adds, dels, seq = items[:6]
-        if run is not None and len(items) > 6 and items[6] != run:
-            raise ValueError(f"the agent fact of run {run} belongs to run {items[6]}")
+    def decode(cls, raw: bytes | memoryview) -> AgentFact:
+        """Inverse of :meth:`encode` (a longer array, from a newer writer, is accepted)."""
+        tool, ident, model, adds, dels, seq = loads(raw)[:6]
         return cls(str(tool), str(ident), str(model), int(adds), int(dels), int(seq))
 
 

@@ -383,7 +383,7 @@ class IndexView:
         for key, raw in self._scan("agents", prefix):
             kind = key[8:9]
             ident = key[9:].decode("utf-8", "surrogateescape")
-            fact = AgentFact.decode(raw, run)
+            fact = AgentFact.decode(raw)
             if kind == AGENT_SESSION and session_id(fact.tool, fact.id) != ident:
                 # The value must be its key's session (a damaged or swapped value is not).
                 raise IndexValueError(f"the fact of session {ident} names another agent")
