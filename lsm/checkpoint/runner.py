@@ -47,7 +47,7 @@ from lsm.store import Store
 if TYPE_CHECKING:
     from lsm.legacy.workinglog import LegacyWorkingLog
 
-__all__ = ["CheckpointResult", "log_name", "open_store", "run_request"]
+__all__ = ["CheckpointResult", "open_store", "run_request"]
 
 
 class CheckpointResult(Struct):
@@ -72,11 +72,6 @@ class CheckpointResult(Struct):
     dropped_reason: str | None = None
     transcript_messages: int = 0
     compaction: str | None = None
-
-
-def log_name(repo: Repo, base: str) -> str:
-    """The store's working-log name: the base, namespaced for linked worktrees."""
-    return repo.log_name(base)
 
 
 def open_store(repo: Repo, settings: Settings) -> Store:
@@ -142,7 +137,7 @@ def run_request(
         raise InputError("an AI checkpoint needs an agent id (tool, session, model)")
     repo = repo if repo is not None else find_repo(req.cwd)
     base = base if base is not None else repo.base_name()
-    log = log_name(repo, base)
+    log = repo.log_name(base)
     result.log = log
 
     rels = _resolve_paths(req, repo, result)
