@@ -126,15 +126,16 @@ class Repo(NamedTuple):
             nl = data.find(b"\n", pos)
             if nl < 0:
                 break
-            header = data[pos:nl].split()
+            header = data[pos:nl].split(b" ")
             pos = nl + 1
-            if len(header) == 3 and header[1] == b"blob":
-                size = int(header[2])
+            # "<oid> <type> <size>", or "<spec> missing": a spec can hold spaces, a size
+            # is digits and "missing" is not.
+            if len(header) != 3 or not header[2].isdigit():
+                continue
+            size = int(header[2])
+            if header[1] == b"blob":
                 out[p] = data[pos : pos + size]
-                pos += size + 1
-            elif len(header) == 3:
-                # A tree or submodule at that path: not file content.
-                pos += int(header[2]) + 1
+            pos += size + 1  # a tree or submodule at that path is not file content
         return out
 
     def status_paths(self) -> list[str]:

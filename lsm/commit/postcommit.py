@@ -12,8 +12,9 @@ For a commit C with first parent P (or ``initial``), in this order:
    sessions, prompts, humans (:mod:`lsm.commit.worklog`).
 3. **What git says**, in a constant number of processes: one ``cat-file
    --batch`` (C's commit object, and P's and C's text of every file that
-   matters), one ``diff-tree`` for renames only if such a file left the
-   tree, one ``diff -U0`` restricted to those files, and one unrestricted
+   matters; past a few dozen such files, one ``ls-tree`` first), one
+   ``diff-tree`` for renames only if such a file left the tree, one
+   ``diff -U0`` restricted to those files, and one unrestricted
    ``diff -U0`` only when known-human or commit-metadata recovery needs
    every added line.
 4. **Classification** (:mod:`lsm.commit.classify`) and **recovery**
@@ -98,6 +99,11 @@ GIT_AI_VERSION = f"ckptlog-{__version__}"
 
 #: More paths than this are not passed to ``git diff`` (argv limits): post-filtered.
 MAX_PATHSPECS = 1000
+
+#: From how many files with state C's texts are found through ``ls-tree`` (one more process,
+#: ~2 ms) rather than a ``<C>:<path>`` spec each (a tree walk each, ~0.1 ms on a new commit's
+#: loose tree): the crossover measured on the commit benchmark's repository.
+TREE_LISTING_FROM = 24
 
 
 class PostCommitResult(Record):
@@ -313,10 +319,11 @@ def _read_batch(
     observed: set[str],
     commit: CommitObject | None,
 ) -> _Batch:
-    """One git process for the commit object, the notes tip, C's note and every text needed.
+    """One ``cat-file`` for the commit object, the notes tip, C's note and every text needed.
 
     A parent's text is asked for only where the commit changed the file;
-    elsewhere it equals the committed text.
+    elsewhere it equals the committed text. Past :data:`TREE_LISTING_FROM`
+    files, one ``ls-tree`` first names C's blobs.
     """
     specs: list[str] = [] if commit is not None else [target]
     specs.append(NOTES_REF)
@@ -324,8 +331,15 @@ def _read_batch(
     asks: list[tuple[str, str]] = [("C", p) for p in paths]
     if parent != "initial":
         asks += [("P", p) for p in paths if p in observed and p in changed]
-    specs.extend(f"{target if side == 'C' else parent}:{p}" for side, p in asks)
-    objs = git.cat_file(specs)
+    if len(paths) > TREE_LISTING_FROM:
+        # C's texts by blob id: one ls-tree instead of a tree walk per path (Git.tree_blobs).
+        ids = git.tree_blobs(target, paths)
+        texts = [ids.get(p) if side == "C" else f"{parent}:{p}" for side, p in asks]
+    else:
+        texts = [f"{target if side == 'C' else parent}:{p}" for side, p in asks]
+    # Each object once: files of the same content share a blob.
+    unique = list(dict.fromkeys(t for t in texts if t is not None))
+    objs = git.cat_file(specs + unique)
     i = 0
     if commit is None:
         head = objs[0]
@@ -339,11 +353,16 @@ def _read_batch(
         (o.data.decode("utf-8", "surrogateescape") for o in objs[i + 1 : i + 4] if o is not None),
         None,
     )
+    decoded = {
+        spec: obj.data.decode("utf-8", "replace")
+        for spec, obj in zip(unique, objs[i + 4 :], strict=True)
+        if obj is not None and obj.type == "blob"
+    }
     committed: dict[str, str] = {}
     parents: dict[str, str] = {}
-    for (side, p), obj in zip(asks, objs[i + 4 :], strict=True):
-        if obj is not None and obj.type == "blob":
-            (committed if side == "C" else parents)[p] = obj.data.decode("utf-8", "replace")
+    for (side, p), spec in zip(asks, texts, strict=True):
+        if spec is not None and spec in decoded:
+            (committed if side == "C" else parents)[p] = decoded[spec]
     if parent != "initial":
         for p in paths:
             if p not in changed and p in committed:
@@ -404,27 +423,35 @@ def _recover(
     return every
 
 
-def _merge_existing(
-    note: AuthorshipNote, commit: str, warnings: list[str]
-) -> Callable[[dict[str, str]], dict[str, str]]:
-    """The note to write, given what is already on the commit (never clobbered)."""
-    text = serialize_note(note)
+class _MergeExisting:
+    """The note to write, given what is already on the commit (never clobbered).
 
-    def build(existing: dict[str, str]) -> dict[str, str]:
-        old = existing.get(commit)
+    Called by :func:`update_notes` (again after a lost race); ``final`` is
+    the note the commit carries afterwards, the one the summary counts.
+    """
+
+    def __init__(self, note: AuthorshipNote, commit: str, warnings: list[str]) -> None:
+        self.final = note
+        self._note, self._commit, self._warnings = note, commit, warnings
+        self._text = serialize_note(note)
+
+    def __call__(self, existing: dict[str, str]) -> dict[str, str]:
+        old = existing.get(self._commit)
+        self.final = self._note
         if old is None:
-            return {commit: text}
+            return {self._commit: self._text}
         try:
             parsed = parse_note(old)
         except NoteFormatError as exc:
-            warnings.append(f"kept the existing unparsable note on {commit[:12]}: {exc.what}")
+            self._warnings.append(
+                f"kept the existing unparsable note on {self._commit[:12]}: {exc.what}"
+            )
             return {}
-        merged = fill_note(parsed, note)
-        merged.metadata.base_commit_sha = commit
+        merged = fill_note(parsed, self._note)
+        merged.metadata.base_commit_sha = self._commit
+        self.final = merged
         out = serialize_note(merged)
-        return {} if out == old else {commit: out}
-
-    return build
+        return {} if out == old else {self._commit: out}
 
 
 class _Source(Protocol):
@@ -726,15 +753,17 @@ def attribute_commit(
         every = _recover(git, split, c, added, settings, frozenset(over))
     else:
         every = {p: set(a.lines) for p, a in added.items()}
-    _count(split.note, result, every)
     result.carried = sum(
         la.end_line - la.start_line + 1 for las in split.initial.files.values() for la in las
     )
+    final = split.note
     if settings.commit.notes:
-        build = _merge_existing(split.note, c.oid, result.warnings)
+        build = _MergeExisting(split.note, c.oid, result.warnings)
         first = {c.oid: batch.existing_note} if batch.existing_note is not None else {}
         written = update_notes(git, [c.oid], build, first=(batch.notes_tip, first))
         result.note = written.get(c.oid)
+        final = build.final  # a redo counts the note C carries, not only what it computed
+    _count(final, result, every)
     target_log = new_log if new_log is not None else result.new_log
     try:
         source.finish(target_log, split.initial, split.initial_contents, archive=archive)

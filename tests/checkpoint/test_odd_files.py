@@ -291,3 +291,13 @@ def test_a_blobs_link_out_of_the_working_log_is_never_written_through(
     assert sorted(p.name for p in outside.iterdir()) == before
     if mode == "dual":
         assert _files(repo) == ["a.py"]  # the store's checkpoint went on
+
+
+@pytest.mark.parametrize("name", ["new file.py", "a b c.py", "x 12.py"])
+def test_a_new_file_with_spaces_in_its_name(repo: Path, name: str) -> None:
+    """HEAD lacks the file: git answers ``<commit>:<name> missing``, three words for a name with
+    one space, which read as an object header (and crashed the hook) before."""
+    (repo / name).write_text("y = 1\n")
+    done = hook(repo, "mock_ai", name)
+    assert done.returncode == 0 and warnings(done) == [], done.stderr
+    assert _files(repo) == [name]

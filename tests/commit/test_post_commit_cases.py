@@ -323,6 +323,23 @@ def test_commit_while_the_store_is_locked_then_redo(sandbox: MakeSandbox) -> Non
     assert [e["commit"] for e in events if e["kind"] == "post_commit"][-2:] == [c, c]
 
 
+def test_a_redo_of_a_finished_commit_changes_nothing_and_says_what_the_note_holds(
+    sandbox: MakeSandbox,
+) -> None:
+    """``post-commit --commit C`` after the hook finished: the log is archived, so the redo finds
+    no state of its own; the note stays byte for byte, and the summary counts that note (it
+    once reported the AI lines as known-human: what the redo computed, not what C carries)."""
+    sb = sandbox({"a.txt": "one\n"})
+    sb.write("a.txt", "one\ntwo\nthree\n")
+    k = sb.mock_ai("a.txt")
+    c = sb.stage_all_and_commit("ai")
+    note = sb.note(c)
+    redo = sb.ckptlog("post-commit", "--commit", c, "--verbose")
+    assert sb.note(c) == note
+    sb.assert_note(c, att("a.txt", (k, "2-3")), [k])
+    assert f"note on {c[:12]}: 2 AI, 0 known-human, 0 untracked line(s)" in redo.stderr
+
+
 def test_existing_note_from_another_tool_is_kept_and_filled(sandbox: MakeSandbox) -> None:
     """A note git-ai (or anyone) already wrote on the commit is merged, never clobbered.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from tests.commit.conftest import MakeSandbox
-from tests.commit.harness import ADA, ADA_H, CKPTLOG, LineFile, Sandbox, ai, att, hu
+from tests.commit.harness import ADA, ADA_H, CKPTLOG, LineFile, Sandbox, ai, att, attested, hu
 
 GBK_HELLO = bytes([0xC4, 0xE3, 0xBA, 0xC3, 0xCA, 0xC0, 0xBD, 0xE7, 0x0A])
 GBK_MULTILINE = bytes(
@@ -277,4 +277,30 @@ def test_diff_added_lines_post_filter_correct_line_numbers(sandbox: MakeSandbox)
         att("a.txt", (k2, "4-5")) + att(names[0], (k1, "1")) + att(names[1000], (k2, "1")),
         [k1, k2],
         initial={n: [(1, 1, k1 if i < 600 else k2)] for i, n in enumerate(names) if 0 < i < 1000},
+    )
+
+
+def test_texts_through_the_tree_listing(sandbox: MakeSandbox) -> None:
+    """Past a few dozen files with state (postcommit.TREE_LISTING_FROM), C's texts are found by
+    blob id from one ``ls-tree``: non-ASCII and nested names, files of identical content (one
+    blob), a file the commit deletes and files left uncommitted are all read as before."""
+    sb = sandbox({"keep.txt": "k\n"})
+    names = [f"d{i % 3}/f{i:02d}.txt" for i in range(30)] + ["中文/名.txt", "caf\u00e9 x.txt"]
+    for name in names:
+        sb.write(name, "same\n")  # one blob for all
+    sb.write("gone.txt", "old\n")
+    sb.add("gone.txt")
+    sb.commit("gone.txt")
+    k = sb.mock_ai(*names)
+    committed = names[::2]
+    sb.add(*committed)
+    (sb.root / "gone.txt").unlink()
+    sb.git("rm", "-q", "--cached", "gone.txt")
+    c = sb.commit("half of them")
+
+    sb.assert_note(
+        c,
+        attested({n: [(k, "1")] for n in committed}),
+        [k],
+        initial={n: [(1, 1, k)] for n in names if n not in committed},
     )
