@@ -32,6 +32,7 @@ from lsm.indexschema import (
     LogEntry,
     RunInfo,
     SegmentInfo,
+    agent_key,
     agent_prefix,
     blob_key,
     checkpoint_key,
@@ -377,22 +378,44 @@ class IndexView:
         raw = self._get("agents", key)
         return None if raw is None else AgentFact.decode(raw)
 
-    def agents_of_run(self, run: int) -> Iterator[tuple[bytes, str, AgentFact]]:
-        """``(kind, id, fact)`` of every agent and known human of a run."""
+    def agents_of_run(
+        self, run: int, *, all_sessions: bool = True
+    ) -> Iterator[tuple[bytes, str, AgentFact]]:
+        """``(kind, id, fact)`` of every agent and known human of a run.
+
+        ``all_sessions=False`` stops before the sessions (kind ``s`` sorts
+        last): the known humans and legacy prompts only.
+        """
         prefix = agent_prefix(run)
+        end = agent_prefix(run, AGENT_SESSION)
         for key, raw in self._scan("agents", prefix):
+            if not all_sessions and key.startswith(end):
+                return
             kind = key[8:9]
             ident = key[9:].decode("utf-8", "surrogateescape")
-            fact = AgentFact.decode(raw)
-            if kind == AGENT_SESSION and session_id(fact.tool, fact.id) != ident:
-                # The value must be its key's session (a damaged or swapped value is not).
-                raise IndexValueError(f"the fact of session {ident} names another agent")
-            yield kind, ident, fact
+            if kind == AGENT_SESSION:
+                yield kind, ident, self._session_fact(ident, raw)
+            else:
+                yield kind, ident, AgentFact.decode(raw)
 
-    def commit_facts(self, log: str, *, also: Collection[str] | None = None) -> CommitFacts | None:
+    @staticmethod
+    def _session_fact(ident: str, raw: bytes) -> AgentFact:
+        fact = AgentFact.decode(raw)
+        if session_id(fact.tool, fact.id) != ident:
+            # The value must be its key's session (a damaged or swapped value is not).
+            raise IndexValueError(f"the fact of session {ident} names another agent")
+        return fact
+
+    def commit_facts(
+        self,
+        log: str,
+        *,
+        also: Collection[str] | None = None,
+        sessions: bool = True,
+    ) -> CommitFacts | None:
         """``log``'s commit-time facts, or None when this index does not keep them.
 
-        ``also``: as :meth:`lsm.store.Store.commit_facts`.
+        ``also``, ``sessions``: as :meth:`lsm.store.Store.commit_facts`.
         """
         if self.meta(META_FACTS, 0) != 1:
             return None
@@ -410,24 +433,26 @@ class IndexView:
             wanted = also is None or flag or path in also
             found = self._newest_attributed(runs, pk) if wanted else None
             files.append(CommitFile(path, value.blob_sha, flag, found))
-        sessions: dict[str, AgentTotals] = {}
+        found_sessions: dict[str, AgentTotals] = {}
         prompts: dict[str, AgentTotals] = {}
         humans: dict[str, str] = {}
         for run in runs:  # oldest first: a later run's checkpoints come later in the log
-            for kind, ident, fact in self.agents_of_run(run):
+            for kind, ident, fact in self.agents_of_run(run, all_sessions=sessions):
                 if kind == AGENT_HUMAN:
                     humans.setdefault(ident, fact.tool)
-                    continue
-                table = sessions if kind == AGENT_SESSION else prompts
-                old = table.get(ident)
-                table[ident] = AgentTotals(
-                    fact.tool,
-                    fact.id,
-                    fact.model,
-                    fact.additions + (old.additions if old else 0),
-                    fact.deletions + (old.deletions if old else 0),
-                )
-        return CommitFacts(files, sessions, prompts, humans)
+                else:
+                    _add_totals(found_sessions if kind == AGENT_SESSION else prompts, ident, fact)
+        return CommitFacts(files, found_sessions, prompts, humans)
+
+    def session_totals(self, log: str, keys: Collection[str]) -> dict[str, AgentTotals]:
+        """The sessions ``keys`` of ``log`` (those it has), folded as in :meth:`commit_facts`."""
+        out: dict[str, AgentTotals] = {}
+        for run in self.runs_of(log):
+            for ident in sorted(keys):
+                raw = self._get("agents", agent_key(run, AGENT_SESSION, ident))
+                if raw is not None:
+                    _add_totals(out, ident, self._session_fact(ident, raw))
+        return out
 
     def _newest_attributed(
         self, runs: tuple[int, ...], pk: bytes
@@ -458,3 +483,15 @@ class IndexView:
         """Every ``session_runs`` key (session key + run)."""
         for key, _val in self._scan("session_runs", b""):
             yield key
+
+
+def _add_totals(table: dict[str, AgentTotals], ident: str, fact: AgentFact) -> None:
+    """Fold one run's fact in: the newest agent id wins, line stats add up."""
+    old = table.get(ident)
+    table[ident] = AgentTotals(
+        fact.tool,
+        fact.id,
+        fact.model,
+        fact.additions + (old.additions if old else 0),
+        fact.deletions + (old.deletions if old else 0),
+    )

@@ -62,7 +62,14 @@ from lsm.model import Checkpoint, InitialAttributions
 from lsm.options import StoreOptions
 from lsm.reading import SegmentGone
 from lsm.recovery import tail_intact
-from lsm.results import CommitFacts, FileState, LogInfo, StoredCheckpoint, StoredEntry
+from lsm.results import (
+    AgentTotals,
+    CommitFacts,
+    FileState,
+    LogInfo,
+    StoredCheckpoint,
+    StoredEntry,
+)
 from lsm.segment import Pointer, segment_path
 from lsm.writer import Writer
 
@@ -394,7 +401,13 @@ class Store:
 
     # ------------------------------------------------------------------ reads: commit time
 
-    def commit_facts(self, log: str, *, also: Collection[str] | None = None) -> CommitFacts | None:
+    def commit_facts(
+        self,
+        log: str,
+        *,
+        also: Collection[str] | None = None,
+        sessions: bool = True,
+    ) -> CommitFacts | None:
         """What post-commit needs of ``log``, from the index alone (never the history).
 
         Per file: the newest blob, whether it must be diffed, where its newest
@@ -408,9 +421,21 @@ class Store:
             a file's history back to its newest entry with attribution data:
             one read for a file an agent touched, the whole history of a file
             only humans ever wrote, which post-commit never needs.
+        :param sessions: False leaves the sessions out (look up the ones
+            needed with :meth:`session_totals`): a note names only the sessions
+            its lines reference, and a long-lived base can hold thousands.
         """
         with self._engine.view() as v:
-            return v.commit_facts(log, also=also)
+            return v.commit_facts(log, also=also, sessions=sessions)
+
+    def session_totals(self, log: str, keys: Collection[str]) -> dict[str, AgentTotals]:
+        """The ``s_…`` sessions ``keys`` of ``log``, as :meth:`commit_facts` folds them.
+
+        One index read per key and run; keys the log has no checkpoint of are
+        left out.
+        """
+        with self._engine.view() as v:
+            return v.session_totals(log, keys)
 
     def entry_at(self, run: int, path: str, seq: int, pointer: Pointer) -> StoredEntry:
         """One entry by the pointer a :class:`CommitFile` (or a history ref) gave."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from lsm.commit.state import LogFold, WorkingState
+from lsm.commit.state import AgentTotals, LogFold, WorkingState
 from lsm.hashing import sha256
 from lsm.model import FileEntry, InitialAttributions
 from lsm.results import CommitFile
@@ -70,8 +70,9 @@ class StoreLog:
         version) is folded over the checkpoints instead: O(history), correct.
         """
         initial = self.store.get_initial(self.log)
-        # Attribution entries only where post-commit reads them (its pathspecs).
-        facts = self.store.commit_facts(self.log, also=initial.files)
+        # Attribution entries only where post-commit reads them (its pathspecs),
+        # and sessions only where those entries name them.
+        facts = self.store.commit_facts(self.log, also=initial.files, sessions=False)
         if facts is None:
             fold = LogFold(initial)
             fold.add_all(sc.checkpoint for sc in self.store.checkpoints(self.log))
@@ -82,7 +83,10 @@ class StoreLog:
             run, seq, pointer = f.attributed
             return self.store.entry_at(run, f.path, seq, pointer).entry
 
-        return LogFold.from_facts(initial, facts, entry)
+        fold = LogFold.from_facts(initial, facts, entry)
+        for key, t in self.store.session_totals(self.log, fold.referenced_sessions()).items():
+            fold.sessions[key] = AgentTotals(t.tool, t.id, t.model, t.additions, t.deletions)
+        return fold
 
     def blob(self, sha: str) -> bytes | None:
         """A content blob of the log, by sha256."""
