@@ -218,3 +218,85 @@ def test_notes_travel_with_push_and_fetch(tmp_path: Path) -> None:
     assert (
         a.git("merge-base", "--is-ancestor", "refs/notes/ai-remote/origin", "refs/notes/ai") == ""
     )
+
+
+def _fake_ckptlog(tmp_path: Path) -> tuple[Path, Path]:
+    """An executable that records each call (its arguments, then its stdin) in a log."""
+    log = tmp_path / "calls.log"
+    fake = tmp_path / "fake-ckptlog"
+    fake.write_text(f'#!/bin/sh\n{{ echo "call $*"; cat; }} >> {log}\n')
+    fake.chmod(0o755)
+    return fake, log
+
+
+def _script(tmp_path: Path, name: str, fake: Path) -> Path:
+    from lsm.install.githooks import hook_script
+
+    path = tmp_path / name
+    path.write_text(hook_script(name, str(fake), '"$0.prev"'))
+    path.chmod(0o755)
+    return path
+
+
+def test_the_reference_transaction_filter_passes_on_exactly_what_ckptlog_acts_on(
+    tmp_path: Path,
+) -> None:
+    """Run by sh with this test as its parent (no git command line to read): HEAD, branch and
+    stash updates reach ckptlog with every ref line intact (none lost, the last one even without
+    its newline); notes and tag updates, and the ``prepared`` state, start nothing."""
+    fake, log = _fake_ckptlog(tmp_path)
+    hook = _script(tmp_path, "reference-transaction", fake)
+    a, b = "1" * 40, "2" * 40
+    cases = {
+        f"{a} {b} refs/notes/ai\n": False,
+        f"{a} {b} refs/tags/v1\n{a} {b} refs/notes/ai\n": False,
+        f"{a} {b} HEAD\n": True,
+        f"{a} {b} refs/notes/ai\n{a} {b} refs/heads/main\n": True,
+        f"{a} {b} refs/stash": True,
+    }
+    for refs, wanted in cases.items():
+        log.unlink(missing_ok=True)
+        for state in ("prepared", "committed"):
+            subprocess.run([str(hook), state], input=refs, text=True, check=True, cwd=tmp_path)
+        calls = log.read_text() if log.exists() else ""
+        full = refs if refs.endswith("\n") else refs + "\n"
+        assert calls == (f"call git-hook reference-transaction committed\n{full}" if wanted else "")
+
+
+def test_the_pick_filter_finds_git_state_in_every_kind_of_git_dir(tmp_path: Path) -> None:
+    """``.git`` at the top, ``$GIT_DIR`` of a linked worktree, and a ``.git`` file (a separate
+    git dir, as a submodule's): ckptlog pre-commit runs only while CHERRY_PICK_HEAD,
+    REVERT_HEAD or MERGE_MSG is there."""
+    fake, log = _fake_ckptlog(tmp_path)
+    hook = _script(tmp_path, "pre-commit", fake)
+    plain = tmp_path / "plain"
+    subprocess.run(["git", "init", "-q", str(plain)], check=True)
+    subprocess.run(
+        ["git", "-C", str(plain), "commit", "-q", "--allow-empty", "-m", "x"], check=True
+    )
+    linked = tmp_path / "linked"
+    subprocess.run(["git", "-C", str(plain), "worktree", "add", "-q", str(linked)], check=True)
+    separate = tmp_path / "separate"
+    subprocess.run(
+        ["git", "init", "-q", "--separate-git-dir", str(tmp_path / "sep.git"), str(separate)],
+        check=True,
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    where = {
+        plain: (plain / ".git", env),
+        linked: (
+            plain / ".git" / "worktrees" / "linked",
+            {**env, "GIT_DIR": str(plain / ".git" / "worktrees" / "linked")},
+        ),
+        separate: (tmp_path / "sep.git", env),
+    }
+    for top, (gitdir, hook_env) in where.items():
+        for state in (None, "CHERRY_PICK_HEAD", "REVERT_HEAD", "MERGE_MSG"):
+            log.unlink(missing_ok=True)
+            if state is not None:
+                (gitdir / state).write_text("x\n")
+            subprocess.run([str(hook)], cwd=top, env=hook_env, check=True)
+            ran = log.exists() and log.read_text().startswith("call pre-commit")
+            assert ran == (state is not None), (top.name, state)
+            if state is not None:
+                (gitdir / state).unlink()

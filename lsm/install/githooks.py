@@ -101,25 +101,36 @@ def _ckptlog_call(name: str) -> str:
     return f'"$ckptlog" git-hook {name} "$@"'
 
 
-#: reference-transaction runs for every ref update of every git command; this
-#: shell filter (no Python start-up) passes on only what ckptlog can act on:
-#: a HEAD, branch or stash update that no other hook of ours sees (a commit,
-#: merge, rebase, cherry-pick, revert, checkout, switch, pull or am has its
-#: own). The parent's command line is read where /proc has it; elsewhere the
-#: filter lets it through and ckptlog decides (the same rule, in Python).
-#: The one exception is the branch update that ends a rebase: when the rebase
-#: rewrote nothing (a fast-forward) no post-rewrite follows, and the working
-#: log moves from there (lsm.commit.rewrites).
+#: reference-transaction runs for every ref update of every git command
+#: (ckptlog's own notes writes included, twice each); this shell filter passes
+#: on only what ckptlog can act on: a HEAD, branch or stash update that no
+#: other hook of ours sees (a commit, merge, rebase, cherry-pick, revert,
+#: checkout, switch, pull or am has its own). It reads the refs with shell
+#: builtins only, keeping them in ``ckptlog_refs`` for ckptlog: an update it
+#: drops costs one ``sh``, no other process (``cat`` and ``grep`` cost a
+#: ``git commit`` 9 processes). The parent's command line is read where /proc
+#: has it; elsewhere the filter lets it through and ckptlog decides (the same
+#: rule, in Python). The one exception is the branch update that ends a
+#: rebase: when the rebase rewrote nothing (a fast-forward) no post-rewrite
+#: follows, and the working log moves from there (lsm.commit.rewrites).
 _REF_FILTER = [
     "ckptlog_wants() {",
-    "  ckptlog_refs=$(cat)",
-    "  printf '%s\\n' \"$ckptlog_refs\" |",
-    "    grep -q -E ' (HEAD|refs/heads/.*|refs/stash)$' || return 1",
+    "  ckptlog_refs= ckptlog_hit= ckptlog_branch= ckptlog_line=",
+    '  while IFS= read -r ckptlog_line || [ -n "$ckptlog_line" ]; do',
+    '    ckptlog_refs="$ckptlog_refs$ckptlog_line',
+    '"',
+    '    case "${ckptlog_line##* }" in',
+    "      refs/heads/*) ckptlog_hit=1 ckptlog_branch=1 ;;",
+    "      HEAD|refs/stash) ckptlog_hit=1 ;;",
+    "    esac",
+    "    ckptlog_line=",
+    "  done",
+    '  [ -n "$ckptlog_hit" ] || return 1',
     '  [ -r "/proc/$PPID/cmdline" ] || return 0',
     "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
     '  [ "${1##*/}" = git ] || return 0',
     '  case "$2" in',
-    "    rebase) printf '%s\\n' \"$ckptlog_refs\" | grep -q ' refs/heads/'; return ;;",
+    '    rebase) [ -n "$ckptlog_branch" ]; return ;;',
     "    commit|merge|cherry-pick|revert|checkout|switch|pull|am) return 1 ;;",
     "  esac",
     "  return 0",
@@ -127,11 +138,20 @@ _REF_FILTER = [
 ]
 
 
-#: pre-commit without ``--pre-commit``: ckptlog only while a pick is concluded
-#: (git's state files, found where ``git rev-parse --git-path`` says, which
-#: handles linked worktrees).
+#: pre-commit without ``--pre-commit``: ckptlog only while a pick is concluded.
+#: git's state files are looked for in ``$GIT_DIR`` (git exports it to hooks of
+#: a linked worktree) or ``.git`` (the hook runs at the top of the work tree);
+#: only where that is no directory (a submodule's ``.git`` file) does ``git
+#: rev-parse --git-path`` find them, one process more for every commit.
 _PICK_FILTER = [
     "ckptlog_wants() {",
+    '  ckptlog_dir="${GIT_DIR:-.git}"',
+    '  if [ -d "$ckptlog_dir" ]; then',
+    "    for ckptlog_f in CHERRY_PICK_HEAD REVERT_HEAD MERGE_MSG; do",
+    '      [ -e "$ckptlog_dir/$ckptlog_f" ] && return 0',
+    "    done",
+    "    return 1",
+    "  fi",
     "  git rev-parse --git-path CHERRY_PICK_HEAD --git-path REVERT_HEAD --git-path MERGE_MSG \\",
     '    2>/dev/null | { while IFS= read -r f; do [ -e "$f" ] && exit 0; done; exit 1; }',
     "}",
@@ -206,10 +226,10 @@ def hook_script(name: str, ckptlog: str, prev: str, *, every_commit: bool = Fals
         ]
         if gated:
             lines += [
-                'if [ "$1" != committed ]; then cat > /dev/null; exit 0; fi',
-                "refs=$(cat)",
-                'printf "%s\\n" "$refs" | ckptlog_wants || exit 0',
-                f'printf "%s\\n" "$refs" | {call} || :',
+                "# git does not mind a hook that leaves its input unread.",
+                'if [ "$1" != committed ]; then exit 0; fi',
+                "ckptlog_wants || exit 0",
+                f"printf '%s' \"$ckptlog_refs\" | {call} || :",
                 "exit 0",
             ]
         else:
