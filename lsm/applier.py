@@ -51,6 +51,7 @@ from lsm.indexschema import (
     latest_key,
     log_key,
     run_key,
+    seal,
     segment_key,
     session_key,
     session_run_key,
@@ -117,7 +118,7 @@ class Applier:
         self._max_seq = -1
 
     def _put(self, db: str, key: bytes, value: bytes) -> None:
-        self.txn.put(key, value, db=self.dbs[db])
+        self.txn.put(key, seal(db, key, value), db=self.dbs[db])
 
     def _delete(self, db: str, key: bytes) -> None:
         self.txn.delete(key, db=self.dbs[db])
@@ -423,7 +424,7 @@ class Applier:
     ) -> bool:
         """As :meth:`repoint_checkpoint` for one ``history`` key; True if it changed."""
         key = run_key(run) + pk + u64(seq)
-        raw = self.txn.get(key, db=self.dbs["history"])
+        raw = self.view.raw("history", key)
         if raw is None or HistoryRef.decode(raw, seq).pointer.segment not in inputs:
             return False
         if ref is None:
@@ -447,7 +448,7 @@ class Applier:
     ) -> None:
         """As :meth:`repoint_checkpoint` for one transcript batch (session key + seq)."""
         key = skey + u64(seq)
-        raw = self.txn.get(key, db=self.dbs["transcripts"])
+        raw = self.view.raw("transcripts", key)
         if raw is None or Pointer.unpack(raw).segment not in inputs:
             return
         if ptr is None:
@@ -477,7 +478,7 @@ class Applier:
         the newest other run of the log that has the file (``log_runs``).
         """
         lkey = run_key(run) + pk
-        raw = self.txn.get(lkey, db=self.dbs["latest"])
+        raw = self.view.raw("latest", lkey)
         if raw is None:
             return
         old = LatestValue.decode(raw)
@@ -512,7 +513,7 @@ class Applier:
             if other == run:
                 continue
             key = run_key(other) + pk
-            raw = self.txn.get(key, db=self.dbs["latest"])
+            raw = self.view.raw("latest", key)
             if raw is None:
                 continue
             self._put("latest", key, LatestValue.decode(raw)._replace(ai_touched=True).encode())

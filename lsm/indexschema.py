@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import struct
+import zlib
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple, ParamSpec, TypeVar
 
@@ -33,10 +34,12 @@ __all__ = [
     "AGENT_PROMPT",
     "AGENT_SESSION",
     "DB_NAMES",
+    "INDEX_VERSION",
     "META_ACTIVE",
     "META_DURABLE",
     "META_FACTS",
     "META_FORMAT",
+    "META_INDEX",
     "META_NEXT_RUN",
     "META_NEXT_SEGMENT",
     "META_NEXT_SEQ",
@@ -67,12 +70,14 @@ __all__ = [
     "path_key",
     "path_of_key",
     "run_key",
+    "seal",
     "segment_id",
     "segment_key",
     "session_key",
     "session_run_key",
     "transcript_key",
     "u64",
+    "unseal",
 ]
 
 #: Named databases of format version 1 (see docs/format.md).
@@ -105,6 +110,11 @@ META_TAIL = b"tail_offset"
 #: 1 when ``postflags`` and ``agents`` were kept since the index was built
 #: (a store indexed by an older version lacks them until a rebuild).
 META_FACTS = b"commit_facts"
+
+#: The index schema's version (``meta``): 2 seals every value with a checksum. An index of an
+#: older schema is rebuilt from the segments by the first writable open.
+INDEX_VERSION = 2
+META_INDEX = b"index_version"
 
 # Paths up to this many bytes are stored in keys verbatim; longer ones hashed.
 _MAX_INLINE_PATH = 400
@@ -628,3 +638,29 @@ class SegmentInfo(NamedTuple):
         out["dict"] = self.dict_sha.hex() if self.dict_sha else None
         out["replaces"] = list(self.replaces)
         return out
+
+
+# ---------------------------------------------------------------------- sealed values
+
+_CRC = struct.Struct("<I")
+#: Per database, the CRC-32 of its name: a value moved to another database fails too.
+_SEEDS: Final = {name: zlib.crc32(name.encode()) for name in DB_NAMES}
+
+
+def seal(db: str, key: bytes, value: bytes) -> bytes:
+    """The stored form of ``value`` under ``key`` of ``db``: it, then a CRC-32 of all three.
+
+    LMDB keeps no checksums: a flipped byte, a value swapped with another
+    key's, or a key whose bytes changed would otherwise read as good data.
+    """
+    return value + _CRC.pack(zlib.crc32(value, zlib.crc32(key, _SEEDS[db])))
+
+
+def unseal(db: str, key: bytes, raw: bytes) -> bytes:
+    """The value :func:`seal` stored. :raises IndexValueError: the checksum does not match."""
+    body = raw[:-4]
+    if len(raw) < 4 or _CRC.unpack_from(raw, len(body))[0] != zlib.crc32(
+        body, zlib.crc32(key, _SEEDS[db])
+    ):
+        raise IndexValueError(f"a {db} value (key {key[:24].hex()}) fails its checksum")
+    return body

@@ -24,6 +24,8 @@ from lsm.indexschema import (
     AGENT_HUMAN,
     AGENT_SESSION,
     META_FACTS,
+    META_FORMAT,
+    META_INDEX,
     AgentFact,
     BlobRef,
     HistoryRef,
@@ -50,6 +52,7 @@ from lsm.indexschema import (
     segment_key,
     session_key,
     u64,
+    unseal,
 )
 from lsm.results import AgentTotals, CommitFacts, CommitFile, FileState, LogInfo
 from lsm.segment import Pointer
@@ -87,7 +90,11 @@ class IndexView:
 
     def _get(self, db: str, key: bytes) -> bytes | None:
         raw = self.txn.get(key, db=self.dbs[db])
-        return None if raw is None else bytes(raw)
+        return None if raw is None else unseal(db, key, bytes(raw))
+
+    def raw(self, db: str, key: bytes) -> bytes | None:
+        """The value of ``key`` in ``db`` (checksum checked), or None."""
+        return self._get(db, key)
 
     def _scan(self, db: str, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
         """``(key, value)`` of every key starting with ``prefix``, in key order."""
@@ -99,7 +106,7 @@ class IndexView:
                 k = bytes(key)
                 if k[:n] != prefix:
                     return
-                yield k, bytes(val)
+                yield k, unseal(db, k, bytes(val))
 
     def count(self, db: str) -> int:
         """How many keys a named database holds."""
@@ -111,6 +118,25 @@ class IndexView:
         """A ``meta`` counter (``default`` when unset)."""
         raw = self._get("meta", key)
         return default if raw is None else decode_u64(raw)
+
+    def index_version(self) -> int:
+        """The index schema's version (:data:`lsm.indexschema.INDEX_VERSION`).
+
+        0 for an empty index; 1 for one built before the versions were
+        recorded (its values are not sealed): that is what a populated
+        index without the key is.
+        """
+        if self.txn.get(META_INDEX, db=self.dbs["meta"]) is not None:
+            return self.meta(META_INDEX)
+        return 1 if self.txn.get(META_FORMAT, db=self.dbs["meta"]) is not None else 0
+
+    def meta_of_any_version(self, key: bytes, default: int = 0) -> int:
+        """A ``meta`` counter of this or an older schema (rebuild reads the old floors)."""
+        raw = self.txn.get(key, db=self.dbs["meta"])
+        if raw is None:
+            return default
+        value = bytes(raw)
+        return decode_u64(value if len(value) == 8 else unseal("meta", key, value))
 
     # ------------------------------------------------------------------ logs and runs
 
@@ -190,21 +216,7 @@ class IndexView:
                 break
         if found is None:
             return None
-        self._check_latest(found[0], latest_key(found[0], path)[8:], found[1])
         return _file_state(path, found[0], found[1], ai)
-
-    def _check_latest(self, run: int, pk: bytes, value: LatestValue) -> None:
-        """A ``latest`` value must name an entry of its own file: ``history`` has that key.
-
-        One lookup; it catches a value that belongs to another file or run
-        (damaged or swapped), which no segment read would see for the reads
-        that answer from the index alone (``files``, ``latest_state``).
-        """
-        if self._get("history", run_key(run) + pk + u64(value.seq)) is None:
-            raise IndexValueError(
-                f"the latest value of a file of run {run} names seq {value.seq}, "
-                "which holds no entry of that file"
-            )
 
     def files(self, log: str) -> list[FileState]:
         """The newest state of every file in ``log``, in path-key order."""
@@ -214,8 +226,6 @@ class IndexView:
                 prev = merged.get(pk)
                 ai = value.ai_touched or (prev is not None and prev[3])
                 merged[pk] = (path_of_key(pk, value.full_path), run, value, ai)
-        for pk, (_path, run, value, _ai) in merged.items():
-            self._check_latest(run, pk, value)
         return [_file_state(*merged[pk]) for pk in sorted(merged)]
 
     def history_refs(self, log: str, path: str) -> list[tuple[int, HistoryRef]]:
@@ -232,7 +242,12 @@ class IndexView:
                     key = bytes(cur.key())
                     if key[:plen] != prefix or len(key) != plen + 8:
                         break
-                    refs.append((run, HistoryRef.decode(cur.value(), key_seq(key))))
+                    refs.append(
+                        (
+                            run,
+                            HistoryRef.decode(_value(cur, "history", key), key_seq(key)),
+                        )
+                    )
                     if not cur.prev():
                         break
         return refs
@@ -258,7 +273,7 @@ class IndexView:
             if cur.prev() if found else cur.last():
                 k = bytes(cur.key())
                 if k[: len(prefix)] == prefix and len(k) == len(prefix) + 8:
-                    return HistoryRef.decode(cur.value(), key_seq(k))
+                    return HistoryRef.decode(_value(cur, "history", k), key_seq(k))
         return None
 
     def next_history(self, run: int, pk: bytes, after_seq: int | None) -> HistoryRef | None:
@@ -269,7 +284,7 @@ class IndexView:
             if cur.set_range(start):
                 k = bytes(cur.key())
                 if k[: len(prefix)] == prefix and len(k) == len(prefix) + 8:
-                    return HistoryRef.decode(cur.value(), key_seq(k))
+                    return HistoryRef.decode(_value(cur, "history", k), key_seq(k))
         return None
 
     def history_all(self) -> Iterator[tuple[bytes, HistoryRef]]:
@@ -296,7 +311,7 @@ class IndexView:
                 key = bytes(cur.key())
                 if key[:8] != prefix:
                     break
-                out.append((key_seq(key), Pointer.unpack(cur.value())))
+                out.append((key_seq(key), Pointer.unpack(_value(cur, "checkpoints", key))))
                 ok = cur.next()
         return out
 
@@ -423,7 +438,6 @@ class IndexView:
         merged: dict[bytes, tuple[str, LatestValue, bool]] = {}
         for run in runs:
             for pk, value in self.latest_of_run(run):
-                self._check_latest(run, pk, value)
                 prev = merged.get(pk)
                 flag = self.needs_post(run, pk) or (prev is not None and prev[2])
                 merged[pk] = (path_of_key(pk, value.full_path), value, flag)
@@ -469,7 +483,7 @@ class IndexView:
                     key = bytes(cur.key())
                     if key[:plen] != prefix or len(key) != plen + 8:
                         break
-                    ref = HistoryRef.decode(cur.value(), key_seq(key))
+                    ref = HistoryRef.decode(_value(cur, "history", key), key_seq(key))
                     if ref.has_attributions or ref.has_line_attributions:
                         return run, ref.seq, ref.pointer
                     ok = cur.prev()
@@ -495,3 +509,8 @@ def _add_totals(table: dict[str, AgentTotals], ident: str, fact: AgentFact) -> N
         fact.additions + (old.additions if old else 0),
         fact.deletions + (old.deletions if old else 0),
     )
+
+
+def _value(cur: lmdb.Cursor, db: str, key: bytes) -> bytes:
+    """The cursor's current value, its checksum checked (:func:`lsm.indexschema.unseal`)."""
+    return unseal(db, key, bytes(cur.value()))

@@ -45,10 +45,12 @@ from lsm.errors import CorruptionError
 from lsm.frame import FORMAT_VERSION, SEGMENT_HEADER, FrameProblem, SegmentHeader
 from lsm.indexschema import (
     DB_NAMES,
+    INDEX_VERSION,
     META_ACTIVE,
     META_DURABLE,
     META_FACTS,
     META_FORMAT,
+    META_INDEX,
     META_NEXT_RUN,
     META_NEXT_SEGMENT,
     META_NEXT_SEQ,
@@ -110,7 +112,7 @@ class _Repairer:
         keys = (META_NEXT_SEQ, META_NEXT_RUN, META_NEXT_SEGMENT, META_ACTIVE, META_DURABLE)
         try:
             with self.engine.view() as v:
-                self.old = {k: v.meta(k, 0) for k in keys}
+                self.old = {k: v.meta_of_any_version(k, 0) for k in keys}
         except CorruptionError:
             self.old = {}  # the old index is unreadable: the segments alone tell
 
@@ -323,6 +325,7 @@ class _Repairer:
 
     def write_meta(self, ap: Applier) -> None:
         ap.set_meta(META_FORMAT, FORMAT_VERSION)
+        ap.set_meta(META_INDEX, INDEX_VERSION)
         ap.set_meta(META_FACTS, 1)  # replayed through the Applier: the facts are whole
         for key in (META_NEXT_SEQ, META_NEXT_RUN):
             floor = max(self.old.get(key, 0), self.floor.get(key, 0))
@@ -371,6 +374,7 @@ class _Repairer:
         def fn(txn: lmdb.Transaction) -> None:
             ap = Applier(txn, self.engine.env.dbs)
             ap.set_meta(META_FORMAT, FORMAT_VERSION)
+            ap.set_meta(META_INDEX, INDEX_VERSION)
             ap.set_meta(META_FACTS, 1)
             ap.set_meta(META_ACTIVE, new_id)
             ap.set_meta(META_DURABLE, SEGMENT_HEADER)

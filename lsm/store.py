@@ -55,7 +55,14 @@ from lsm.errors import (
 from lsm.events import EventLog
 from lsm.frame import FORMAT_VERSION
 from lsm.fsutil import network_fs_type, private_mkdir
-from lsm.indexschema import META_ACTIVE, META_DURABLE, META_FORMAT, META_TAIL, HistoryRef
+from lsm.indexschema import (
+    INDEX_VERSION,
+    META_ACTIVE,
+    META_DURABLE,
+    META_FORMAT,
+    META_TAIL,
+    HistoryRef,
+)
 from lsm.lmdbenv import move_index_aside
 from lsm.locking import FileLock
 from lsm.model import Checkpoint, InitialAttributions
@@ -163,21 +170,61 @@ class Store:
                 raise
             store = cls._open_repaired(root, opts)
         try:
-            store._check_format(read_only)
+            outdated = store._index_outdated()
+            if not outdated:
+                store._check_format(read_only)
+        except IndexCorruptError:
+            # A meta value fails its checksum: the index cannot be trusted.
+            store.close()
+            if read_only:
+                raise
+            store, outdated = cls._open_repaired(root, opts), False
+            store._check_format_closing(read_only)
         except BaseException:
             store.close()
             raise
+        if outdated:
+            # Built by an older version (its values are not sealed): derived
+            # data, rebuilt from the segments as a damaged index is.
+            store.close()
+            if read_only:
+                raise StoreError(
+                    f"the index of {root} was built by an older version of lsm-checkpoints",
+                    hint="Run `ckptlog verify --fix` (or any checkpoint) to rebuild it.",
+                )
+            store = cls._open_repaired(root, opts, event="index_upgraded")
+            store._check_format_closing(read_only)
         return store
 
+    def _check_format_closing(self, read_only: bool) -> None:
+        try:
+            self._check_format(read_only)
+        except BaseException:
+            self.close()
+            raise
+
+    def _index_outdated(self) -> bool:
+        with self._engine.view() as v:
+            # A newer format is refused before its values are read as ours.
+            fmt = v.meta_of_any_version(META_FORMAT, 0)
+            if fmt > FORMAT_VERSION:
+                raise FormatVersionError(
+                    f"{self.root} has format version {fmt}; this version reads up to "
+                    f"{FORMAT_VERSION}"
+                )
+            return 0 < v.index_version() < INDEX_VERSION
+
     @classmethod
-    def _open_repaired(cls, root: Path, opts: StoreOptions) -> Store:
+    def _open_repaired(
+        cls, root: Path, opts: StoreOptions, *, event: str = "index_moved_aside"
+    ) -> Store:
         # LMDB refused the environment: move it aside under the lock and let
         # the first writer session rebuild the index from the segments.
         lock = FileLock(root / "LOCK")
         lock.acquire(opts.lock_timeout)
         try:
             aside = move_index_aside(root / "index")
-            EventLog(root / "events.jsonl").record("index_moved_aside", to=str(aside))
+            EventLog(root / "events.jsonl").record(event, to=str(aside))
         finally:
             lock.release()
         return cls(root, opts)

@@ -44,10 +44,12 @@ from lsm.frame import FORMAT_VERSION, SEGMENT_HEADER
 from lsm.fsutil import DISK_FULL_ERRNOS
 from lsm.hashing import sha256
 from lsm.indexschema import (
+    INDEX_VERSION,
     META_ACTIVE,
     META_DURABLE,
     META_FACTS,
     META_FORMAT,
+    META_INDEX,
     META_NEXT_RUN,
     META_NEXT_SEGMENT,
     META_NEXT_SEQ,
@@ -316,6 +318,7 @@ class Writer:
 
         def fn(ap: Applier) -> None:
             ap.set_meta(META_FORMAT, FORMAT_VERSION)
+            ap.set_meta(META_INDEX, INDEX_VERSION)
             ap.set_meta(META_FACTS, 1)
             ap.set_meta(META_NEXT_SEQ, 1)
             ap.set_meta(META_NEXT_RUN, 1)

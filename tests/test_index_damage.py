@@ -80,9 +80,12 @@ def test_swapped_values_in_each_database(tmp_path: Path, pristine: Path, db: str
     root = _copy(pristine, tmp_path / "s")
     if not _swap(root, db):
         pytest.skip(f"{db} holds no two different values")
-    with Store.open(root, read_only=True) as s:
-        wrong, _failed = silent_wrong_reads(s, want)
-    assert wrong == 0, db
+    # Every value is sealed with a checksum over its database, key and value: a
+    # swapped meta value is found at open (IndexCorruptError, with the hint),
+    # any other by the read that meets it.
+    with contextlib.suppress(IndexCorruptError), Store.open(root, read_only=True) as s:
+        wrong, failed = silent_wrong_reads(s, want)
+        assert wrong == 0, (db, failed)
     _fix_and_compare(root, want)
 
 

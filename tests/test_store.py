@@ -332,3 +332,48 @@ def test_attribution_columns_survive_large_entries(store: Store) -> None:
     store.append("base", cp)
     got = store.latest("base", "f00001.txt")
     assert got is not None and list(got.entry.attributions) == attrs
+
+
+def _unseal_everything(root: Path) -> None:
+    """Turn the index into what schema 1 wrote: the same values without their checksums."""
+    import lmdb
+
+    from lsm.indexschema import DB_NAMES, META_INDEX, unseal
+
+    env = lmdb.open(str(root / "index"), max_dbs=len(DB_NAMES) + 2)
+    try:
+        with env.begin(write=True) as txn:
+            for name in DB_NAMES:
+                db = env.open_db(name.encode(), txn=txn, create=False)
+                items = [(bytes(k), bytes(v)) for k, v in txn.cursor(db=db)]
+                for k, v in items:
+                    txn.put(k, unseal(name, k, v), db=db)
+                if name == "meta":
+                    txn.delete(META_INDEX, db=db)
+    finally:
+        env.close()
+
+
+def test_an_index_of_the_older_schema_is_rebuilt_on_the_first_writable_open(
+    tmp_path: Path,
+) -> None:
+    """Schema 2 seals every value; an index of schema 1 (no seals) is derived data: a read-only
+    open says to rebuild it, a writable one moves it aside and rebuilds it, nothing lost."""
+    root = tmp_path / "s"
+    with Store.open(root) as s:
+        for i in range(5):
+            cp, blobs = make_checkpoint("a", i, "x")
+            last = s.append("base", cp, blobs=blobs)
+        want = [c.checkpoint for c in s.checkpoints("base")]
+    _unseal_everything(root)
+    with pytest.raises(lsm.StoreError, match="older version") as refused:
+        Store.open(root, read_only=True)
+    assert "verify --fix" in (refused.value.hint or "")
+    with Store.open(root) as s:
+        assert [c.checkpoint for c in s.checkpoints("base")] == want
+        cp, blobs = make_checkpoint("a", 9, "x")
+        assert s.append("base", cp, blobs=blobs) > last  # seqs are never reused
+    events = (root / "events.jsonl").read_text()
+    assert '"index_upgraded"' in events
+    with Store.open(root, read_only=True) as s:
+        assert len(list(s.checkpoints("base"))) == 6
