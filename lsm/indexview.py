@@ -143,7 +143,16 @@ class IndexView:
     def log(self, name: str) -> LogEntry | None:
         """One working log, or None."""
         raw = self._get("logs", log_key(name))
-        return None if raw is None else LogEntry.decode(raw, name)
+        if raw is None:
+            return None
+        # Every read of a file looks its log up first: the same bytes decode
+        # to the same (immutable) value, so they are decoded once a process.
+        found = _LOGS_DECODED.get((raw, name))
+        if found is None:
+            if len(_LOGS_DECODED) >= _LOGS_DECODED_MAX:
+                _LOGS_DECODED.clear()
+            found = _LOGS_DECODED[(raw, name)] = LogEntry.decode(raw, name)
+        return found
 
     def logs(self) -> Iterator[tuple[str, LogEntry]]:
         """Every working log, by name."""
@@ -509,6 +518,11 @@ def _add_totals(table: dict[str, AgentTotals], ident: str, fact: AgentFact) -> N
         fact.additions + (old.additions if old else 0),
         fact.deletions + (old.deletions if old else 0),
     )
+
+
+#: ``logs`` values already decoded (value bytes and name -> entry); bounded, cleared when full.
+_LOGS_DECODED: dict[tuple[bytes, str], LogEntry] = {}
+_LOGS_DECODED_MAX = 256
 
 
 def _value(cur: lmdb.Cursor, db: str, key: bytes) -> bytes:
