@@ -101,6 +101,20 @@ def _ckptlog_call(name: str) -> str:
     return f'"$ckptlog" git-hook {name} "$@"'
 
 
+#: The git subcommand of the hook's parent process in ``ckptlog_cmd`` (empty
+#: where it cannot be told: no /proc, or a parent that is not git), for the
+#: filters below.
+_GIT_COMMAND = [
+    "ckptlog_git_command() {",
+    "  ckptlog_cmd=",
+    '  [ -r "/proc/$PPID/cmdline" ] || return 0',
+    "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
+    '  [ "${1##*/}" = git ] && ckptlog_cmd="$2"',
+    "  return 0",
+    "}",
+]
+
+
 #: reference-transaction runs for every ref update of every git command
 #: (ckptlog's own notes writes included, twice each); this shell filter passes
 #: on only what ckptlog can act on: a HEAD, branch or stash update that no
@@ -129,10 +143,9 @@ _REF_FILTER = [
     "    ckptlog_line=",
     "  done",
     '  [ -n "$ckptlog_hit" ] || return 1',
-    '  [ -r "/proc/$PPID/cmdline" ] || return 0',
-    "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
-    '  [ "${1##*/}" = git ] || return 0',
-    '  case "$2" in',
+    "  ckptlog_git_command",
+    '  case "$ckptlog_cmd" in',
+    '    "") return 0 ;;',
     '    rebase) ckptlog_dir="${GIT_DIR:-.git}"',
     '      [ -n "$ckptlog_branch" ] && ! [ -s "$ckptlog_dir/rebase-merge/rewritten-list" ] &&',
     '        ! [ -s "$ckptlog_dir/rebase-apply/rewritten" ]; return ;;',
@@ -169,10 +182,8 @@ _PICK_FILTER = [
 #: `git commit` the user runs while a rebase is stopped still goes through.
 _REBASE_FILTER = [
     "ckptlog_wants() {",
-    '  [ -r "/proc/$PPID/cmdline" ] || return 0',
-    "  set -- $(tr '\\000' ' ' < \"/proc/$PPID/cmdline\")",
-    '  [ "${1##*/}" = git ] || return 0',
-    '  [ "$2" != rebase ]',
+    "  ckptlog_git_command",
+    '  [ "$ckptlog_cmd" != rebase ]',
     "}",
 ]
 
@@ -204,11 +215,11 @@ def hook_script(name: str, ckptlog: str, prev: str, *, every_commit: bool = Fals
         "fi",
     ]
     if gated:
-        lines += _REF_FILTER
+        lines += _GIT_COMMAND + _REF_FILTER
     elif name == "pre-commit" and not every_commit:
         lines += _PICK_FILTER
     elif name == "post-commit":
-        lines += _REBASE_FILTER
+        lines += _GIT_COMMAND + _REBASE_FILTER
     if name in _STDIN_HOOKS:
         fed = f'{call} < "$input" || :'
         lines += [

@@ -11,7 +11,8 @@ import pytest
 # The harness's assertion helpers report like test code (before it is imported).
 pytest.register_assert_rewrite("tests.commit.harness", "tests.commit.grammar")
 
-from tests.commit.harness import Sandbox  # noqa: E402
+from tests.commit.harness import ALL_HOOKS, Sandbox  # noqa: E402
+from tests.commit.rewrite_kit import BASE  # noqa: E402
 
 MakeSandbox = Callable[..., Sandbox]
 
@@ -34,3 +35,10 @@ def sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
     yield make
     for sb in made:
         sb.check_all_notes()
+
+
+@pytest.fixture
+def sb(sandbox: MakeSandbox) -> Sandbox:
+    """The rewrite tests' repository: ``f.txt`` holds :data:`~tests.commit.rewrite_kit.BASE`,
+    every rewrite hook is installed, and its notes are checked at teardown."""
+    return sandbox({"f.txt": BASE}, hooks=ALL_HOOKS)

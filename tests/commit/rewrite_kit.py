@@ -22,6 +22,10 @@ from tests.commit.harness import Sandbox
 Span = tuple[int, int, str]
 
 
+#: ``f.txt`` of every rewrite test repository (the :func:`sb` fixture of conftest.py).
+BASE = "a\nb\nc\n"
+
+
 def log_of(sb: Sandbox, base: str | None = None) -> str:
     """The store's name of this work tree's log of ``base`` (default: HEAD's)."""
     where = lsm.working_log(sb.root)

@@ -8,19 +8,8 @@ the next commit would see.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from tests.commit.harness import ADA, ADA_H, ALL_HOOKS, Sandbox, attested
-from tests.commit.rewrite_kit import ai, commit_ai, commit_human, live, logs, pending
-
-BASE = "a\nb\nc\n"
-
-
-@pytest.fixture
-def sb(tmp_path: Path) -> Sandbox:
-    return Sandbox(tmp_path / "repo", {"f.txt": BASE}, hooks=ALL_HOOKS)
+from tests.commit.harness import ADA, ADA_H, Sandbox, attested
+from tests.commit.rewrite_kit import BASE, ai, commit_ai, commit_human, live, logs, pending
 
 
 def _sessions(sb: Sandbox, rev: str) -> set[str]:

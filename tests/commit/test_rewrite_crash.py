@@ -28,9 +28,8 @@ import pytest
 from lsm.commit.worklog import StoreLog
 from lsm.ids import HUMAN
 from tests.commit.harness import ALL_HOOKS, Sandbox
-from tests.commit.rewrite_kit import ai, commit_ai, commit_human
+from tests.commit.rewrite_kit import BASE, ai, commit_ai, commit_human
 
-BASE = "a\nb\nc\n"
 DATES = {
     "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z",
     "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z",

@@ -14,6 +14,7 @@ import pytest
 
 from tests.commit.harness import ADA_H, ALL_HOOKS, Sandbox, attested
 from tests.commit.rewrite_kit import (
+    BASE,
     ai,
     commit_ai,
     commit_human,
@@ -22,13 +23,6 @@ from tests.commit.rewrite_kit import (
     logs,
     pending,
 )
-
-BASE = "a\nb\nc\n"
-
-
-@pytest.fixture
-def sb(tmp_path: Path) -> Sandbox:
-    return Sandbox(tmp_path / "repo", {"f.txt": BASE}, hooks=ALL_HOOKS)
 
 
 @pytest.fixture

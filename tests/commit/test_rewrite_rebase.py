@@ -12,10 +12,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.commit.harness import ADA_H, ALL_HOOKS, Sandbox, attested
+from tests.commit.harness import ADA_H, Sandbox, attested
 from tests.commit.rewrite_kit import (
+    BASE,
     ai,
     commit_ai,
     commit_human,
@@ -25,13 +24,6 @@ from tests.commit.rewrite_kit import (
     script,
     todo_editor,
 )
-
-BASE = "a\nb\nc\n"
-
-
-@pytest.fixture
-def sb(tmp_path: Path) -> Sandbox:
-    return Sandbox(tmp_path / "repo", {"f.txt": BASE}, hooks=ALL_HOOKS)
 
 
 def _upstream(sb: Sandbox, text: str = "top\n" + BASE) -> str:

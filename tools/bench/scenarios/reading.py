@@ -79,17 +79,11 @@ def _build(repo: str, lines: int, commits: int) -> None:
             out.append(b"from :%d\n" % (mark - 1))
         out.append(b"M 100644 inline big.py\ndata %d\n%s\n" % (len(data), data))
         marks.append((mark, key, ranges))
-    out.append(b"commit refs/notes/ai\ncommitter ckptlog <ckptlog@local> %d +0000\ndata 0\n" % ts)
-    for mark, key, ranges in marks:
-        text = _note(mark, "big.py", key, ranges, mark - 1).encode()
-        out.append(b"N inline :%d\ndata %d\n%s\n" % (mark, len(text), text))
-    out.append(b"done\n")
-    subprocess.run(
-        ["git", "-C", repo, "fast-import", "--quiet", "--done"],
-        input=b"".join(out),
-        check=True,
-        env=env,
-    )
+    from tools.bench import fastimport
+
+    notes = ((m, _note(m, "big.py", key, ranges, m - 1).encode()) for m, key, ranges in marks)
+    out.append(fastimport.notes_and_done(notes, ts))
+    fastimport.run(repo, b"".join(out), env)
     subprocess.run(["git", "-C", repo, "checkout", "-q", "main"], check=True, env=env)
     subprocess.run(["git", "-C", repo, "gc", "-q"], check=True, env=env)
 

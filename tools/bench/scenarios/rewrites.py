@@ -84,17 +84,12 @@ def _build(repo: str, commits: int) -> None:
         lines += [f"feature {i} line 1\n", f"feature {i} line 2\n"]
         commit("refs/heads/feat", 2 + i, 1 if i == 0 else 1 + i, lines, f"feature {i}")
     commit("refs/heads/main", 2 + commits, 1, ["upstream line\n", *base], "upstream")
-    out.append(b"commit refs/notes/ai\ncommitter ckptlog <ckptlog@local> %d +0000\ndata 0\n" % ts)
-    for i in range(commits):
-        text = _note(i, 101 + 2 * i)
-        out.append(b"N inline :%d\ndata %d\n%s\n" % (2 + i, len(text), text))
-    out.append(b"done\n")
-    subprocess.run(
-        ["git", "-C", repo, "fast-import", "--quiet", "--done"],
-        input=b"".join(out),
-        check=True,
-        env=env,
+    from tools.bench import fastimport
+
+    out.append(
+        fastimport.notes_and_done(((2 + i, _note(i, 101 + 2 * i)) for i in range(commits)), ts)
     )
+    fastimport.run(repo, b"".join(out), env)
     subprocess.run(["git", "-C", repo, "checkout", "-q", "feat"], check=True, env=env)
 
 
