@@ -157,7 +157,8 @@ def test_stash_push_human_edit_pop_keeps_claudes_lines(sb: Sandbox) -> None:
 
 
 @pytest.mark.xfail(
-    reason="compaction keeps every lifecycle event: 4 a cycle (two resets of the base log, a reset and a drop of the stash log), ~450 bytes after compaction",
+    reason="compaction keeps every lifecycle event: 4 a cycle (two resets of the base log, "
+    "a reset and a drop of the stash log), ~450 bytes after compaction",
     strict=True,
 )
 def test_stash_cycles_do_not_grow_the_store(sb: Sandbox) -> None:
