@@ -42,7 +42,13 @@ import lmdb
 from lsm.applier import Applier
 from lsm.codec import CheckpointRecord, EventRecord, RepairRecord, SegmentInfoRecord
 from lsm.errors import CorruptionError
-from lsm.frame import FORMAT_VERSION, SEGMENT_HEADER, FrameProblem, SegmentHeader
+from lsm.frame import (
+    FORMAT_VERSION,
+    SEGMENT_HEADER,
+    FrameProblem,
+    SegmentHeader,
+    split_block_address,
+)
 from lsm.indexschema import (
     DB_NAMES,
     INDEX_VERSION,
@@ -221,7 +227,65 @@ class _Repairer:
         self.write_meta(ap)
 
     def _stream(self, ap: Applier, sid: int) -> Iterator[tuple[int, int, ScannedItem]]:
-        """``(seq, segment, item)`` of one segment, in its order; seq-less records applied here."""
+        """``(seq, segment, item)`` of one segment in seq order; seq-less records applied here.
+
+        Appends are in seq order, and so are the outputs of a compaction that
+        took its inputs oldest first. Earlier compactions took them by segment
+        id, and a segment sealed after a compaction has a lower id than that
+        compaction's output: such an output holds runs of records each in seq
+        order, one after another. The replay must see them in seq order (a
+        log's reset applied after its run's checkpoints drops them), so a
+        compacted segment is read once for where its seq order breaks, then
+        as one stream per ordered range, merged.
+        """
+        seg = self.opened[sid]
+        if not seg.header.blocked:
+            return self._scan_range(ap, sid, SEGMENT_HEADER, os.fstat(seg.fd).st_size, seg.scan)
+        ranges = self._ordered_ranges(sid)
+        if ranges is None:  # a break inside a packed block: sort in memory
+            items = self._scan_range(ap, sid, SEGMENT_HEADER, None, seg.scan)
+            return iter(sorted(items, key=lambda t: t[0]))
+        streams = [
+            self._scan_range(ap, sid, a, b, seg.scan if i == 0 else SegmentScan())
+            for i, (a, b) in enumerate(ranges)
+        ]
+        return heapq.merge(*streams, key=lambda t: t[0])
+
+    def _ordered_ranges(self, sid: int) -> list[tuple[int, int | None]] | None:
+        """File ranges of a blocked segment, each holding its units in seq order.
+
+        None when the order breaks inside a block that packs several units.
+        """
+        seg = self.opened[sid]
+        size = os.fstat(seg.fd).st_size
+        starts = [SEGMENT_HEADER]
+        last = -1
+        prev_block = -1
+        for item in scan_segment(
+            seg.fd,
+            sid,
+            self.codec,
+            SEGMENT_HEADER,
+            size,
+            SegmentScan(),
+            dict_sha=seg.dict_sha,
+            blocked=True,
+        ):
+            seq = item_seq(item)
+            ptr = item.pointer if isinstance(item, CheckpointGroup) else item[1]
+            block = split_block_address(ptr.offset)[0]
+            if seq is not None:
+                if seq < last:
+                    if block == prev_block:
+                        return None
+                    starts.append(block)
+                last = seq
+            prev_block = block
+        return [(a, b) for a, b in zip(starts, [*starts[1:], None], strict=True)]
+
+    def _scan_range(
+        self, ap: Applier, sid: int, start: int, end: int | None, scan: SegmentScan
+    ) -> Iterator[tuple[int, int, ScannedItem]]:
         seg = self.opened[sid]
         size = os.fstat(seg.fd).st_size
         torn_from = None
@@ -232,9 +296,9 @@ class _Repairer:
             seg.fd,
             sid,
             self.codec,
-            SEGMENT_HEADER,
-            size,
-            seg.scan,
+            start,
+            size if end is None else end,
+            scan,
             dict_sha=seg.dict_sha,
             blocked=seg.header.blocked,
             torn_from=torn_from,

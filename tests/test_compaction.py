@@ -312,3 +312,73 @@ def test_archived_logs_past_retention_are_dropped(tmp_path: Path) -> None:
         assert s.logs() == []
         assert report.dropped.get("checkpoint", 0) >= 1
         assert_healthy(s)
+
+
+def _write_order(root: Path) -> list[list[int]]:
+    """The seqs of every compacted segment, in file order (blocks expanded)."""
+    from lsm.codec import Codec
+    from lsm.frame import SEGMENT_HEADER
+    from lsm.recovery import SegmentScan, item_seq, scan_segment
+    from lsm.segment import read_header
+
+    out = []
+    for seg in sorted((root / "segments").glob("*.seg")):
+        fd = os.open(seg, os.O_RDONLY)
+        try:
+            header = read_header(fd)
+            if isinstance(header, str) or not header.blocked:
+                continue
+            items = scan_segment(
+                fd,
+                int(seg.stem),
+                Codec(),
+                SEGMENT_HEADER,
+                seg.stat().st_size,
+                SegmentScan(),
+                blocked=True,
+            )
+            out.append([s for s in map(item_seq, items) if s is not None])
+        finally:
+            os.close(fd)
+    return out
+
+
+def test_a_rebuild_after_two_compactions_keeps_every_checkpoint(tmp_path: Path) -> None:
+    """The segment sealed by the second compaction has a lower id than the first one's output.
+
+    Compaction took its inputs by id, so the second output held the new checkpoints before the
+    log's reset that started their run; the seq-ordered rebuild then replayed that reset after
+    them and dropped them (every `verify --fix`, damaged index or upgrade lost them). Inputs go
+    oldest first now, and rebuild orders a compacted segment written the old way.
+    """
+    root = tmp_path / "s"
+    with Store.open(root) as s:
+        s.reset_log("base")
+        compact(s, "full", seal_active=True)
+        for i in range(3):
+            cp, blobs = make_checkpoint("a", i, "x")
+            s.append("base", cp, blobs=blobs)
+        want = [(c.seq, c.checkpoint) for c in s.checkpoints("base")]
+        compact(s, "full", seal_active=True)
+        assert all(seqs == sorted(seqs) for seqs in _write_order(root))
+        s.rebuild_index()
+        assert [(c.seq, c.checkpoint) for c in s.checkpoints("base")] == want
+        assert_healthy(s)
+
+
+def test_a_store_compacted_by_segment_id_rebuilds_whole(tmp_path: Path) -> None:
+    """Segments an earlier version compacted in id order (tests/fixtures/stores/compacted-by-id):
+    rebuilt from them alone, the log keeps its three checkpoints (the replay lost them)."""
+    root = tmp_path / "s"
+    (root / "segments").mkdir(parents=True)
+    for seg in (ROOT / "tests" / "fixtures" / "stores" / "compacted-by-id").glob("*.seg"):
+        shutil.copy(seg, root / "segments" / seg.name)
+    assert [seqs for seqs in _write_order(root) if seqs] == [[2, 3, 4, 1]]
+    with Store.open(root) as s:
+        assert [c.seq for c in s.checkpoints("base")] == [2, 3, 4]
+        assert [c.checkpoint.timestamp for c in s.checkpoints("base")] == [
+            1700000000,
+            1700000001,
+            1700000002,
+        ]
+        assert_healthy(s)

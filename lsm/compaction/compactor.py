@@ -295,6 +295,9 @@ class _Copier:
             elif rtype == RecordType.BLOB:
                 self._blob(obj, raw)
             elif rtype == RecordType.LOG_EVENT:
+                if self.plan.event_action(str(obj.get("op")), obj) is Action.DROP:
+                    self._count(self.report.dropped, rtype)
+                    continue
                 self.writer.add([inner_frame(rtype, raw)], lambda _p: None, obj.get("seq"))
                 self._count(self.report.kept, rtype)
             elif rtype == RecordType.INITIAL:
@@ -591,7 +594,15 @@ def _compact(
             txn = engine.env.read()
             try:
                 view = IndexView(txn, engine.env.dbs)
-                inputs = sorted(sid for sid, info in view.segments() if info.state == "sealed")
+                # Oldest records first, so that the output is in seq order (rebuild
+                # replays in seq order): a segment sealed after an earlier
+                # compaction has a lower id than that compaction's output.
+                sealed = [
+                    (info.first_seq or 0, sid)  # no seq: blobs only, order-free
+                    for sid, info in view.segments()
+                    if info.state == "sealed"
+                ]
+                inputs = [sid for _first, sid in sorted(sealed)]
                 if not inputs:
                     report.segments_after, report.bytes_after = (
                         report.segments_before,
@@ -608,6 +619,8 @@ def _compact(
                     plan.add_initial_blobs(list(rec.initial.file_blobs.values()))
                 snap_active = view.meta(META_ACTIVE, 0)
                 snap_durable = view.meta(META_DURABLE, 0)
+                # An empty active segment: every record of the snapshot is an input.
+                plan.whole_history = snap_active not in inputs and snap_durable <= SEGMENT_HEADER
                 dict_data = _train_dictionary(engine, inputs)
                 dict_sha = hashlib.sha256(dict_data).digest() if dict_data is not None else None
                 if dict_data is not None and dict_sha is not None:

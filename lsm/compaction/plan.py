@@ -51,6 +51,9 @@ class Plan:
     run_index: dict[int, int]
     live_initial_seqs: set[int]
     live_sessions: set[bytes]
+    #: Every record at or below the snapshot is in the inputs (the active segment held none):
+    #: lifecycle events of dead runs can go (:meth:`event_action`).
+    whole_history: bool = False
     referenced_blobs: set[bytes] = field(default_factory=set)
     #: Pointers of every live log's INITIAL record (their snapshots are referenced).
     initial_pointers: list[Pointer] = field(default_factory=list)
@@ -118,6 +121,30 @@ class Plan:
         for sha in shas:
             if len(sha) == 64:
                 self.referenced_blobs.add(bytes.fromhex(sha))
+
+    def event_action(self, op: str, args: dict[str, object]) -> Action:
+        """KEEP or DROP a lifecycle event (LOG_EVENT) of the inputs.
+
+        Rebuild replays the events in seq order to recreate the logs: a
+        ``create`` or ``reset`` gives a log one new run, a ``drop`` ends a
+        log and its runs. The event that started a run no live log holds,
+        and every ``drop``, only ever shaped runs that are dead now; once no
+        record of those runs is left (:attr:`whole_history`: the inputs hold
+        every record up to the snapshot, and the dead runs' checkpoints and
+        INITIALs go in the same compaction), replaying without them gives
+        the same logs. Otherwise a dead run's checkpoint left elsewhere
+        would make rebuild recreate its log, so all are kept. Renames,
+        merges, archives and imports are always kept.
+        """
+        if not self.whole_history:
+            return Action.KEEP
+        if op in ("create", "reset"):
+            run = args.get("run")
+            if isinstance(run, int) and run not in self.run_log:
+                return Action.DROP
+        elif op == "drop":
+            return Action.DROP
+        return Action.KEEP
 
     # ------------------------------------------------------------------ per-file facts
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.commit.grammar import check_note
 from tests.commit.harness import Sandbox, attested
 from tests.commit.rewrite_kit import BASE
@@ -156,11 +154,6 @@ def test_stash_push_human_edit_pop_keeps_claudes_lines(sb: Sandbox) -> None:
     assert sb.attestations(c) == attested({"f.txt": [(key, "4-7")]})
 
 
-@pytest.mark.xfail(
-    reason="compaction keeps every lifecycle event: 4 a cycle (two resets of the base log, "
-    "a reset and a drop of the stash log), ~450 bytes after compaction",
-    strict=True,
-)
 def test_stash_cycles_do_not_grow_the_store(sb: Sandbox) -> None:
     key = sb.claude("f.txt", BASE + "c1\nc2\n")
 
