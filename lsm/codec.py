@@ -305,11 +305,17 @@ class TranscriptRecord(NamedTuple):
 
 
 class SegmentInfoRecord(NamedTuple):
-    """What a compacted segment replaces, and how it was made."""
+    """What a compacted segment replaces, and how it was made.
+
+    :ivar ordered: its records are in seq order (every input was: written by
+        a compaction that took its inputs oldest first). False for segments
+        written before the flag, which rebuild reads for their order.
+    """
 
     replaces: list[int]
     policy: str
     created_ms: int
+    ordered: bool = False
 
 
 class BatchRecord(NamedTuple):
@@ -517,12 +523,14 @@ class Codec:
             },
         )
 
-    def segment_info_frame(self, replaces: Sequence[int], policy: str, created_ms: int) -> bytes:
-        """The first frame of a compacted segment."""
-        return self.pack(
-            RecordType.SEGMENT_INFO,
-            {"replaces": list(replaces), "policy": policy, "created": created_ms},
-        )
+    def segment_info_frame(
+        self, replaces: Sequence[int], policy: str, created_ms: int, *, ordered: bool = False
+    ) -> bytes:
+        """The first frame of a compacted segment (``ordered``: see :class:`SegmentInfoRecord`)."""
+        info: dict[str, Any] = {"replaces": list(replaces), "policy": policy, "created": created_ms}
+        if ordered:
+            info["ordered"] = True
+        return self.pack(RecordType.SEGMENT_INFO, info)
 
     @staticmethod
     def batch_frame(frames: int) -> bytes:
@@ -596,6 +604,7 @@ class Codec:
                 [int(x) for x in _req(obj, "replaces", list)],
                 _req(obj, "policy", str),
                 _req(obj, "created", int),
+                obj.get("ordered") is True,
             )
         if rtype == RecordType.BATCH:
             n = _req(obj, "n", int)

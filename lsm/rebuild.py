@@ -45,7 +45,6 @@ from lsm.errors import CorruptionError
 from lsm.frame import (
     FORMAT_VERSION,
     SEGMENT_HEADER,
-    FrameProblem,
     SegmentHeader,
     split_block_address,
 )
@@ -64,9 +63,16 @@ from lsm.indexschema import (
     SegmentInfo,
 )
 from lsm.reading import dict_path
-from lsm.recovery import CheckpointGroup, ScannedItem, SegmentScan, item_seq, scan_segment
+from lsm.recovery import (
+    CheckpointGroup,
+    ScannedItem,
+    SegmentScan,
+    item_seq,
+    read_segment_info,
+    scan_segment,
+)
 from lsm.repair import Repair, mend, rewrite_header, salvage_header
-from lsm.segment import Pointer, create_segment, read_frame_at, read_header, segment_path
+from lsm.segment import Pointer, create_segment, read_header, segment_path
 
 if TYPE_CHECKING:
     from lsm.engine import Engine
@@ -146,7 +152,7 @@ class _Repairer:
                 # A damaged SEGMENT_INFO leaves what it replaced unknown: the
                 # segment is still live (its name says the compaction
                 # finished), and a record met twice applies once.
-                seg.info = self._segment_info_record(seg)
+                seg.info = read_segment_info(seg.fd, self.codec, seg.dict_sha)
                 if seg.info is not None:
                     self.replaced.update(seg.info.replaces)
             self.opened[sid] = seg
@@ -177,19 +183,6 @@ class _Repairer:
             return False
         self.codec.add_dictionary(header.dict_sha, data)
         return True
-
-    def _segment_info_record(self, seg: _Opened) -> SegmentInfoRecord | None:
-        found = read_frame_at(seg.fd, SEGMENT_HEADER)
-        if isinstance(found, FrameProblem):
-            return None
-        try:
-            rec = self.codec.decode(
-                found.header.type,
-                self.codec.unpack(found.header.flags, found.payload, seg.dict_sha),
-            )
-        except ValueError:
-            return None
-        return rec if isinstance(rec, SegmentInfoRecord) else None
 
     # ------------------------------------------------------------------ phases 3 and 5 (one txn)
 
@@ -239,7 +232,7 @@ class _Repairer:
         as one stream per ordered range, merged.
         """
         seg = self.opened[sid]
-        if not seg.header.blocked:
+        if not seg.header.blocked or (seg.info is not None and seg.info.ordered):
             return self._scan_range(ap, sid, SEGMENT_HEADER, os.fstat(seg.fd).st_size, seg.scan)
         ranges = self._ordered_ranges(sid)
         if ranges is None:  # a break inside a packed block: sort in memory

@@ -41,9 +41,11 @@ from lsm.codec import (
     EntryRecord,
     Record,
     RecordError,
+    SegmentInfoRecord,
 )
 from lsm.frame import (
     FRAME_HEADER,
+    SEGMENT_HEADER,
     FrameProblem,
     RecordType,
     block_address,
@@ -51,7 +53,7 @@ from lsm.frame import (
     frame_length,
 )
 from lsm.fsutil import fsync_dir, pread_exact, private_mkdir, private_open, sync_fd, write_all
-from lsm.segment import Pointer, ScannedFrame, ScanStop, scan_frames
+from lsm.segment import Pointer, ScannedFrame, ScanStop, read_frame_at, scan_frames
 
 __all__ = [
     "CheckpointGroup",
@@ -611,3 +613,18 @@ def quarantine_bytes(root: Path, segment: int, fd: int, start: int, end: int) ->
     fsync_dir(qdir)
     killpoints.reached("recover.after_quarantine")
     return path
+
+
+def read_segment_info(fd: int, codec: Codec, dict_sha: bytes | None) -> SegmentInfoRecord | None:
+    """A compacted segment's SEGMENT_INFO record (its first frame), or None if it has none
+    or that frame is damaged."""
+    found = read_frame_at(fd, SEGMENT_HEADER)
+    if isinstance(found, FrameProblem):
+        return None
+    try:
+        rec = codec.decode(
+            found.header.type, codec.unpack(found.header.flags, found.payload, dict_sha)
+        )
+    except ValueError:
+        return None
+    return rec if isinstance(rec, SegmentInfoRecord) else None

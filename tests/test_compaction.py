@@ -361,6 +361,7 @@ def test_a_rebuild_after_two_compactions_keeps_every_checkpoint(tmp_path: Path) 
         want = [(c.seq, c.checkpoint) for c in s.checkpoints("base")]
         compact(s, "full", seal_active=True)
         assert all(seqs == sorted(seqs) for seqs in _write_order(root))
+        assert _ordered_flags(root) == [True]  # rebuild reads it as one stream
         s.rebuild_index()
         assert [(c.seq, c.checkpoint) for c in s.checkpoints("base")] == want
         assert_healthy(s)
@@ -382,3 +383,27 @@ def test_a_store_compacted_by_segment_id_rebuilds_whole(tmp_path: Path) -> None:
             1700000002,
         ]
         assert_healthy(s)
+        compact(s, "full", seal_active=True)  # an unordered input: the output says so
+        assert _ordered_flags(root) == [False]
+        s.rebuild_index()
+        assert [c.seq for c in s.checkpoints("base")] == [2, 3, 4]
+
+
+def _ordered_flags(root: Path) -> list[bool]:
+    """The ``ordered`` flag of every compacted segment's SEGMENT_INFO."""
+    from lsm.codec import Codec
+    from lsm.recovery import read_segment_info
+    from lsm.segment import read_header
+
+    out = []
+    for seg in sorted((root / "segments").glob("*.seg")):
+        fd = os.open(seg, os.O_RDONLY)
+        try:
+            header = read_header(fd)
+            if isinstance(header, str) or not header.blocked:
+                continue
+            info = read_segment_info(fd, Codec(), None)
+            out.append(info is not None and info.ordered)
+        finally:
+            os.close(fd)
+    return out

@@ -74,8 +74,21 @@ from lsm.indexschema import (
 from lsm.indexview import IndexView
 from lsm.locking import FileLock
 from lsm.reading import dict_path
-from lsm.recovery import CheckpointGroup, SegmentScan, expand_blocks, scan_segment
-from lsm.segment import Pointer, ScanStop, scan_frames, segment_id_of, segment_path
+from lsm.recovery import (
+    CheckpointGroup,
+    SegmentScan,
+    expand_blocks,
+    read_segment_info,
+    scan_segment,
+)
+from lsm.segment import (
+    Pointer,
+    ScanStop,
+    read_header,
+    scan_frames,
+    segment_id_of,
+    segment_path,
+)
 
 if TYPE_CHECKING:
     from lsm.engine import Engine
@@ -455,6 +468,34 @@ def _blobs_referenced_since(
     return out
 
 
+def _inputs_ordered(engine: Engine, view: IndexView, inputs: list[int]) -> bool:
+    """Whether every input holds its records in seq order.
+
+    Appends are in seq order; a compacted input is when its SEGMENT_INFO says
+    so. The inputs' seq ranges do not overlap (a compaction takes every sealed
+    segment, and what is appended after lands in later segments), so the
+    output, copied from them oldest first, is in seq order too.
+    """
+    infos = dict(view.segments())
+    for sid in inputs:
+        info = infos.get(sid)
+        if info is None or not info.compacted:
+            continue
+        try:
+            fd = os.open(segment_path(engine.segments_dir, sid), os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            header = read_header(fd)
+            dict_sha = None if isinstance(header, str) or not header.has_dict else header.dict_sha
+            rec = None if isinstance(header, str) else read_segment_info(fd, engine.codec, dict_sha)
+        finally:
+            os.close(fd)
+        if rec is None or not rec.ordered:
+            return False
+    return True
+
+
 def _apply_spool(
     engine: Engine,
     plan: Plan,
@@ -646,6 +687,7 @@ def _compact(
                     segment_bytes=output_segment_bytes,
                     dry_run=dry_run,
                 )
+                writer.ordered = _inputs_ordered(engine, view, inputs)
                 copier = _Copier(engine, plan, writer, spool, report)
                 done = 0
 

@@ -94,6 +94,8 @@ class BlockWriter:
         self.allocate = allocate
         self.replaces = replaces
         self.policy = policy
+        #: Every output's records are in seq order (set by the compactor: see SegmentInfoRecord).
+        self.ordered = False
         self.dict_sha = dict_sha if dict_data is not None else bytes(32)
         self.block_bytes = block_bytes
         self.segment_bytes = segment_bytes
@@ -122,7 +124,9 @@ class BlockWriter:
             dict_sha=self.dict_sha,
             blocked=True,
         ).encode()
-        info = self.codec.segment_info_frame(self.replaces, self.policy, int(time.time() * 1000))
+        info = self.codec.segment_info_frame(
+            self.replaces, self.policy, int(time.time() * 1000), ordered=self.ordered
+        )
         out = OutputSegment(sid, tmp, size=len(header) + len(info))
         if not self.dry_run:
             self._fd = private_open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
