@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -314,32 +315,31 @@ def test_archived_logs_past_retention_are_dropped(tmp_path: Path) -> None:
         assert_healthy(s)
 
 
+def _compacted(root: Path) -> Iterator[tuple[int, int]]:
+    """``(segment id, open fd)`` of every compacted (blocked) segment, in id order."""
+    from lsm.segment import read_header
+
+    for seg in sorted((root / "segments").glob("*.seg")):
+        fd = os.open(seg, os.O_RDONLY)
+        try:
+            header = read_header(fd)
+            if not isinstance(header, str) and header.blocked:
+                yield int(seg.stem), fd
+        finally:
+            os.close(fd)
+
+
 def _write_order(root: Path) -> list[list[int]]:
     """The seqs of every compacted segment, in file order (blocks expanded)."""
     from lsm.codec import Codec
     from lsm.frame import SEGMENT_HEADER
     from lsm.recovery import SegmentScan, item_seq, scan_segment
-    from lsm.segment import read_header
 
     out = []
-    for seg in sorted((root / "segments").glob("*.seg")):
-        fd = os.open(seg, os.O_RDONLY)
-        try:
-            header = read_header(fd)
-            if isinstance(header, str) or not header.blocked:
-                continue
-            items = scan_segment(
-                fd,
-                int(seg.stem),
-                Codec(),
-                SEGMENT_HEADER,
-                seg.stat().st_size,
-                SegmentScan(),
-                blocked=True,
-            )
-            out.append([s for s in map(item_seq, items) if s is not None])
-        finally:
-            os.close(fd)
+    for sid, fd in _compacted(root):
+        size = os.fstat(fd).st_size
+        items = scan_segment(fd, sid, Codec(), SEGMENT_HEADER, size, SegmentScan(), blocked=True)
+        out.append([s for s in map(item_seq, items) if s is not None])
     return out
 
 
@@ -393,17 +393,9 @@ def _ordered_flags(root: Path) -> list[bool]:
     """The ``ordered`` flag of every compacted segment's SEGMENT_INFO."""
     from lsm.codec import Codec
     from lsm.recovery import read_segment_info
-    from lsm.segment import read_header
 
     out = []
-    for seg in sorted((root / "segments").glob("*.seg")):
-        fd = os.open(seg, os.O_RDONLY)
-        try:
-            header = read_header(fd)
-            if isinstance(header, str) or not header.blocked:
-                continue
-            info = read_segment_info(fd, Codec(), None)
-            out.append(info is not None and info.ordered)
-        finally:
-            os.close(fd)
+    for _sid, fd in _compacted(root):
+        info = read_segment_info(fd, Codec(), None)
+        out.append(info is not None and info.ordered)
     return out
