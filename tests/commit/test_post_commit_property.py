@@ -223,10 +223,36 @@ def test_random_edits_staging_and_commits(
 
 
 @pytest.mark.slow
-@settings(PROPERTY, max_examples=40, derandomize=False)
+@settings(PROPERTY, max_examples=40)
 @given(story=actions)
 def test_random_edits_staging_and_commits_long(
     story: list[tuple[Any, ...]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """The same, many more stories (``-m slow``)."""
+    """The same, many more stories (``-m slow``), the same ones every run: a random run
+    found the two stories below, which CI cannot be left to meet by chance."""
+    play(_fresh(tmp_path_factory), story)
+
+
+#: Found by a random run of the test above (2026-12-02), present since the commit path landed:
+#: an AI line of c.txt is staged, then the AI rewrites that line before the commit. The note
+#: leaves the committed AI line unattested (first), or attests a staged known-human line to the
+#: AI (second). Open: the carryover/unstaged rule for a staged line rewritten afterwards.
+STAGED_THEN_REWRITTEN = [
+    [("edit", "ai", "a.txt", "insert", 0, 1)] * 3
+    + [
+        ("edit", who, "c.txt", "insert", 0, 1),
+        ("stage", "c.txt", True, 0),
+        ("edit", "ai", "a.txt", "insert", 0, 1),
+        ("edit", "ai", "c.txt", "replace", 0, 1),
+        ("commit",),
+    ]
+    for who in ("ai", "known_human")
+]
+
+
+@pytest.mark.xfail(strict=True, reason="a staged line the AI rewrites before the commit (open)")
+@pytest.mark.parametrize("story", STAGED_THEN_REWRITTEN, ids=["ai", "known-human"])
+def test_a_staged_line_rewritten_before_the_commit(
+    story: list[tuple[Any, ...]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     play(_fresh(tmp_path_factory), story)
