@@ -390,7 +390,7 @@ class Store:
         """``path``'s newest entry in ``log`` (one index lookup plus one pread)."""
 
         def go() -> StoredEntry | None:
-            state = self.latest_state(log, path)  # checked: seq holds an entry of path
+            state = self.latest_state(log, path)  # its value's seal names this file's key
             if state is None:
                 return None
             return self._read_entry(state.pointer, path, state.seq)
@@ -400,9 +400,9 @@ class Store:
     def _read_entry(self, ptr: Pointer, path: str, seq: int) -> StoredEntry:
         """The entry at ``ptr``, which must be ``path``'s entry of checkpoint ``seq``.
 
-        Seqs are unique, so seq and path name one entry; the index lookups
-        that gave ``seq`` checked it belongs to the run (a history key, or
-        :meth:`IndexView.file_state`). Anything else means the index points
+        Seqs are unique, so seq and path name one entry; the index value
+        that gave ``seq`` was sealed under that run's and file's key (a value
+        swapped from another key fails its checksum). Anything else means the index points
         at another record (its values were damaged or swapped): the read
         raises rather than return another file's or another log's entry.
         """
