@@ -8,7 +8,12 @@ docs/commit.md describes:
    commit, from its parent, committed and observed texts.
 2. **Unstaged lines**: carryover lines the commit lacks (Myers, committed ->
    carryover). **Overlap rule**: an unstaged line whose number is also a
-   committed line counts as committed, unless it is a pure insertion.
+   committed line counts as committed, unless it is a pure insertion. Not
+   for *synced* files (their last checkpoint is the work tree, which the
+   commit path's own human checkpoint makes sure of): there a difference is
+   a real unstaged change, and the **staged text rule**
+   (:mod:`lsm.commit.provenance`) finds who wrote the committed lines the
+   work tree no longer has.
 3. **Classification**: the VA's line attributions are moved from the VA's
    text onto the carryover (lines in changed regions dropped); then each
    line is *uncommitted* (unstaged), *committed* (its commit-coordinate
@@ -33,12 +38,19 @@ Pure computation over texts already read; nothing here can fail.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 
 from lsm.checkpoint.textutil import rust_trim
 from lsm.commit.carryover import carryover_content
-from lsm.commit.diffs import content_hunks, nfc_path, shift_line_attributions, unstaged_lines
+from lsm.commit.diffs import (
+    Unstaged,
+    content_hunks,
+    nfc_path,
+    shift_line_attributions,
+    unstaged_lines,
+)
 from lsm.commit.lines import rust_lines
+from lsm.commit.provenance import EarlierState, authors_by_text
 from lsm.commit.state import WorkingState
 from lsm.ids import HUMAN, is_ai_author
 from lsm.model import InitialAttributions, JsonObject, LineAttribution
@@ -110,12 +122,18 @@ def split_commit(
     git_ai_version: str | None,
     *,
     prior: Sequence[AuthorshipNote] = (),
+    synced: Set[str] = frozenset(),
+    earlier: Callable[[str], Iterable[EarlierState]] | None = None,
 ) -> Split:
     """Classify every attributed line of ``state`` against commit ``commit``.
 
     :param prior: notes already in the commit's coordinates whose lines fill
         what the working log leaves unattributed, in the files the log has
         state for, before gap filling (the caller merges the rest of them).
+    :param synced: files whose observed text is the work tree's: no overlap
+        rule, and the staged text rule applies to them.
+    :param earlier: a file's earlier states, newest first (the staged text
+        rule's source; None: the rule does not apply).
     """
     renames = texts.renames
     claims = _prior_claims(prior)
@@ -123,6 +141,9 @@ def split_commit(
 
     carry: dict[str, str] = {}
     unstaged: dict[str, list[int]] = {}
+    #: synced file -> how its carryover differs from its committed text
+    exact: dict[str, Unstaged] = {}
+    moved = set(renames) | set(renames.values())  # renames keep git-ai's rule
     for path in paths:
         committed = texts.committed.get(path, "")
         observed = state.observed.get(path)
@@ -132,10 +153,16 @@ def split_commit(
             else carryover_content(texts.parent.get(path, ""), committed, observed)
         )
         carry[path] = text
-        added, pure = unstaged_lines(committed, text)
+        diff = unstaged_lines(committed, text)
+        added: Set[int] = diff.lines
         hunk = texts.added.get(nfc_path(path))
+        if path in synced and path not in moved:
+            exact[path] = diff
         if hunk and added:
-            added = {n for n in added if n not in hunk or n in pure}
+            # A rewritten line of a synced file is a real unstaged change
+            # (the work tree's text, which the commit lacks): never committed.
+            kept = diff.rewritten if path in exact else frozenset()
+            added = {n for n in added if n not in hunk or n in diff.pure or n in kept}
         if added:
             unstaged[path] = sorted(added)
 
@@ -162,6 +189,7 @@ def split_commit(
         if hunk is None and renamed is not None:
             hunk = texts.added.get(renamed)
 
+        synced_diff = exact.get(path)
         committed_by: dict[str, list[int]] = {}
         uncommitted_by: dict[str, list[int]] = {}
         for la in line_attrs:
@@ -171,9 +199,22 @@ def split_commit(
                     uncommitted_by.setdefault(who, []).append(w)
                     referenced.add(who)
                     continue
-                c = w - bisect.bisect_left(pending, w)
+                if synced_diff is None:
+                    c = w - bisect.bisect_left(pending, w)
+                else:
+                    # Exact: rewritten lines are unstaged here while the committed
+                    # lines they replaced stay, so counting the unstaged lines
+                    # before w would misplace the lines after them.
+                    mapped = synced_diff.committed_line(w)
+                    if mapped is None:
+                        continue
+                    c = mapped
                 if (hunk is not None and c in hunk) or (renamed is not None and is_ai_author(who)):
                     committed_by.setdefault(who, []).append(c)
+
+        if synced_diff is not None and hunk and earlier is not None and synced_diff.gone & hunk:
+            committed = texts.committed.get(path, "")
+            _attribute_staged_text(committed_by, synced_diff.gone & hunk, committed, earlier(path))
 
         target = renamed if renamed is not None else nfc
         if target in claims:
@@ -243,6 +284,23 @@ def split_commit(
         sessions=initial_sessions,
     )
     return Split(note, initial, initial_contents, carry)
+
+
+def _attribute_staged_text(
+    committed_by: dict[str, list[int]],
+    gone: Set[int],
+    committed: str,
+    states: Iterable[EarlierState],
+) -> None:
+    """The staged text rule: authors for committed lines the work tree no longer has."""
+    owned = {n for lines in committed_by.values() for n in lines}
+    lines = rust_lines(committed)
+    wanted = {n: lines[n - 1] for n in sorted(gone - owned) if n <= len(lines)}
+    if not wanted:
+        return
+    for n, who in sorted(authors_by_text(wanted, states).items()):
+        if who is not None:
+            committed_by.setdefault(who, []).append(n)
 
 
 def _fill_gaps(committed_by: dict[str, list[int]], hunk: Set[int], content: str) -> None:

@@ -13,13 +13,15 @@
   numbers through hunks as ``hunk_shift.rs`` does: lines inside a changed
   region are dropped, the others shifted (and clamped to >= 1).
 * :func:`unstaged_lines` is ``collect_unstaged_hunks_from_snapshot`` for one
-  file: which carryover lines are not in the commit.
+  file: which carryover lines are not in the commit (and, for the staged
+  text rule of docs/commit.md, which committed lines the carryover lacks).
 
 Pure functions; nothing here can fail (unparsable diff lines are skipped).
 """
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -33,6 +35,7 @@ __all__ = [
     "AddedLines",
     "DiffHunk",
     "FilePatch",
+    "Unstaged",
     "content_hunks",
     "nfc_path",
     "parse_added_lines",
@@ -299,22 +302,79 @@ def shift_ranges(
     return [r for a, b in ranges for r in _shift(a, b, segments)]
 
 
-def unstaged_lines(committed: str, carryover: str) -> tuple[set[int], set[int]]:
-    """Carryover lines absent from the commit: (all of them, the pure insertions).
+class Unstaged(NamedTuple):
+    """How a file's carryover differs from its committed text (line numbers 1-based).
 
-    Myers over CRLF-normalised lines of the committed file (old) and the
-    carryover (new): lines of Insert ops are unstaged and pure insertions,
-    lines of Replace ops only unstaged.
+    :ivar lines: carryover lines absent from the commit (Insert and Replace
+        ops): git-ai's unstaged lines.
+    :ivar pure: those of Insert ops (pure insertions).
+    :ivar rewritten: carryover lines of Replace ops whose text is not their
+        committed counterpart's (the k-th line of the op on each side;
+        terminators aside): text the commit does not have.
+    :ivar gone: committed lines of Delete ops and of Replace ops without a
+        carryover line of the same text (commit coordinates): staged text
+        the work tree no longer has.
+    """
+
+    lines: frozenset[int]
+    pure: frozenset[int]
+    rewritten: frozenset[int]
+    gone: frozenset[int]
+    #: ``(carryover start, committed start, count)``: runs of lines that are the
+    #: same line on both sides (equal runs, and same-text pairs of Replace ops),
+    #: in order, 0-based starts; None when the texts are equal
+    same: tuple[tuple[int, int, int], ...] | None = None
+
+    def committed_line(self, line: int) -> int | None:
+        """The committed line that carryover ``line`` is (None: text the commit lacks)."""
+        if self.same is None:
+            return line
+        i = bisect.bisect_right(self.same, (line - 1, 1 << 62, 0)) - 1
+        if i < 0:
+            return None
+        new, old, count = self.same[i]
+        return old + (line - 1 - new) + 1 if line - 1 < new + count else None
+
+
+_SAME = Unstaged(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def unstaged_lines(committed: str, carryover: str) -> Unstaged:
+    """Carryover lines absent from the commit, and committed lines absent from the carryover.
+
+    Myers over CRLF-normalised, terminator-inclusive lines of the committed
+    file (old) and the carryover (new), as git-ai: lines of Insert ops are
+    unstaged and pure insertions, lines of Replace ops only unstaged. A
+    Replace line whose text equals its counterpart's but for the terminator
+    (a last line that gained a newline) is the same line, not a rewrite.
     """
     if eq_ignoring_eol(committed, carryover):
-        return set(), set()
-    ops = diff_ops(split_keep(normalize_eol(committed)), split_keep(normalize_eol(carryover)))
+        return _SAME
+    old_lines = split_keep(normalize_eol(committed))
+    new_lines = split_keep(normalize_eol(carryover))
     added: set[int] = set()
     pure: set[int] = set()
-    for tag, _oi, _ol, ni, nl in ops:
-        if tag in ("insert", "replace"):
-            lines = range(ni + 1, ni + 1 + nl)
-            added.update(lines)
-            if tag == "insert":
-                pure.update(lines)
-    return added, pure
+    rewritten: set[int] = set()
+    gone: set[int] = set()
+    same: list[tuple[int, int, int]] = []
+    for tag, oi, ol, ni, nl in diff_ops(old_lines, new_lines):
+        if tag == "equal":
+            same.append((ni, oi, nl))
+            continue
+        added.update(range(ni + 1, ni + 1 + nl))
+        if tag == "insert":
+            pure.update(range(ni + 1, ni + 1 + nl))
+            continue
+        for k in range(max(ol, nl)):
+            a = old_lines[oi + k].rstrip("\n") if k < ol else None
+            b = new_lines[ni + k].rstrip("\n") if k < nl else None
+            if a is not None and a == b:
+                same.append((ni + k, oi + k, 1))
+                continue
+            if a is not None:
+                gone.add(oi + k + 1)
+            if b is not None:
+                rewritten.add(ni + k + 1)
+    return Unstaged(
+        frozenset(added), frozenset(pure), frozenset(rewritten), frozenset(gone), tuple(same)
+    )

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -54,6 +54,7 @@ from lsm.commit.diffs import (
     patch_added_lines,
 )
 from lsm.commit.pending import pending_exists
+from lsm.commit.provenance import EarlierState
 from lsm.commit.recovery import (
     detect_background_agent,
     detect_commit_agents,
@@ -459,6 +460,7 @@ class _Source(Protocol):
 
     def fold(self) -> LogFold: ...
     def blob(self, sha: str) -> bytes | None: ...
+    def earlier(self, path: str) -> Iterator[EarlierState]: ...
     def finish(
         self,
         new: str,
@@ -547,6 +549,7 @@ def _run(
         lock.acquire(timeout=settings.storage.lock_timeout)
         try:
             legacy = LegacyLog(repo.ai_dir, parent)
+            fold, synced = _checkpoint_first(repo, legacy, parent, settings, result, None)
             attribute_commit(
                 git,
                 legacy,
@@ -558,7 +561,8 @@ def _run(
                 archive=legacy.exists(),
                 expect_parent=True,
                 carry=carry,
-                fold=_checkpoint_first(repo, legacy, parent, settings, result, None),
+                fold=fold,
+                synced=synced,
             )
         finally:
             lock.release()
@@ -585,6 +589,7 @@ def _run(
             from lsm.commit.worklog import LegacyLog
 
             twin = LegacyLog(repo.ai_dir, parent)
+        fold, synced = _checkpoint_first(repo, source, parent, settings, result, store)
         split = attribute_commit(
             git,
             source,
@@ -597,7 +602,8 @@ def _run(
             expect_parent=True,
             compare=twin,
             carry=carry,
-            fold=_checkpoint_first(repo, source, parent, settings, result, store),
+            fold=fold,
+            synced=synced,
         )
         if split is not None and twin is not None:
             twin.finish(target.oid, split.initial, split.initial_contents)
@@ -634,31 +640,37 @@ def _checkpoint_first(
     settings: Settings,
     result: PostCommitResult,
     store: Store | None,
-) -> LogFold:
+) -> tuple[LogFold, frozenset[str]]:
     """``commit.checkpoint_first``: a human checkpoint of changed AI-state files, then the fold.
 
     What git-ai's pre-commit did (and ``ckptlog pre-commit`` does), run here
     so a commit starts one process less: the work tree is the one the commit
     was made from. Most commits find nothing changed (the agent's hook
     checkpointed its last edit) and pay one read and hash per file with state.
+    That read is made with the step off too: it says which files are *synced*.
+
+    :returns: the fold, and the files whose last checkpoint is the work tree
+        (*synced*: the staged text rule applies to them).
     """
     fold = source.fold()
-    if not settings.commit.checkpoint_first or (store is not None and store.read_only):
-        return fold
     changed = changed_since_checkpoint(repo.root, fold)
-    if not changed:
-        return fold
-    from lsm.checkpoint.request import CheckpointRequest
-    from lsm.checkpoint.runner import run_request
-    from lsm.model import CheckpointKind
+    writable = store is None or not store.read_only
+    if changed and settings.commit.checkpoint_first and writable:
+        from lsm.checkpoint.request import CheckpointRequest
+        from lsm.checkpoint.runner import run_request
+        from lsm.model import CheckpointKind
 
-    req = CheckpointRequest(
-        kind=CheckpointKind.HUMAN, cwd=str(repo.root), paths=[str(repo.root / p) for p in changed]
-    )
-    done = run_request(req, settings, repo=repo, base=parent, store=store)
-    result.warnings.extend(done.warnings)
-    result.checkpointed = done.entries
-    return source.fold() if done.seq is not None else fold
+        paths = [str(repo.root / p) for p in changed]
+        req = CheckpointRequest(kind=CheckpointKind.HUMAN, cwd=str(repo.root), paths=paths)
+        done = run_request(req, settings, repo=repo, base=parent, store=store)
+        result.warnings.extend(done.warnings)
+        result.checkpointed = done.entries
+        if done.seq is not None:
+            fold = source.fold()
+            # Checked again, not assumed: a file the checkpoint skipped (over
+            # a cap, unreadable) is still not synced.
+            changed = changed_since_checkpoint(repo.root, fold)
+    return fold, frozenset(fold.pathspecs() - set(changed))
 
 
 def attribute_commit(
@@ -677,6 +689,7 @@ def attribute_commit(
     recover: bool = True,
     new_log: str | None = None,
     fold: LogFold | None = None,
+    synced: Collection[str] = (),
 ) -> Split | None:
     """One commit's note from one working log: classify, carry, recover, write, move the log.
 
@@ -694,6 +707,8 @@ def attribute_commit(
         and recovery, and their humans are kept.
     :param new_log: the log that gets the INITIAL (default: ``result.new_log``).
     :param fold: ``source``'s fold when the caller has it already.
+    :param synced: files whose last checkpoint is the work tree (see
+        :func:`_checkpoint_first`): the staged text rule applies to them.
     """
     fold = source.fold() if fold is None else fold
     if compare is not None:
@@ -743,7 +758,15 @@ def attribute_commit(
         batch.parent, batch.committed, {p: set(a.lines) for p, a in added.items()}, diff.renames
     )
     carried = list(carry(c)) if carry is not None else []
-    split = split_commit(state, texts, c.oid, GIT_AI_VERSION, prior=carried)
+    split = split_commit(
+        state,
+        texts,
+        c.oid,
+        GIT_AI_VERSION,
+        prior=carried,
+        synced=frozenset(synced),
+        earlier=source.earlier if synced else None,
+    )
     note = split.note
     for other in carried:  # files the working log has no state for
         note = fill_note(note, other)

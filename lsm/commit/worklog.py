@@ -15,9 +15,10 @@ files, :class:`~lsm.errors.InputError` when an INITIAL snapshot is missing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from lsm.commit.provenance import EarlierState
 from lsm.commit.state import AgentTotals, LogFold, WorkingState
 from lsm.hashing import sha256
 from lsm.model import FileEntry, InitialAttributions
@@ -25,6 +26,23 @@ from lsm.results import CommitFile
 from lsm.store import Store
 
 __all__ = ["LegacyLog", "StoreLog", "snapshot_blobs"]
+
+
+def _states(
+    entries: Iterable[FileEntry],
+    initial: InitialAttributions,
+    path: str,
+    blob: Callable[[str], bytes | None],
+) -> Iterator[EarlierState]:
+    """The states of ``path``: its entries (newest first, as given), then its INITIAL."""
+    for e in entries:
+        data = blob(e.blob_sha)
+        if data is not None:
+            yield data.decode("utf-8", "replace"), e.line_attributions
+    sha = initial.file_blobs.get(path)
+    data = blob(sha) if sha is not None else None
+    if data is not None:
+        yield data.decode("utf-8", "replace"), initial.files.get(path, [])
 
 
 def snapshot_blobs(
@@ -92,6 +110,11 @@ class StoreLog:
         """A content blob of the log, by sha256."""
         return self.store.get_blob(sha)
 
+    def earlier(self, path: str) -> Iterator[EarlierState]:
+        """``path``'s states, newest first: text and line attributions (lazy, one entry each)."""
+        entries = (se.entry for se in self.store.history(self.log, path))
+        return _states(entries, self.store.get_initial(self.log), path, self.blob)
+
     def state(self, human_author: str | None) -> WorkingState:
         """The log's commit-time state, contents loaded."""
         return self.fold().state(self.blob, human_author)
@@ -144,6 +167,16 @@ class LegacyLog:
     def blob(self, sha: str) -> bytes | None:
         """A content blob of ``working_logs/<base>/blobs/``."""
         return self.wl.get_blob(sha)
+
+    def earlier(self, path: str) -> Iterator[EarlierState]:
+        """``path``'s states, newest first: one streaming read of the log, its entries kept."""
+        from lsm.legacy.reader import read_checkpoints
+
+        entries: list[FileEntry] = []
+        if self.wl.path.exists():
+            for line in read_checkpoints(self.wl.path):
+                entries.extend(e for e in line.checkpoint.entries if e.file == path)
+        return _states(reversed(entries), self.wl.initial(), path, self.blob)
 
     def state(self, human_author: str | None) -> WorkingState:
         """The log's commit-time state, contents loaded."""

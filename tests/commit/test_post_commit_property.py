@@ -233,10 +233,11 @@ def test_random_edits_staging_and_commits_long(
     play(_fresh(tmp_path_factory), story)
 
 
-#: Found by a random run of the test above (2026-12-02), present since the commit path landed:
-#: an AI line of c.txt is staged, then the AI rewrites that line before the commit. The note
-#: leaves the committed AI line unattested (first), or attests a staged known-human line to the
-#: AI (second). Open: the carryover/unstaged rule for a staged line rewritten afterwards.
+#: Found by a random run of the test above (2026-12-02): a line of c.txt is staged, then the AI
+#: rewrites it before the commit. git-ai's overlap rule credits the staged line with its
+#: rewrite's author and drops the rewrite from the carry-over: the AI's rewrite was unattested
+#: at the next commit (first story), or the staged known-human line attested to the AI (second).
+#: The staged text rule (docs/commit.md) fixes both.
 STAGED_THEN_REWRITTEN = [
     [("edit", "ai", "a.txt", "insert", 0, 1)] * 3
     + [
@@ -250,7 +251,6 @@ STAGED_THEN_REWRITTEN = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="a staged line the AI rewrites before the commit (open)")
 @pytest.mark.parametrize("story", STAGED_THEN_REWRITTEN, ids=["ai", "known-human"])
 def test_a_staged_line_rewritten_before_the_commit(
     story: list[tuple[Any, ...]], tmp_path_factory: pytest.TempPathFactory

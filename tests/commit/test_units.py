@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from lsm.commit.carryover import carryover_content, merge3
 from lsm.commit.diffs import (
     DiffHunk,
+    Unstaged,
     content_hunks,
     parse_added_lines,
     parse_renames,
@@ -15,6 +18,7 @@ from lsm.commit.diffs import (
     unstaged_lines,
 )
 from lsm.commit.lines import is_line_subsequence, rust_lines, split_keep
+from lsm.commit.provenance import MAX_STATES, authors_by_text
 from lsm.commit.recovery import (
     detect_commit_agents,
     extend_edges,
@@ -257,13 +261,69 @@ def test_hunk_shifts_as_git_ai() -> None:
     ]
 
 
+def _sets(u: Unstaged) -> tuple[set[int], ...]:
+    return set(u.lines), set(u.pure), set(u.rewritten), set(u.gone)
+
+
 def test_content_hunks_and_unstaged_lines() -> None:
     old = "a\nb\nc\n"
     assert content_hunks(old, "a\nX\nb\nc\nd\n") == [DiffHunk(1, 0, 2, 1), DiffHunk(3, 0, 5, 1)]
     assert content_hunks(old, "a\nc\n") == [DiffHunk(2, 1, 2, 0)]
     assert content_hunks("a\r\nb\n", "a\nb\n") == []
-    assert unstaged_lines(old, "a\nb2\nc\nd\n") == ({2, 4}, {4})
-    assert unstaged_lines(old, "a\r\nb\r\nc\r\n") == (set(), set())
+    u = unstaged_lines(old, "a\nb2\nc\nd\n")
+    assert _sets(u) == ({2, 4}, {4}, {2}, {2})
+    # Carryover line -> the committed line it equals (None: unstaged).
+    assert [u.committed_line(w) for w in range(1, 5)] == [1, None, 3, None]
+    same = unstaged_lines(old, "a\r\nb\r\nc\r\n")
+    assert _sets(same) == (set(), set(), set(), set())
+    assert same.committed_line(3) == 3
+    # A committed line the work tree deleted is gone, and shifts the rest.
+    u = unstaged_lines("a\nb\nc\nd\n", "a\nX\nY\nd\n")
+    assert _sets(u) == ({2, 3}, set(), {2, 3}, {2, 3})
+    assert [u.committed_line(w) for w in range(1, 5)] == [1, None, None, 4]
+    u = unstaged_lines("a\nb\nc\n", "c\n")
+    assert _sets(u) == (set(), set(), set(), {1, 2}) and u.committed_line(1) == 3
+    # A last line that gained its newline is the same line (git-ai: unstaged, and
+    # committed by the overlap rule); what follows it is rewritten text.
+    u = unstaged_lines("a\nb", "a\nb\nc\n")
+    assert _sets(u) == ({2, 3}, set(), {3}, set())
+    assert [u.committed_line(w) for w in (1, 2, 3)] == [1, 2, None]
+
+
+# ---------------------------------------------------------------------- staged text
+
+
+def test_authors_by_text_takes_the_newest_state_holding_the_text() -> None:
+    ai, kh = "s_a::t_1", "h_1"
+    states = [
+        ("x\nnew\n", [LineAttribution(1, 2, ai, None)]),
+        ("x\nold\n\n", [LineAttribution(1, 1, ai, None), LineAttribution(2, 2, kh, None)]),
+        ("gone\nold\n", [LineAttribution(1, 1, ai, None)]),
+    ]
+    got = authors_by_text({1: "old", 2: "gone", 3: "never", 4: "", 5: "x"}, states)
+    # "old": the second state (h_1), not the third; "gone": only the third
+    # holds it, at a line with an author; "never" and the blank line: not found.
+    assert got == {1: kh, 2: ai, 5: ai}
+    # Found at a line without an attribution: no author (a human line).
+    assert authors_by_text({1: "y"}, [("y\n", [])]) == {1: None}
+
+
+def test_authors_by_text_takes_the_occurrence_nearest_the_line() -> None:
+    a, b = "s_a::t_1", "s_b::t_2"
+    state = ("}\nq\n}\n", [LineAttribution(1, 1, a, None), LineAttribution(3, 3, b, None)])
+    assert authors_by_text({1: "}", 3: "}"}, [state]) == {1: a, 3: b}
+
+
+def test_authors_by_text_reads_at_most_max_states() -> None:
+    read = []
+
+    def states() -> Iterator[tuple[str, list[LineAttribution]]]:
+        for k in range(MAX_STATES * 2):
+            read.append(k)
+            yield ("t\n" if k == MAX_STATES + 1 else "u\n"), [LineAttribution(1, 1, "s::t", None)]
+
+    assert authors_by_text({1: "t"}, states()) == {}
+    assert len(read) == MAX_STATES + 1  # the generator is asked once past the cap, then left
 
 
 # ---------------------------------------------------------------------- carryover
