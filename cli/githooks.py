@@ -142,6 +142,11 @@ def run_post_commit(argv: Sequence[str]) -> int:
                     f"{result.human_lines} known-human, {result.unknown_lines} untracked "
                     f"line(s); {result.carried} uncommitted AI line(s) carried over "
                     f"({result.git_processes} git processes, {result.duration_ms:.0f} ms)"
+                    + (
+                        f"; {result.as_committed} file(s) with AI state left as committed, unread"
+                        if result.as_committed
+                        else ""
+                    )
                 )
 
     return run_hook("post-commit", argv, body, strict=args.strict)

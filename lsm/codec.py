@@ -14,7 +14,7 @@ import re
 import sys
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import cbor2
 import zstandard
@@ -41,6 +41,7 @@ from lsm.model import (
     LineAttribution,
     LineStats,
 )
+from lsm.record import NamedTuple
 
 __all__ = [
     "KIND_BY_CODE",

@@ -33,7 +33,8 @@ from __future__ import annotations
 import enum
 import struct
 import zlib
-from typing import NamedTuple
+
+from lsm.record import NamedTuple
 
 __all__ = [
     "BLOCK_SHIFT",

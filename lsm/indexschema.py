@@ -20,13 +20,14 @@ import functools
 import struct
 import zlib
 from collections.abc import Callable
-from typing import Any, Final, NamedTuple, ParamSpec, TypeVar
+from typing import Any, Final, ParamSpec, TypeVar
 
 import cbor2
 
 from lsm.codec import KIND_BY_CODE, KIND_CODE, sha_from_wire, sha_to_wire
 from lsm.hashing import blake2b_digest
 from lsm.model import CheckpointKind
+from lsm.record import NamedTuple
 from lsm.segment import Pointer
 
 __all__ = [

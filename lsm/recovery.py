@@ -31,7 +31,6 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm import killpoints
 from lsm.codec import (
@@ -53,6 +52,7 @@ from lsm.frame import (
     frame_length,
 )
 from lsm.fsutil import fsync_dir, pread_exact, private_mkdir, private_open, sync_fd, write_all
+from lsm.record import NamedTuple
 from lsm.segment import Pointer, ScannedFrame, ScanStop, read_frame_at, scan_frames
 
 __all__ = [

@@ -28,11 +28,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from lsm.codec import Codec, RecordError, SegmentInfoRecord
 from lsm.frame import FLAG_DICT, SEGMENT_HEADER, FrameProblem, RecordType, SegmentHeader
 from lsm.fsutil import pread_exact, sync_fd, write_all
+from lsm.record import NamedTuple
 from lsm.recovery import Damage, quarantine_bytes
 from lsm.segment import read_frame_at
 

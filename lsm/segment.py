@@ -17,7 +17,6 @@ import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from lsm import killpoints
 from lsm.frame import (
@@ -30,6 +29,7 @@ from lsm.frame import (
     frame_length,
 )
 from lsm.fsutil import fsync_dir, pread_exact, private_open, sync_fd, write_all
+from lsm.record import NamedTuple
 
 __all__ = [
     "Pointer",

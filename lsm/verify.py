@@ -26,7 +26,7 @@ runs under the writer lock so that it sees a still store.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import lmdb.verify
 
@@ -43,6 +43,7 @@ from lsm.frame import SEGMENT_HEADER
 from lsm.indexschema import META_ACTIVE, META_DURABLE, SegmentInfo, key_run
 from lsm.indexview import IndexView
 from lsm.reading import SegmentGone
+from lsm.record import NamedTuple
 from lsm.recovery import CheckpointGroup, SegmentScan, scan_segment
 from lsm.segment import Pointer, read_header, segment_path
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -114,10 +114,13 @@ class PostCommitResult(Record):
     :ivar note: the note text written on ``commit`` (after merging), or None.
     :ivar ai_lines / human_lines / unknown_lines: added lines by class.
     :ivar carried: lines carried into the new base's INITIAL.
+    :ivar as_committed: files with AI state the commit did not touch and the
+        work tree holds as committed: skipped unread.
     """
 
     __slots__ = (
         "ai_lines",
+        "as_committed",
         "cap_hits",
         "carried",
         "checkpointed",
@@ -144,6 +147,7 @@ class PostCommitResult(Record):
         "human_lines",
         "unknown_lines",
         "carried",
+        "as_committed",
         "checkpointed",
         "warnings",
         "cap_hits",
@@ -162,6 +166,7 @@ class PostCommitResult(Record):
         self.human_lines = 0
         self.unknown_lines = 0
         self.carried = 0
+        self.as_committed = 0
         #: files the human checkpoint before the note recorded (commit.checkpoint_first)
         self.checkpointed = 0
         self.warnings: list[str] = []
@@ -319,12 +324,14 @@ def _read_batch(
     changed: set[str],
     observed: set[str],
     commit: CommitObject | None,
+    ids: Mapping[str, str] | None,
 ) -> _Batch:
     """One ``cat-file`` for the commit object, the notes tip, C's note and every text needed.
 
     A parent's text is asked for only where the commit changed the file;
-    elsewhere it equals the committed text. Past :data:`TREE_LISTING_FROM`
-    files, one ``ls-tree`` first names C's blobs.
+    elsewhere it equals the committed text. ``ids``: C's blob of each path
+    (from one ``ls-tree``, past :data:`TREE_LISTING_FROM` files), or None
+    to name C's texts by ``<C>:<path>``.
     """
     specs: list[str] = [] if commit is not None else [target]
     specs.append(NOTES_REF)
@@ -332,9 +339,8 @@ def _read_batch(
     asks: list[tuple[str, str]] = [("C", p) for p in paths]
     if parent != "initial":
         asks += [("P", p) for p in paths if p in observed and p in changed]
-    if len(paths) > TREE_LISTING_FROM:
+    if ids is not None:
         # C's texts by blob id: one ls-tree instead of a tree walk per path (Git.tree_blobs).
-        ids = git.tree_blobs(target, paths)
         texts = [ids.get(p) if side == "C" else f"{parent}:{p}" for side, p in asks]
     else:
         texts = [f"{target if side == 'C' else parent}:{p}" for side, p in asks]
@@ -369,6 +375,29 @@ def _read_batch(
             if p not in changed and p in committed:
                 parents[p] = committed[p]  # unchanged by the commit
     return _Batch(commit, tip, note if tip is not None else None, committed, parents)
+
+
+def _as_committed(
+    paths: Sequence[str], diff: _Diff, ids: Mapping[str, str], start: CommitStart
+) -> set[str]:
+    """Files the commit did not touch and whose work tree is C's text, its last checkpoint's too.
+
+    Such a file contributes nothing: its carryover is its committed text,
+    so no line of it is unstaged and none was added (git-ai's classification
+    drops every line of it). Skipping it spares its entry read, its blobs
+    and its texts from git: a commit costs the files it touched plus one
+    read and hash of each other file with AI state. Renamed files are kept.
+    """
+    moved = set(diff.renames) | set(diff.renames.values())
+    return {
+        p
+        for p in paths
+        if p not in diff.changed
+        and p not in moved
+        and p in start.synced
+        and ids.get(p) is not None
+        and ids.get(p) == start.git_ids.get(p)
+    }
 
 
 def _count(note: AuthorshipNote, result: PostCommitResult, added: Mapping[str, set[int]]) -> None:
@@ -549,7 +578,7 @@ def _run(
         lock.acquire(timeout=settings.storage.lock_timeout)
         try:
             legacy = LegacyLog(repo.ai_dir, parent)
-            fold, synced = _checkpoint_first(repo, legacy, parent, settings, result, None)
+            start = _checkpoint_first(repo, legacy, parent, settings, result, None)
             attribute_commit(
                 git,
                 legacy,
@@ -561,8 +590,7 @@ def _run(
                 archive=legacy.exists(),
                 expect_parent=True,
                 carry=carry,
-                fold=fold,
-                synced=synced,
+                start=start,
             )
         finally:
             lock.release()
@@ -589,7 +617,7 @@ def _run(
             from lsm.commit.worklog import LegacyLog
 
             twin = LegacyLog(repo.ai_dir, parent)
-        fold, synced = _checkpoint_first(repo, source, parent, settings, result, store)
+        start = _checkpoint_first(repo, source, parent, settings, result, store)
         split = attribute_commit(
             git,
             source,
@@ -602,8 +630,7 @@ def _run(
             expect_parent=True,
             compare=twin,
             carry=carry,
-            fold=fold,
-            synced=synced,
+            start=start,
         )
         if split is not None and twin is not None:
             twin.finish(target.oid, split.initial, split.initial_contents)
@@ -611,26 +638,66 @@ def _run(
         store.close()
 
 
-def changed_since_checkpoint(root: Path, fold: LogFold) -> list[str]:
-    """Files with AI state whose text in the work tree is not their last checkpoint's.
+class WorkTreeCheck(NamedTuple):
+    """The work tree's files with AI state, against their last checkpoint.
 
-    One ``stat``-free read and one hash per file with state; a file that
-    cannot be read counts as changed (the checkpoint then records it).
+    :ivar changed: files whose text is not their last checkpoint's (sorted).
+    :ivar git_ids: path -> git blob id of the file's text, for the files read.
     """
-    from lsm.hashing import sha256
 
-    out = []
+    changed: list[str]
+    git_ids: dict[str, str]
+
+
+def check_work_tree(root: Path, fold: LogFold, max_bytes: int) -> WorkTreeCheck:
+    """Which files with AI state changed since their last checkpoint, and their git blob ids.
+
+    One ``stat``-free read and two hashes per file with state (sha256, as a
+    checkpoint names its blob, and git's blob id, which tells the commit path
+    that a file is as committed). Read through :func:`lsm.safeio.read_regular`:
+    a FIFO, a device or a file over ``max_bytes`` is never opened or read,
+    and counts as changed (the checkpoint then records why), as does a file
+    that cannot be read; a missing one is hashed as empty (git-ai
+    checkpoints a deleted file so).
+    """
+    import hashlib
+
+    from lsm.errors import UnreadableFileError
+    from lsm.hashing import sha256
+    from lsm.safeio import read_regular
+
+    changed: list[str] = []
+    ids: dict[str, str] = {}
     for path in sorted(fold.pathspecs()):
         facts = fold.files.get(path)
         seen = facts.observed_blob if facts is not None else fold.initial.file_blobs.get(path)
         try:
-            with open(root / path, "rb") as f:
-                now = sha256(f.read()).hexdigest()
-        except OSError:
-            now = sha256(b"").hexdigest()  # deleted: git-ai checkpoints it as empty
-        if now != seen:
-            out.append(path)
-    return out
+            data = read_regular(root / path, max_bytes)
+        except FileNotFoundError:
+            data = b""
+        except (UnreadableFileError, OSError):
+            changed.append(path)
+            continue
+        else:
+            git = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+            git.update(data)
+            ids[path] = git.hexdigest()
+        if sha256(data).hexdigest() != seen:
+            changed.append(path)
+    return WorkTreeCheck(changed, ids)
+
+
+class CommitStart(NamedTuple):
+    """The working log's fold as the commit path starts, and what the work tree said.
+
+    :ivar synced: files whose last checkpoint is the work tree (the staged
+        text rule applies to them).
+    :ivar git_ids: path -> git blob id of the work tree's text of each synced file.
+    """
+
+    fold: LogFold
+    synced: frozenset[str]
+    git_ids: dict[str, str]
 
 
 def _checkpoint_first(
@@ -640,27 +707,26 @@ def _checkpoint_first(
     settings: Settings,
     result: PostCommitResult,
     store: Store | None,
-) -> tuple[LogFold, frozenset[str]]:
+) -> CommitStart:
     """``commit.checkpoint_first``: a human checkpoint of changed AI-state files, then the fold.
 
     What git-ai's pre-commit did (and ``ckptlog pre-commit`` does), run here
     so a commit starts one process less: the work tree is the one the commit
     was made from. Most commits find nothing changed (the agent's hook
-    checkpointed its last edit) and pay one read and hash per file with state.
-    That read is made with the step off too: it says which files are *synced*.
-
-    :returns: the fold, and the files whose last checkpoint is the work tree
-        (*synced*: the staged text rule applies to them).
+    checkpointed its last edit) and pay one read and two hashes per file
+    with state. That read is made with the step off too: it says which
+    files are *synced*, and which are as committed.
     """
     fold = source.fold()
-    changed = changed_since_checkpoint(repo.root, fold)
+    cap = settings.caps.max_file_bytes
+    check = check_work_tree(repo.root, fold, cap)
     writable = store is None or not store.read_only
-    if changed and settings.commit.checkpoint_first and writable:
+    if check.changed and settings.commit.checkpoint_first and writable:
         from lsm.checkpoint.request import CheckpointRequest
         from lsm.checkpoint.runner import run_request
         from lsm.model import CheckpointKind
 
-        paths = [str(repo.root / p) for p in changed]
+        paths = [str(repo.root / p) for p in check.changed]
         req = CheckpointRequest(kind=CheckpointKind.HUMAN, cwd=str(repo.root), paths=paths)
         done = run_request(req, settings, repo=repo, base=parent, store=store)
         result.warnings.extend(done.warnings)
@@ -669,8 +735,10 @@ def _checkpoint_first(
             fold = source.fold()
             # Checked again, not assumed: a file the checkpoint skipped (over
             # a cap, unreadable) is still not synced.
-            changed = changed_since_checkpoint(repo.root, fold)
-    return fold, frozenset(fold.pathspecs() - set(changed))
+            check = check_work_tree(repo.root, fold, cap)
+    synced = fold.pathspecs() - set(check.changed)
+    ids = {p: i for p, i in check.git_ids.items() if p in synced}
+    return CommitStart(fold, frozenset(synced), ids)
 
 
 def attribute_commit(
@@ -688,8 +756,7 @@ def attribute_commit(
     carry: Callable[[CommitObject], Sequence[AuthorshipNote]] | None = None,
     recover: bool = True,
     new_log: str | None = None,
-    fold: LogFold | None = None,
-    synced: Collection[str] = (),
+    start: CommitStart | None = None,
 ) -> Split | None:
     """One commit's note from one working log: classify, carry, recover, write, move the log.
 
@@ -706,11 +773,13 @@ def attribute_commit(
         fill the lines the working log leaves unattested, before gap filling
         and recovery, and their humans are kept.
     :param new_log: the log that gets the INITIAL (default: ``result.new_log``).
-    :param fold: ``source``'s fold when the caller has it already.
-    :param synced: files whose last checkpoint is the work tree (see
-        :func:`_checkpoint_first`): the staged text rule applies to them.
+    :param start: ``source``'s fold and the work tree's check, when the
+        caller has them (:func:`_checkpoint_first`): its synced files get
+        the staged text rule, and those the commit left as they were are
+        skipped.
     """
-    fold = source.fold() if fold is None else fold
+    fold = source.fold() if start is None else start.fold
+    synced = frozenset() if start is None else start.synced
     if compare is not None:
         for problem in fold.differences(compare.fold())[:5]:
             result.warnings.append(f"dual mode: the store and git-ai's files disagree: {problem}")
@@ -721,15 +790,16 @@ def attribute_commit(
     fold.restrict(paths)
     base = EMPTY_TREE if parent == "initial" else parent
     diff = _commit_diff(git, base, parent, oid, paths)
-    batch = _read_batch(
-        git,
-        oid,
-        parent,
-        paths + sorted(set(diff.renames.values()) - set(paths)),
-        diff.changed,
-        fold.observed_paths(),
-        commit,
-    )
+    wanted = paths + sorted(set(diff.renames.values()) - set(paths))
+    ids = git.tree_blobs(oid, wanted) if len(wanted) > TREE_LISTING_FROM else None
+    if ids is not None and start is not None and carry is None:
+        clean = _as_committed(paths, diff, ids, start)
+        if clean:
+            result.as_committed = len(clean)
+            fold.drop(clean)
+            paths = [p for p in paths if p not in clean]
+            wanted = [p for p in wanted if p not in clean]
+    batch = _read_batch(git, oid, parent, wanted, diff.changed, fold.observed_paths(), commit, ids)
     c = batch.commit
     if expect_parent and (c.parents[0] if c.parents else "initial") != parent:
         # The reflog and the commit disagree on the base: not a plain commit (fail closed).

@@ -21,12 +21,15 @@ legacy`` reads git-ai's files, and it is the oracle the store's index
 never reads the history) is tested against. :class:`WorkingState` is the
 result, with file contents loaded.
 
-Nothing here does I/O but the ``blob`` callable the caller passes.
+Nothing here does I/O but the callables the caller passes (``blob``, and
+for a fold made from the index's facts, the entry and session lookups,
+which run lazily: a file the commit path drops first, one the commit left
+clean, costs no entry read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from lsm.applier import entry_needs_post
 from lsm.checkpoint.attribution import attributions_to_line_attributions
@@ -163,6 +166,10 @@ class LogFold:
 
     def __init__(self, initial: InitialAttributions | None = None) -> None:
         self.files: dict[str, FileFacts] = {}
+        #: path -> the index's pointer to its newest attributed entry, not read yet
+        self._unread: dict[str, CommitFile] = {}
+        self._entry: Callable[[CommitFile], FileEntry] | None = None
+        self._session_totals: Callable[[set[str]], Mapping[str, AgentTotals]] | None = None
         self.initial = initial if initial is not None else InitialAttributions()
         self.sessions: dict[str, AgentTotals] = {}
         self.prompts: dict[str, AgentTotals] = {}
@@ -221,24 +228,26 @@ class LogFold:
         initial: InitialAttributions,
         facts: CommitFacts,
         entry: Callable[[CommitFile], FileEntry],
+        session_totals: Callable[[set[str]], Mapping[str, AgentTotals]] | None = None,
     ) -> LogFold:
         """The same fold, from the index's running aggregates (:meth:`Store.commit_facts`).
 
-        ``entry`` reads a file's newest entry with attribution data.
+        ``entry`` reads a file's newest entry with attribution data;
+        ``session_totals`` looks sessions up (``facts`` holds none). Both run
+        on first need (:meth:`load`), for the files still in the fold then:
+        until then a file's ``attributed_blob``, ``line_attrs`` and
+        ``char_attrs`` are unset (:meth:`state`, :meth:`differences` and
+        :meth:`referenced_sessions` load first).
         """
         fold = cls(initial)
         for f in facts.files:
             ff = fold._facts(f.path)
             ff.observed_blob = f.blob_sha
             ff.needs_post = ff.needs_post or f.needs_post
-            if f.attributed is None:
-                continue
-            e = entry(f)
-            ff.attributed_blob = e.blob_sha
-            if e.line_attributions:
-                ff.line_attrs, ff.char_attrs = list(e.line_attributions), None
-            else:
-                ff.line_attrs, ff.char_attrs = None, list(e.attributions)
+            if f.attributed is not None:
+                fold._unread[f.path] = f
+        fold._entry = entry
+        fold._session_totals = session_totals
         for key, t in facts.sessions.items():
             fold.sessions[key] = AgentTotals(t.tool, t.id, t.model, t.additions, t.deletions)
         for key, t in facts.prompts.items():
@@ -246,6 +255,35 @@ class LogFold:
             fold.initial_only_prompts.discard(key)
         fold.humans.update(facts.humans)
         return fold
+
+    def load(self) -> None:
+        """Read what :meth:`from_facts` left for later: entries, then the sessions they name.
+
+        Idempotent; a fold made by :meth:`add` has nothing to read.
+        """
+        if self._unread:
+            assert self._entry is not None
+            for path, f in self._unread.items():
+                ff = self.files.get(path)
+                if ff is None:
+                    continue
+                e = self._entry(f)
+                ff.attributed_blob = e.blob_sha
+                if e.line_attributions:
+                    ff.line_attrs, ff.char_attrs = list(e.line_attributions), None
+                else:
+                    ff.line_attrs, ff.char_attrs = None, list(e.attributions)
+            self._unread = {}
+        if self._session_totals is not None:
+            lookup, self._session_totals = self._session_totals, None
+            self.sessions.update(lookup(self.referenced_sessions()))
+
+    def drop(self, paths: Collection[str]) -> None:
+        """Forget ``paths`` (files and INITIAL's): the commit path found they contribute nothing."""
+        for p in paths:
+            self.files.pop(p, None)
+            self._unread.pop(p, None)
+            self.initial.files.pop(p, None)
 
     def add_all(self, checkpoints: Iterable[Checkpoint]) -> None:
         """Fold in a stream of checkpoints."""
@@ -255,6 +293,7 @@ class LogFold:
     def restrict(self, paths: Collection[str]) -> None:
         """Keep only the facts of ``paths`` (post-commit's pathspecs: nothing else is read)."""
         self.files = {p: f for p, f in self.files.items() if p in paths}
+        self._unread = {p: f for p, f in self._unread.items() if p in paths}
 
     def referenced_sessions(self) -> set[str]:
         """The ``s_…`` sessions the attributions of the fold's files and of INITIAL name.
@@ -262,6 +301,8 @@ class LogFold:
         The only sessions a note or an INITIAL made from this fold can
         reference (:meth:`lsm.store.Store.session_totals` looks them up).
         """
+        if self._unread:
+            self.load()  # reads the entries only (the session lookup calls this)
         keys: set[str] = set()
         for f in self.files.values():
             keys.update(la.author_id for la in f.line_attrs or ())
@@ -283,6 +324,8 @@ class LogFold:
         reads of them, their observed blob (a store fold does not look their
         attribution entries up: :meth:`lsm.store.Store.commit_facts`).
         """
+        self.load()
+        other.load()
         out: list[str] = []
         relevant = self.pathspecs() | other.pathspecs()
         for path in sorted(set(self.files) | set(other.files)):
@@ -324,6 +367,7 @@ class LogFold:
         :param human_author: written as ``human_author`` in session and prompt
             records (git-ai passes the committing user).
         """
+        self.load()
         files: dict[str, VirtualFile] = {}
         observed: dict[str, str] = {}
         pathspecs = self.pathspecs()

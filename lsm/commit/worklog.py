@@ -80,11 +80,12 @@ class StoreLog:
     def fold(self) -> LogFold:
         """The log's facts, without file contents (empty if the log does not exist).
 
-        From the index's commit-time facts: O(files of the log) index reads and
-        one entry read per file that needs post-processing, whatever the
-        history's length. A file no entry flags for post-processing (only
-        humans wrote it) keeps its observed blob but no attribution data:
-        nothing of it reaches a note or an INITIAL. An index that lacks them (built by an older
+        From the index's commit-time facts: O(files of the log) index reads, and
+        later (:meth:`LogFold.load`) one entry read per file that needs
+        post-processing and is still in the fold, whatever the history's length.
+        A file no entry flags for post-processing (only humans wrote it) keeps
+        its observed blob but no attribution data: nothing of it reaches a note
+        or an INITIAL. An index that lacks them (built by an older
         version) is folded over the checkpoints instead: O(history), correct.
         """
         initial = self.store.get_initial(self.log)
@@ -101,10 +102,14 @@ class StoreLog:
             run, seq, pointer = f.attributed
             return self.store.entry_at(run, f.path, seq, pointer).entry
 
-        fold = LogFold.from_facts(initial, facts, entry)
-        for key, t in self.store.session_totals(self.log, fold.referenced_sessions()).items():
-            fold.sessions[key] = AgentTotals(t.tool, t.id, t.model, t.additions, t.deletions)
-        return fold
+        def sessions(keys: set[str]) -> dict[str, AgentTotals]:
+            found = self.store.session_totals(self.log, keys)
+            return {
+                k: AgentTotals(t.tool, t.id, t.model, t.additions, t.deletions)
+                for k, t in found.items()
+            }
+
+        return LogFold.from_facts(initial, facts, entry, sessions)
 
     def blob(self, sha: str) -> bytes | None:
         """A content blob of the log, by sha256."""

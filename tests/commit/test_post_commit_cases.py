@@ -10,6 +10,7 @@ hook (git-ai's pre-May-2026 remedy for its "stale AI attestation").
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -197,6 +198,24 @@ def test_deleted_ai_file(sandbox: MakeSandbox) -> None:
     sb.human("ai.txt", None)
     c3 = sb.stage_all_and_commit("remove ai.txt")
     sb.assert_note(c3, "")
+
+
+def test_an_ai_file_replaced_by_a_fifo_before_the_commit(sandbox: MakeSandbox) -> None:
+    """The staged AI text is committed while the work tree holds a FIFO at its path.
+
+    Post-commit reads each file with AI state to see whether it changed since
+    its checkpoint: a FIFO is refused unopened (opening it would block until
+    a writer came), the commit gets its note, the hook exits 0 in time.
+    """
+    sb = sandbox({"keep.txt": "keep\n"})
+    sb.write("ai.txt", "ai 1\nai 2\n")
+    k = sb.mock_ai("ai.txt")
+    sb.add("ai.txt")
+    (sb.root / "ai.txt").unlink()
+    os.mkfifo(sb.root / "ai.txt")
+    done = sb.run("git", "commit", "-q", "-m", "ai.txt", check=False)
+    assert done.returncode == 0, done.stderr
+    sb.assert_note(sb.head(), att("ai.txt", (k, "1-2")), [k])
 
 
 def test_file_over_the_content_cap_degrades_with_a_warning(sandbox: MakeSandbox) -> None:

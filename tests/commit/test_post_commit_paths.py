@@ -304,3 +304,28 @@ def test_texts_through_the_tree_listing(sandbox: MakeSandbox) -> None:
         [k],
         initial={n: [(1, 1, k)] for n in names if n not in committed},
     )
+
+
+def test_files_the_commit_left_as_committed_are_not_read(sandbox: MakeSandbox) -> None:
+    """Files with AI state that the commit did not touch and the work tree holds as committed
+    contribute nothing, so post-commit skips them unread (past TREE_LISTING_FROM files, where
+    C's blob ids come from ``ls-tree``); a dirty one among them still carries over, and one the
+    commit changed is still attested."""
+    names = [f"f{i:02d}.txt" for i in range(30)]
+    sb = sandbox({n: f"{n}\n" for n in names})
+    # The agent edits every file and puts it back: state in the log, nothing to attest.
+    for n in names:
+        sb.write(n, f"{n}\ntried\n")
+    sb.mock_ai(*names)
+    for n in names:
+        sb.write(n, f"{n}\n")
+    sb.mock_ai(*names)
+    sb.write("f00.txt", "f00.txt\nai line\n")
+    sb.write("f01.txt", "f01.txt\nai dirty\n")
+    k = sb.mock_ai("f00.txt", "f01.txt")
+    sb.add("f00.txt")
+    # The commit without hooks, then its post-commit by hand, verbose (the hook's is quiet).
+    sb.git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one file")
+    done = sb.ckptlog("post-commit", "--verbose")
+    assert "28 file(s) with AI state left as committed, unread" in done.stderr, done.stderr
+    sb.assert_note(sb.head(), att("f00.txt", (k, "2")), [k], initial={"f01.txt": [(2, 2, k)]})
