@@ -212,9 +212,10 @@ def split_commit(
                 if (hunk is not None and c in hunk) or (renamed is not None and is_ai_author(who)):
                     committed_by.setdefault(who, []).append(c)
 
-        if synced_diff is not None and hunk and earlier is not None and synced_diff.gone & hunk:
+        gone = synced_diff.gone & hunk if synced_diff is not None and hunk else frozenset()
+        if gone and earlier is not None:
             committed = texts.committed.get(path, "")
-            _attribute_staged_text(committed_by, synced_diff.gone & hunk, committed, earlier(path))
+            _attribute_staged_text(committed_by, gone, committed, earlier(path))
 
         target = renamed if renamed is not None else nfc
         if target in claims:

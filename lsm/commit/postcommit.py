@@ -674,7 +674,7 @@ def check_work_tree(root: Path, fold: LogFold, max_bytes: int) -> WorkTreeCheck:
         try:
             data = read_regular(root / path, max_bytes)
         except FileNotFoundError:
-            data = b""
+            data = b""  # no git id: a missing file is not as committed
         except (UnreadableFileError, OSError):
             changed.append(path)
             continue
@@ -834,7 +834,7 @@ def attribute_commit(
         c.oid,
         GIT_AI_VERSION,
         prior=carried,
-        synced=frozenset(synced),
+        synced=synced,
         earlier=source.earlier if synced else None,
     )
     note = split.note

@@ -86,6 +86,15 @@ class FileFacts(Record):
         self.observed_blob: str | None = None
         self.needs_post = False
 
+    def take_attributions(self, entry: FileEntry) -> None:
+        """``entry`` is the newest with attribution data: its line attributions win, else
+        its character attributions (turned into lines once the blob is loaded)."""
+        self.attributed_blob = entry.blob_sha
+        if entry.line_attributions:
+            self.line_attrs, self.char_attrs = list(entry.line_attributions), None
+        else:
+            self.line_attrs, self.char_attrs = None, list(entry.attributions)
+
 
 class AgentTotals(NamedTuple):
     """An agent's record in the fold: its id (newest) and summed line stats."""
@@ -212,15 +221,8 @@ class LogFold:
             facts.observed_blob = entry.blob_sha
             if entry_needs_post(cp.kind, entry):
                 facts.needs_post = True
-            if not entry.line_attributions and not entry.attributions:
-                continue
-            facts.attributed_blob = entry.blob_sha
-            if entry.line_attributions:
-                facts.line_attrs = list(entry.line_attributions)
-                facts.char_attrs = None
-            else:
-                facts.line_attrs = None
-                facts.char_attrs = list(entry.attributions)
+            if entry.line_attributions or entry.attributions:
+                facts.take_attributions(entry)
 
     @classmethod
     def from_facts(
@@ -267,12 +269,7 @@ class LogFold:
                 ff = self.files.get(path)
                 if ff is None:
                     continue
-                e = self._entry(f)
-                ff.attributed_blob = e.blob_sha
-                if e.line_attributions:
-                    ff.line_attrs, ff.char_attrs = list(e.line_attributions), None
-                else:
-                    ff.line_attrs, ff.char_attrs = None, list(e.attributions)
+                ff.take_attributions(self._entry(f))
             self._unread = {}
         if self._session_totals is not None:
             lookup, self._session_totals = self._session_totals, None

@@ -30,19 +30,23 @@ __all__ = ["LegacyLog", "StoreLog", "snapshot_blobs"]
 
 def _states(
     entries: Iterable[FileEntry],
-    initial: InitialAttributions,
+    initial: Callable[[], InitialAttributions],
     path: str,
     blob: Callable[[str], bytes | None],
 ) -> Iterator[EarlierState]:
-    """The states of ``path``: its entries (newest first, as given), then its INITIAL."""
+    """The states of ``path``: its entries (newest first, as given), then its INITIAL.
+
+    Lazy: each entry's blob, and INITIAL, are read only if the caller gets that far.
+    """
     for e in entries:
         data = blob(e.blob_sha)
         if data is not None:
             yield data.decode("utf-8", "replace"), e.line_attributions
-    sha = initial.file_blobs.get(path)
+    init = initial()
+    sha = init.file_blobs.get(path)
     data = blob(sha) if sha is not None else None
     if data is not None:
-        yield data.decode("utf-8", "replace"), initial.files.get(path, [])
+        yield data.decode("utf-8", "replace"), init.files.get(path, [])
 
 
 def snapshot_blobs(
@@ -118,7 +122,7 @@ class StoreLog:
     def earlier(self, path: str) -> Iterator[EarlierState]:
         """``path``'s states, newest first: text and line attributions (lazy, one entry each)."""
         entries = (se.entry for se in self.store.history(self.log, path))
-        return _states(entries, self.store.get_initial(self.log), path, self.blob)
+        return _states(entries, lambda: self.store.get_initial(self.log), path, self.blob)
 
     def state(self, human_author: str | None) -> WorkingState:
         """The log's commit-time state, contents loaded."""
@@ -181,7 +185,7 @@ class LegacyLog:
         if self.wl.path.exists():
             for line in read_checkpoints(self.wl.path):
                 entries.extend(e for e in line.checkpoint.entries if e.file == path)
-        return _states(reversed(entries), self.wl.initial(), path, self.blob)
+        return _states(reversed(entries), self.wl.initial, path, self.blob)
 
     def state(self, human_author: str | None) -> WorkingState:
         """The log's commit-time state, contents loaded."""
