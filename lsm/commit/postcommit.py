@@ -660,10 +660,8 @@ def check_work_tree(root: Path, fold: LogFold, max_bytes: int) -> WorkTreeCheck:
     that cannot be read; a missing one is hashed as empty (git-ai
     checkpoints a deleted file so).
     """
-    import hashlib
-
     from lsm.errors import UnreadableFileError
-    from lsm.hashing import sha256
+    from lsm.hashing import git_blob_id, sha256
     from lsm.safeio import read_regular
 
     changed: list[str] = []
@@ -679,9 +677,7 @@ def check_work_tree(root: Path, fold: LogFold, max_bytes: int) -> WorkTreeCheck:
             changed.append(path)
             continue
         else:
-            git = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
-            git.update(data)
-            ids[path] = git.hexdigest()
+            ids[path] = git_blob_id(data)
         if sha256(data).hexdigest() != seen:
             changed.append(path)
     return WorkTreeCheck(changed, ids)
